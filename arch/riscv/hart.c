@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+#include <arch/hart.h>
+
+#include <arch/csr.h>
+#include <arch/mmu.h>
+#include <arch/sbi.h>
+#include <arch/timer.h>
+#include <arch/trap.h>
+#include <picotls.h>
+
+#include "console.h"
+
+struct hart harts[MAX_HARTS];
+_Thread_local struct hart *this_hart;
+
+/* Each hart's TLS block; entry.S points tp at hart_tls[cpu]. */
+char hart_tls[MAX_HARTS][HART_TLS_SIZE] __attribute__((aligned(16)));
+
+void hart_local_init(unsigned cpu, unsigned long hartid)
+{
+	void *tp;
+
+	__asm__("mv %0, tp" : "=r"(tp));
+	_init_tls(tp);
+	this_hart = &harts[cpu];
+	harts[cpu].cpu = cpu;
+	harts[cpu].hartid = hartid;
+	harts[cpu].present = true;
+}
+
+void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	unsigned cpu = this_hart ? this_hart->cpu : 0;
+
+	*lo = (uintptr_t)hart_stacks + (uintptr_t)cpu * HART_STACK_SIZE;
+	*hi = *lo + HART_STACK_SIZE;
+}
+
+/* secondary_main: C entry of a secondary hart (entry.S), on the boot table. */
+void secondary_main(unsigned long hartid, unsigned cpu)
+{
+	hart_local_init(cpu, hartid);
+	mmu_secondary_enable();
+	trap_init();
+	timer_start();
+	irq_enable();
+	while (this_hart->ticks == 0)
+		wfi();
+	__atomic_store_n(&this_hart->online, true, __ATOMIC_RELEASE);
+	/* Parked until the kernel core gives secondary harts threads to run. */
+	for (;;)
+		wfi();
+}
+
+/* smp_online: how many harts are online. */
+static unsigned smp_online(void)
+{
+	unsigned n = 0;
+
+	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++)
+		if (__atomic_load_n(&harts[cpu].online, __ATOMIC_ACQUIRE))
+			n++;
+	return n;
+}
+
+unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks)
+{
+	unsigned cpu = 1, started = 1;
+	unsigned long deadline;
+
+	for (unsigned i = 0; i < count && cpu < MAX_HARTS; i++) {
+		long err;
+
+		if (hartids[i] == this_hart->hartid)
+			continue;
+		harts[cpu].hartid = hartids[i];
+		err = sbi_hart_start(hartids[i], image_virt_to_phys(_secondary_start), cpu);
+		if (err) {
+			kprintf("harts: hart %lu did not start (SBI HSM error %ld)\n", hartids[i],
+				err);
+			continue;
+		}
+		cpu++;
+		started++;
+	}
+	deadline = rdtime() + timeout_ticks;
+	while (smp_online() < started && rdtime() < deadline)
+		;
+	return smp_online();
+}

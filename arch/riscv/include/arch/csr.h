@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Supervisor CSRs and their fields (privileged spec 1.12, chapter 4), names as in
+ * OpenSBI's riscv_encoding.h. Usable from assembly (macros only there).
+ */
+#ifndef ARCH_CSR_H
+#define ARCH_CSR_H
+
+/* CSR numbers (spec table 2.2) */
+#define CSR_SSTATUS	0x100
+#define CSR_SIE		0x104
+#define CSR_STVEC	0x105
+#define CSR_SCOUNTEREN	0x106
+#define CSR_SSCRATCH	0x140
+#define CSR_SEPC	0x141
+#define CSR_SCAUSE	0x142
+#define CSR_STVAL	0x143
+#define CSR_SIP		0x144
+#define CSR_STIMECMP	0x14d	/* Sstc extension */
+#define CSR_SATP	0x180
+#define CSR_TIME	0xc01
+#define CSR_INSTRET	0xc02
+
+/* sstatus (spec 4.1.1) */
+#define SSTATUS_SIE	(1ul << 1)
+#define SSTATUS_SPIE	(1ul << 5)
+#define SSTATUS_SPP	(1ul << 8)
+#define SSTATUS_SUM	(1ul << 18)
+
+/* sie / sip bits (spec 4.1.3) */
+#define IRQ_S_SOFT	1
+#define IRQ_S_TIMER	5
+#define IRQ_S_EXT	9
+#define SIE_SSIE	(1ul << IRQ_S_SOFT)
+#define SIE_STIE	(1ul << IRQ_S_TIMER)
+#define SIE_SEIE	(1ul << IRQ_S_EXT)
+
+/* scause (spec table 4.2) */
+#define CAUSE_INTERRUPT		(1ul << 63)
+#define CAUSE_MISALIGNED_FETCH	0
+#define CAUSE_FETCH_ACCESS	1
+#define CAUSE_ILLEGAL_INSN	2
+#define CAUSE_BREAKPOINT	3
+#define CAUSE_MISALIGNED_LOAD	4
+#define CAUSE_LOAD_ACCESS	5
+#define CAUSE_MISALIGNED_STORE	6
+#define CAUSE_STORE_ACCESS	7
+#define CAUSE_USER_ECALL	8
+#define CAUSE_SUPERVISOR_ECALL	9
+#define CAUSE_FETCH_PAGE_FAULT	12
+#define CAUSE_LOAD_PAGE_FAULT	13
+#define CAUSE_STORE_PAGE_FAULT	15
+
+/* satp (spec 4.1.11): MODE[63:60] ASID[59:44] PPN[43:0] */
+#define SATP_MODE_SHIFT	60
+#define SATP_MODE_BARE	0
+#define SATP_MODE_SV39	8
+#define SATP_MODE_SV48	9
+#define SATP_MODE_SV57	10
+#define SATP_ASID_SHIFT	44
+#define SATP_ASID_MASK	0xfffful
+#define SATP_PPN_MASK	((1ul << 44) - 1)
+
+/* scounteren (spec 4.1.5): let U-mode read cycle, time, instret */
+#define SCOUNTEREN_CY	(1ul << 0)
+#define SCOUNTEREN_TM	(1ul << 1)
+#define SCOUNTEREN_IR	(1ul << 2)
+
+#ifndef __ASSEMBLER__
+
+#define __csr_str(x) #x
+#define csr_str(x) __csr_str(x)
+
+#define csr_read(csr)							\
+	({								\
+		unsigned long __v;					\
+		__asm__ volatile("csrr %0, " csr_str(csr)		\
+				 : "=r"(__v) : : "memory");		\
+		__v;							\
+	})
+
+#define csr_write(csr, val)						\
+	({								\
+		unsigned long __v = (unsigned long)(val);		\
+		__asm__ volatile("csrw " csr_str(csr) ", %0"		\
+				 : : "rK"(__v) : "memory");		\
+	})
+
+#define csr_swap(csr, val)						\
+	({								\
+		unsigned long __v = (unsigned long)(val);		\
+		__asm__ volatile("csrrw %0, " csr_str(csr) ", %1"	\
+				 : "=r"(__v) : "rK"(__v) : "memory");	\
+		__v;							\
+	})
+
+#define csr_set(csr, val)						\
+	({								\
+		unsigned long __v = (unsigned long)(val);		\
+		__asm__ volatile("csrs " csr_str(csr) ", %0"		\
+				 : : "rK"(__v) : "memory");		\
+	})
+
+#define csr_clear(csr, val)						\
+	({								\
+		unsigned long __v = (unsigned long)(val);		\
+		__asm__ volatile("csrc " csr_str(csr) ", %0"		\
+				 : : "rK"(__v) : "memory");		\
+	})
+
+/* sfence_vma_all: order page-table stores before later translations, all ASIDs. */
+static inline void sfence_vma_all(void)
+{
+	__asm__ volatile("sfence.vma zero, zero" : : : "memory");
+}
+
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" : : : "memory");
+}
+
+static inline unsigned long rdtime(void)
+{
+	return csr_read(CSR_TIME);
+}
+
+static inline unsigned long rdinstret(void)
+{
+	return csr_read(CSR_INSTRET);
+}
+
+#endif
+#endif

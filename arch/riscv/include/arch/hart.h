@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Harts: per-hart state, stacks and thread-local storage, and bringing up the
+ * secondary harts with SBI HSM.
+ *
+ * Each hart has its own copy of the kernel's .tdata/.tbss (picolibc keeps errno
+ * there) and tp points at it, so `_Thread_local` variables are per-hart
+ * variables. Logical cpu 0 is the boot hart, whichever hart id OpenSBI chose.
+ */
+#ifndef ARCH_HART_H
+#define ARCH_HART_H
+
+#include <arch/layout.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hart {
+	unsigned cpu;			/* logical index, 0 = boot hart */
+	unsigned long hartid;		/* the hardware id (mhartid) */
+	bool present;			/* listed in the DT and started */
+	volatile bool online;		/* running its idle loop, timer seen */
+	volatile unsigned long ticks;	/* timer interrupts taken */
+};
+
+extern struct hart harts[MAX_HARTS];
+extern _Thread_local struct hart *this_hart;
+
+/* The hart stacks (linker script); cpu N's stack ends at hart_stacks + (N+1)*size. */
+extern char hart_stacks[];
+
+/* hart_local_init: give the calling hart its TLS block and this_hart. Must run
+ * before anything touches a _Thread_local variable (including errno). */
+void hart_local_init(unsigned cpu, unsigned long hartid);
+
+/* hart_stack_bounds: [*lo, *hi) of the calling hart's stack. */
+void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi);
+
+/*
+ * smp_boot: start every hart in @hartids (except the boot hart) with SBI HSM and
+ * wait up to @timeout_ticks of the time CSR for each to come online (stack,
+ * TLS, paging, trap vector, one timer interrupt). Returns how many harts are
+ * online, the boot hart included.
+ */
+unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks);
+
+/* Entry points in entry.S */
+void _start(void);
+void _secondary_start(void);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's own page tables: built at boot in the chosen mode, shared by
+ * all harts, never changed afterwards. See arch/layout.h for the layout.
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <arch/pt.h>
+
+#include "memmap.h"
+
+struct mmu_report {
+	struct pt_map_stats image;	/* kernel image pages */
+	struct pt_map_stats dmap;	/* direct map of RAM, by page size */
+	struct pt_map_stats devices;	/* device registers */
+	unsigned long tables;		/* page-table pages used */
+};
+
+/* mmu_boot_init: make the walker reach tables through the direct map. */
+void mmu_boot_init(void);
+
+/*
+ * mmu_build: a kernel page table for @mode: the image at its link address
+ * (text R-X, rodata R--, data/bss/stacks RW-), @ram in the direct map (RW-,
+ * largest pages that fit) and @devices in the direct map (RW-). Tables come
+ * from @alloc. Returns 0 and the root in *@root, or the pt_map error.
+ */
+int mmu_build(const struct pt_mode *mode, const struct memmap *ram,
+	      const struct memmap *devices, const struct pt_alloc *alloc, paddr_t *root,
+	      struct mmu_report *report);
+
+/*
+ * mmu_switch: write satp = (@mode, ASID 0, @root) on this hart. Returns true if
+ * the mode stuck (a write of an unsupported mode has no effect: privileged
+ * spec 4.1.11), false if the hart is still on the previous table.
+ */
+bool mmu_switch(const struct pt_mode *mode, paddr_t root);
+
+/* mmu_mode: the mode mmu_switch last installed, or NULL. */
+const struct pt_mode *mmu_mode(void);
+
+/* mmu_asid_bits: how many satp.ASID bits this hart implements (0..16). */
+unsigned mmu_asid_bits(void);
+
+/* mmu_secondary_enable: put the calling hart on the kernel table. */
+void mmu_secondary_enable(void);
+
+#endif

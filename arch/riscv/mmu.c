@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#include <arch/mmu.h>
+
+#include <arch/csr.h>
+#include <arch/layout.h>
+#include <faultline/errno.h>
+
+/* Linker-script symbols bounding the image's sections (all page aligned). */
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+#define KERNEL_PTE	(PTE_G | PTE_A | PTE_D)
+
+static unsigned long kernel_satp;
+static const struct pt_mode *kernel_mode;
+
+void mmu_boot_init(void)
+{
+	pt_virt_offset = DMAP_BASE;
+}
+
+/* mmu_map_image_part: map the image between @start and @end with @flags. */
+static int mmu_map_image_part(const struct pt_mode *mode, paddr_t root, char *start, char *end,
+			      uint64_t flags, const struct pt_alloc *alloc,
+			      struct pt_map_stats *stats)
+{
+	return pt_map_range(mode, root, (vaddr_t)start, image_virt_to_phys(start),
+			    (uint64_t)(end - start), 0, flags | KERNEL_PTE, alloc, stats);
+}
+
+/* mmu_map_dmap: map each range of @m at pa + DMAP_BASE. */
+static int mmu_map_dmap(const struct pt_mode *mode, paddr_t root, const struct memmap *m,
+			const struct pt_alloc *alloc, struct pt_map_stats *stats)
+{
+	for (unsigned i = 0; i < m->n; i++) {
+		const struct mem_range *r = &m->r[i];
+		int err;
+
+		if (r->end > DMAP_SIZE)
+			return -ERR_RANGE;
+		err = pt_map_range(mode, root, DMAP_BASE + r->base, r->base, r->end - r->base,
+				   PT_MAX_LEVELS - 1, PTE_R | PTE_W | KERNEL_PTE, alloc, stats);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int mmu_build(const struct pt_mode *mode, const struct memmap *ram,
+	      const struct memmap *devices, const struct pt_alloc *alloc, paddr_t *root,
+	      struct mmu_report *report)
+{
+	int err;
+
+	*report = (struct mmu_report){ 0 };
+	*root = alloc->alloc(alloc->ctx);
+	if (!*root)
+		return -ERR_NOMEM;
+	err = mmu_map_image_part(mode, *root, __kernel_start, __text_end, PTE_R | PTE_X, alloc,
+				 &report->image);
+	if (!err)
+		err = mmu_map_image_part(mode, *root, __text_end, __rodata_end, PTE_R, alloc,
+					 &report->image);
+	if (!err)
+		err = mmu_map_image_part(mode, *root, __rodata_end, __kernel_end, PTE_R | PTE_W,
+					 alloc, &report->image);
+	if (!err)
+		err = mmu_map_dmap(mode, *root, ram, alloc, &report->dmap);
+	if (!err)
+		err = mmu_map_dmap(mode, *root, devices, alloc, &report->devices);
+	return err;
+}
+
+bool mmu_switch(const struct pt_mode *mode, paddr_t root)
+{
+	unsigned long satp = ((unsigned long)mode->satp_mode << SATP_MODE_SHIFT) |
+			     (root >> PAGE_SHIFT);
+
+	sfence_vma_all();
+	csr_write(CSR_SATP, satp);
+	if (csr_read(CSR_SATP) != satp)
+		return false;
+	sfence_vma_all();
+	kernel_satp = satp;
+	kernel_mode = mode;
+	return true;
+}
+
+const struct pt_mode *mmu_mode(void)
+{
+	return kernel_mode;
+}
+
+unsigned mmu_asid_bits(void)
+{
+	unsigned long satp = csr_read(CSR_SATP);
+	unsigned long asid;
+
+	/* Write all ones to ASID and count what sticks (spec 4.1.11). Kernel
+	 * mappings are global, so no fence is needed around this. */
+	csr_write(CSR_SATP, satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+	asid = (csr_read(CSR_SATP) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+	csr_write(CSR_SATP, satp);
+	return (unsigned)__builtin_popcountl(asid);
+}
+
+void mmu_secondary_enable(void)
+{
+	sfence_vma_all();
+	csr_write(CSR_SATP, kernel_satp);
+	sfence_vma_all();
+}

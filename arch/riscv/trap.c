@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#include <arch/trap.h>
+
+#include <arch/backtrace.h>
+#include <arch/csr.h>
+#include <arch/timer.h>
+#include <stddef.h>
+
+#include "console.h"
+#include "panic.h"
+
+/* trap.S addresses the frame through TF_*: keep them equal to the struct. */
+_Static_assert(offsetof(struct trap_frame, x[0]) == TF_X(1), "TF_X");
+_Static_assert(offsetof(struct trap_frame, x[30]) == TF_X(31), "TF_X(31)");
+_Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "TF_SEPC");
+_Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "TF_SSTATUS");
+_Static_assert(offsetof(struct trap_frame, scause) == TF_SCAUSE, "TF_SCAUSE");
+_Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
+_Static_assert(TF_SIZE % 16 == 0, "the trap frame keeps sp 16-byte aligned");
+
+void trap_init(void)
+{
+	csr_write(CSR_SSCRATCH, 0);
+	csr_write(CSR_STVEC, (unsigned long)trap_vector);	/* MODE 0: direct */
+}
+
+void irq_enable(void)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+}
+
+void irq_disable(void)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+}
+
+const char *trap_cause_name(unsigned long cause)
+{
+	static const char *const exceptions[] = {
+		[CAUSE_MISALIGNED_FETCH] = "instruction address misaligned",
+		[CAUSE_FETCH_ACCESS] = "instruction access fault",
+		[CAUSE_ILLEGAL_INSN] = "illegal instruction",
+		[CAUSE_BREAKPOINT] = "breakpoint",
+		[CAUSE_MISALIGNED_LOAD] = "load address misaligned",
+		[CAUSE_LOAD_ACCESS] = "load access fault",
+		[CAUSE_MISALIGNED_STORE] = "store/AMO address misaligned",
+		[CAUSE_STORE_ACCESS] = "store/AMO access fault",
+		[CAUSE_USER_ECALL] = "environment call from U-mode",
+		[CAUSE_SUPERVISOR_ECALL] = "environment call from S-mode",
+		[CAUSE_FETCH_PAGE_FAULT] = "instruction page fault",
+		[CAUSE_LOAD_PAGE_FAULT] = "load page fault",
+		[CAUSE_STORE_PAGE_FAULT] = "store/AMO page fault",
+	};
+	static const char *const interrupts[] = {
+		[IRQ_S_SOFT] = "supervisor software interrupt",
+		[IRQ_S_TIMER] = "supervisor timer interrupt",
+		[IRQ_S_EXT] = "supervisor external interrupt",
+	};
+	unsigned long code = cause & ~CAUSE_INTERRUPT;
+	const char *const *names = cause & CAUSE_INTERRUPT ? interrupts : exceptions;
+	size_t n = cause & CAUSE_INTERRUPT ? sizeof(interrupts) / sizeof(interrupts[0])
+					    : sizeof(exceptions) / sizeof(exceptions[0]);
+
+	return code < n && names[code] ? names[code] : "reserved";
+}
+
+void trap_dump(const struct trap_frame *tf)
+{
+	static const char *const abi[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+
+	kprintf("scause  0x%016lx (%s)\n", tf->scause, trap_cause_name(tf->scause));
+	kprintf("stval   0x%016lx\nsepc    0x%016lx\nsstatus 0x%016lx\n", tf->stval,
+		tf->sepc, tf->sstatus);
+	for (unsigned n = 1; n < 32; n++)
+		kprintf("%-4s x%-2u 0x%016lx%s", abi[n], n, tf_reg(tf, n), n % 3 == 0 ? "\n" : "  ");
+	kprintf("\n");
+	backtrace_print(tf->sepc, tf_reg(tf, 8));
+}
+
+/* trap_panic: an unexpected trap in the kernel: dump everything and stop. */
+static void trap_panic(const struct trap_frame *tf)
+{
+	panic_begin();
+	kprintf("\npanic: unexpected trap in kernel: %s\n", trap_cause_name(tf->scause));
+	trap_dump(tf);
+	system_exit(EXIT_PANIC);
+}
+
+void trap_kernel(struct trap_frame *tf)
+{
+	if (tf->scause == (CAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		timer_interrupt();
+		return;
+	}
+	trap_panic(tf);
+}

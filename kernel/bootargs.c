@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+#include "bootargs.h"
+
+#include <faultline/errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BOOTARG_WORD_MAX 64
+
+/* One accepted value of a key, and what it sets. */
+struct bootarg_value {
+	const char *text;
+	unsigned value;
+};
+
+struct bootarg_key {
+	const char *key;
+	const struct bootarg_value *values;	/* NULL-terminated */
+	size_t offset;				/* of the unsigned/enum field */
+};
+
+static const struct bootarg_value sv_values[] = {
+	{ "39", 39 }, { "48", 48 }, { "57", 57 }, { "auto", 0 }, { NULL, 0 },
+};
+static const struct bootarg_value timer_values[] = {
+	{ "auto", BOOT_TIMER_AUTO }, { "sstc", BOOT_TIMER_SSTC }, { "sbi", BOOT_TIMER_SBI },
+	{ NULL, 0 },
+};
+static const struct bootarg_value test_values[] = {
+	{ "none", BOOT_TEST_NONE }, { "kernel-fault", BOOT_TEST_KERNEL_FAULT }, { NULL, 0 },
+};
+
+_Static_assert(sizeof(enum boot_timer) == sizeof(unsigned), "enum fields are unsigned-sized");
+
+static const struct bootarg_key bootarg_keys[] = {
+	{ "sv", sv_values, offsetof(struct boot_args, sv) },
+	{ "timer", timer_values, offsetof(struct boot_args, timer) },
+	{ "test", test_values, offsetof(struct boot_args, test) },
+};
+
+/* bootarg_apply: set the field for "key=value" in @word; 0 or -ERR_INVAL. */
+static int bootarg_apply(const char *word, struct boot_args *args, char *why, size_t why_len)
+{
+	const char *eq = strchr(word, '=');
+	size_t klen = eq ? (size_t)(eq - word) : strlen(word);
+
+	for (size_t k = 0; k < sizeof(bootarg_keys) / sizeof(bootarg_keys[0]); k++) {
+		const struct bootarg_key *key = &bootarg_keys[k];
+		char accepted[80] = "";
+
+		if (strlen(key->key) != klen || strncmp(word, key->key, klen))
+			continue;
+		for (const struct bootarg_value *v = key->values; v->text; v++) {
+			if (eq && !strcmp(eq + 1, v->text)) {
+				*(unsigned *)((char *)args + key->offset) = v->value;
+				return 0;
+			}
+			strncat(accepted, v->text, sizeof(accepted) - strlen(accepted) - 2);
+			if (v[1].text)
+				strncat(accepted, "|", sizeof(accepted) - strlen(accepted) - 1);
+		}
+		snprintf(why, why_len, "bad value in '%s': expected %s=%s", word, key->key,
+			 accepted);
+		return -ERR_INVAL;
+	}
+	snprintf(why, why_len, "unknown boot argument '%s' (known:", word);
+	for (size_t k = 0; k < sizeof(bootarg_keys) / sizeof(bootarg_keys[0]); k++) {
+		size_t used = strlen(why);
+
+		snprintf(why + used, why_len - used, " %s=", bootarg_keys[k].key);
+	}
+	strncat(why, ")", why_len - strlen(why) - 1);
+	return -ERR_INVAL;
+}
+
+int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len)
+{
+	const struct boot_args defaults = { 0, BOOT_TIMER_AUTO, BOOT_TEST_NONE };
+	struct boot_args parsed = defaults;
+	const char *p = cmdline;
+
+	*args = defaults;
+	while (*p) {
+		char word[BOOTARG_WORD_MAX];
+		size_t n = strcspn(p, " \t");
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (n >= sizeof(word)) {
+			snprintf(why, why_len, "boot argument too long (%zu characters, at most %zu)",
+				 n, sizeof(word) - 1);
+			return -ERR_INVAL;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (bootarg_apply(word, &parsed, why, why_len))
+			return -ERR_INVAL;
+		p += n;
+	}
+	*args = parsed;
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel boot arguments: /chosen/bootargs (QEMU -append), words of the form
+ * key=value separated by spaces. Unknown keys and bad values are errors: the
+ * kernel stops with a message rather than boot differently from what was
+ * asked. Pure C: shared with the host unit tests.
+ *
+ *   sv=39|48|57|auto     paging mode (auto: the highest the DT allows that
+ *                        sticks in satp)
+ *   timer=auto|sstc|sbi  timer source (auto: Sstc if the ISA string lists it)
+ *   test=none|kernel-fault
+ *                        boot-time self-test hooks used by the test suite
+ */
+#ifndef KERNEL_BOOTARGS_H
+#define KERNEL_BOOTARGS_H
+
+#include <stddef.h>
+
+enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
+enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT };
+
+struct boot_args {
+	unsigned sv;		/* 39, 48, 57, or 0 for auto */
+	enum boot_timer timer;
+	enum boot_test test;
+};
+
+/*
+ * bootargs_parse: parse @cmdline into @args (defaults first). Returns 0, or
+ * -ERR_INVAL with a one-line reason in @why (at most @why_len bytes); @args
+ * then holds the defaults only.
+ */
+int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len);
+
+#endif

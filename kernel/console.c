@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#include "console.h"
+
+#include "spinlock.h"
+
+#include <arch/sbi.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+static const struct uart16550 *console_uart;
+static struct spinlock console_lock;
+static bool console_unlocked;
+
+void console_use_uart(const struct uart16550 *uart)
+{
+	console_uart = uart;
+}
+
+static void console_raw(char c)
+{
+	if (console_uart)
+		uart16550_putc(console_uart, c);
+	else
+		sbi_putchar(c);
+}
+
+void console_putc(char c)
+{
+	if (c == '\n')
+		console_raw('\r');
+	console_raw(c);
+}
+
+/* picolibc stdio glue: stdout and stderr write to the console. */
+static int console_fput(char c, FILE *f)
+{
+	(void)f;
+	console_putc(c);
+	return (unsigned char)c;
+}
+
+static FILE console_file = FDEV_SETUP_STREAM(console_fput, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdout = &console_file;
+FILE *const stderr = &console_file;
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	bool locked = !__atomic_load_n(&console_unlocked, __ATOMIC_RELAXED);
+
+	if (locked)
+		spin_lock(&console_lock);
+	va_start(ap, fmt);
+	n = vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	if (locked)
+		spin_unlock(&console_lock);
+	return n;
+}
+
+void console_panic_mode(void)
+{
+	__atomic_store_n(&console_unlocked, true, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+#include "panic.h"
+
+#include "console.h"
+
+#include <arch/backtrace.h>
+#include <arch/csr.h>
+#include <arch/mmio.h>
+#include <arch/sbi.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* sifive,test0 commands (QEMU hw/misc/sifive_test.c): FAIL carries a status. */
+#define FINISHER_FAIL	0x3333
+#define FINISHER_PASS	0x5555
+
+static void *finisher;
+static int panicking;
+
+void poweroff_set_finisher(void *base)
+{
+	finisher = base;
+}
+
+void system_exit(int status)
+{
+	if (finisher)
+		writel(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS, finisher);
+	kprintf("exit: no sifive,test0 finisher; SBI shutdown (QEMU exits 0; status was %d)\n",
+		status);
+	sbi_shutdown(status != 0);
+	for (;;)
+		wfi();
+}
+
+void panic_begin(void)
+{
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_ACQ_REL)) {
+		/* a panic while panicking, or on two harts at once */
+		system_exit(EXIT_PANIC);
+	}
+	console_panic_mode();
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
+	kprintf("\npanic: ");
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	backtrace_here();
+	system_exit(EXIT_PANIC);
+}
+
+void boot_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("boot error: ");
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	system_exit(EXIT_BOOT_ERROR);
+}
