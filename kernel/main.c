@@ -32,6 +32,7 @@ static struct boot_args args;
 static struct memmap ram_map;	/* RAM from the DT */
 static struct memmap free_map;	/* RAM nobody uses: handed to user space later */
 static struct uart16550 uart;
+static const struct dt_cpu *boot_cpu;	/* the boot hart's entry in dt.cpus */
 
 /* fmt_size: @bytes in the largest binary unit, to a tenth (truncated). */
 static const char *fmt_size(char buf[24], uint64_t bytes)
@@ -65,8 +66,9 @@ static void boot_log_dt(void)
 		kprintf("dt: reserved 0x%lx-0x%lx %s%s\n", dt.reserved[i].reg.base,
 			dt.reserved[i].reg.base + dt.reserved[i].reg.size, dt.reserved[i].name,
 			dt.reserved[i].no_map ? " (no-map)" : "");
-	kprintf("dt: %u cpus, timebase %u Hz, mmu-type sv%u, isa %s\n", dt.ncpus_found,
-		dt.timebase_hz, dt.cpus[0].mmu_bits, dt.cpus[0].isa);
+	kprintf("dt: %u cpus, timebase %u Hz; boot hart: mmu-type %s%u, isa %s\n",
+		dt.ncpus_found, dt.timebase_hz, boot_cpu->mmu_bits == DT_MMU_NONE ? "none" : "sv",
+		boot_cpu->mmu_bits == DT_MMU_NONE ? 0 : boot_cpu->mmu_bits, boot_cpu->isa);
 	if (dt.uart.present)
 		kprintf("dt: uart %s at 0x%lx (stdout-path %s)\n", dt.uart.name, dt.uart.reg.base,
 			dt.stdout_path);
@@ -186,7 +188,7 @@ static bool boot_try_mode(const struct pt_mode *mode, const struct memmap *dmap,
 /* boot_paging: the mode from sv= (auto: the highest the DT allows that sticks). */
 static void boot_paging(void)
 {
-	unsigned cap = dt.cpus[0].mmu_bits, bits;
+	unsigned cap = boot_cpu->mmu_bits, bits;
 	struct memmap dmap = ram_map, devs;
 	struct mmu_report rep;
 	const struct pt_mode *mode = NULL;
@@ -239,7 +241,7 @@ static void boot_log_memory(void)
 
 static void boot_timer(void)
 {
-	bool sstc = dt_isa_has(dt.cpus[dt_cpu_index(&dt, this_hart->hartid)].isa, "sstc");
+	bool sstc = boot_cpu->sstc;
 
 	if (args.timer == BOOT_TIMER_SSTC && !sstc)
 		boot_fail("timer: timer=sstc requested but the ISA string lacks Sstc");
@@ -336,9 +338,11 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 		console_use_uart(&uart);
 	}
 	kprintf("\nFaultline: boot hart %lu, device tree at 0x%lx\n", hartid, dtb_pa);
-	boot_log_dt();
-	if (dt_cpu_index(&dt, hartid) < 0)
+	ret = dt_cpu_index(&dt, hartid);
+	if (ret < 0)
 		boot_fail("dt: the boot hart %lu is not among the DT's cpus", hartid);
+	boot_cpu = &dt.cpus[ret];
+	boot_log_dt();
 	if (bootargs_parse(dt.bootargs, &args, why, sizeof(why)))
 		boot_fail("bootargs: %s", why);
 	boot_memory(dtb_pa);

@@ -79,12 +79,17 @@
 		__v;							\
 	})
 
-#define csr_write(csr, val)						\
+/* __csr_op: a CSR instruction @op ("csrw", "csrs", "csrc") with no result. */
+#define __csr_op(op, csr, val)						\
 	({								\
 		unsigned long __v = (unsigned long)(val);		\
-		__asm__ volatile("csrw " csr_str(csr) ", %0"		\
+		__asm__ volatile(op " " csr_str(csr) ", %0"		\
 				 : : "rK"(__v) : "memory");		\
 	})
+
+#define csr_write(csr, val)	__csr_op("csrw", csr, val)
+#define csr_set(csr, val)	__csr_op("csrs", csr, val)
+#define csr_clear(csr, val)	__csr_op("csrc", csr, val)
 
 #define csr_swap(csr, val)						\
 	({								\
@@ -92,20 +97,6 @@
 		__asm__ volatile("csrrw %0, " csr_str(csr) ", %1"	\
 				 : "=r"(__v) : "rK"(__v) : "memory");	\
 		__v;							\
-	})
-
-#define csr_set(csr, val)						\
-	({								\
-		unsigned long __v = (unsigned long)(val);		\
-		__asm__ volatile("csrs " csr_str(csr) ", %0"		\
-				 : : "rK"(__v) : "memory");		\
-	})
-
-#define csr_clear(csr, val)						\
-	({								\
-		unsigned long __v = (unsigned long)(val);		\
-		__asm__ volatile("csrc " csr_str(csr) ", %0"		\
-				 : : "rK"(__v) : "memory");		\
 	})
 
 /* sfence_vma_all: order page-table stores before later translations, all ASIDs. */
