@@ -173,18 +173,26 @@ static int dt_add_reserved(struct dt_walk *w, struct dt_range r, const char *nam
 	return 0;
 }
 
-/* dt_reserved_node: a child of /reserved-memory; one without reg is placed
- * dynamically and keeps nothing fixed out of RAM. */
+/* dt_reserved_node: a child of /reserved-memory, each of whose reg entries is
+ * kept out of free RAM; one without reg is placed dynamically and keeps nothing
+ * fixed out. */
 static int dt_reserved_node(struct dt_walk *w, int node, int parent)
 {
+	const char *name = dt_name(w->fdt, node);
+	bool no_map = fdt_getprop(w->fdt, node, "no-map", NULL) != NULL;
 	struct dt_range r;
+	int ret, i;
 
 	if (!fdt_getprop(w->fdt, node, "reg", NULL))
 		return 0;
-	if (dt_reg(w->fdt, node, parent, 0, &r))
-		return dt_fail(w->err, dt_name(w->fdt, node), DT_REG_MALFORMED);
-	return dt_add_reserved(w, r, dt_name(w->fdt, node),
-			       fdt_getprop(w->fdt, node, "no-map", NULL) != NULL);
+	for (i = 0; (ret = dt_reg(w->fdt, node, parent, i, &r)) == 0; i++) {
+		ret = dt_add_reserved(w, r, name, no_map);
+		if (ret)
+			return ret;
+	}
+	if (ret != -ERR_NOENT)
+		return dt_fail(w->err, name, DT_REG_MALFORMED);
+	return 0;
 }
 
 static int dt_memreserve(struct dt_walk *w)
@@ -253,19 +261,42 @@ static int dt_cpu(struct dt_walk *w, int node, bool enabled)
 	return 0;
 }
 
+/* dt_u32_opt: optional u32 property @prop, *out = @def if absent; 0 or -ERR_BADDT
+ * (wrong size, or a value above 32 bits). */
+static int dt_u32_opt(const void *fdt, int node, const char *prop, uint32_t def, uint32_t *out)
+{
+	uint64_t v;
+	int ret = dt_uint(fdt, node, prop, &v);
+
+	if (ret == -ERR_NOENT) {
+		*out = def;
+		return 0;
+	}
+	if (ret || v > UINT32_MAX)
+		return -ERR_BADDT;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 /* dt_uart: the ns16550 named by /chosen/stdout-path. */
 static int dt_uart(struct dt_walk *w, int node, int parent)
 {
 	struct dt_info *info = w->info;
-	uint64_t v;
 
 	if (dt_device_at(w->fdt, node, parent, &info->uart, w->err))
 		return -ERR_BADDT;
-	info->uart_clock_hz = dt_uint(w->fdt, node, "clock-frequency", &v) ? 0 : (uint32_t)v;
-	info->uart_reg_shift = dt_uint(w->fdt, node, "reg-shift", &v) ? 0 : (uint32_t)v;
-	info->uart_reg_io_width = dt_uint(w->fdt, node, "reg-io-width", &v) ? 1 : (uint32_t)v;
-	if (info->uart_reg_shift > 2 || (info->uart_reg_io_width != 1 && info->uart_reg_io_width != 4))
+	if (dt_u32_opt(w->fdt, node, "clock-frequency", 0, &info->uart_clock_hz) ||
+	    dt_u32_opt(w->fdt, node, "reg-shift", 0, &info->uart_reg_shift) ||
+	    dt_u32_opt(w->fdt, node, "reg-io-width", 1, &info->uart_reg_io_width))
+		return dt_fail(w->err, info->uart.name,
+			       "clock-frequency, reg-shift or reg-io-width malformed");
+	/* byte registers at a stride of 1, 2 or 4; or 32-bit registers 4 apart */
+	if (info->uart_reg_shift > 2 ||
+	    (info->uart_reg_io_width != 1 && info->uart_reg_io_width != 4) ||
+	    (info->uart_reg_io_width == 4 && info->uart_reg_shift != 2))
 		return dt_fail(w->err, info->uart.name, "reg-shift or reg-io-width unsupported");
+	if (info->uart.reg.size < (8ul << info->uart_reg_shift))
+		return dt_fail(w->err, info->uart.name, "reg smaller than the 8 registers");
 	return 0;
 }
 
@@ -468,8 +499,10 @@ int dt_parse(const void *fdt, struct dt_info *info, struct dt_error *err)
 		return dt_fail(err, "/cpus", "missing");
 	if (info->ncpus == 0)
 		return dt_fail(err, "/cpus", "no cpu nodes");
-	if (w.timebase == 0 || w.timebase > UINT32_MAX)
-		return dt_fail(err, "/cpus", "timebase-frequency missing or out of range");
+	/* below 1 kHz the 10 ms tick would round to nothing */
+	if (w.timebase < DT_MIN_TIMEBASE_HZ || w.timebase > UINT32_MAX)
+		return dt_fail(err, "/cpus", "timebase-frequency missing or out of range "
+				"(1 kHz to 4 GHz)");
 	info->timebase_hz = (uint32_t)w.timebase;
 	return 0;
 }

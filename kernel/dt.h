@@ -18,7 +18,8 @@
 #define DT_MAX_CPUS	16
 #define DT_MAX_VIRTIO	16
 
-#define DT_MMU_NONE	1	/* mmu-type "riscv,none"; 0 = property absent */
+#define DT_MMU_NONE	1
+#define DT_MIN_TIMEBASE_HZ 1000	/* mmu-type "riscv,none"; 0 = property absent */
 
 struct dt_range {
 	uint64_t base;

@@ -33,6 +33,10 @@ static struct memmap ram_map;	/* RAM from the DT */
 static struct memmap free_map;	/* RAM nobody uses: handed to user space later */
 static struct uart16550 uart;
 static const struct dt_cpu *boot_cpu;	/* the boot hart's entry in dt.cpus */
+static unsigned long hart_ids[DT_MAX_CPUS];	/* the harts to run, boot hart included */
+static unsigned nharts;
+static unsigned harts_mmu_cap;		/* lowest mmu-type among them, 0 if none says */
+static bool harts_sstc;			/* all of them have Sstc */
 
 /* fmt_size: @bytes in the largest binary unit, to a tenth (truncated). */
 static const char *fmt_size(char buf[24], uint64_t bytes)
@@ -87,6 +91,43 @@ static void boot_log_dt(void)
 			fmt_size(sz, dt.initrd_end - dt.initrd_start));
 	else
 		kprintf("dt: no initrd\n");
+}
+
+/*
+ * boot_select_harts: the harts to run are the boot hart and every other "okay"
+ * cpu with an MMU. Paging mode and timer are chosen for all of them: the lowest
+ * mmu-type any of them has, and Sstc only if every one has it.
+ */
+static void boot_select_harts(void)
+{
+	harts_sstc = true;
+	for (unsigned i = 0; i < dt.ncpus; i++) {
+		const struct dt_cpu *cpu = &dt.cpus[i];
+
+		if (cpu != boot_cpu && !cpu->okay)
+			continue;
+		if (cpu->mmu_bits == DT_MMU_NONE) {
+			if (cpu == boot_cpu)
+				boot_fail("mmu: the DT says the boot hart has no MMU (riscv,none)");
+			kprintf("harts: hart %lu has no MMU (riscv,none); not started\n",
+				(unsigned long)cpu->hartid);
+			continue;
+		}
+		if (cpu->mmu_bits && (!harts_mmu_cap || cpu->mmu_bits < harts_mmu_cap))
+			harts_mmu_cap = cpu->mmu_bits;
+		harts_sstc = harts_sstc && cpu->sstc;
+		hart_ids[nharts++] = cpu->hartid;
+	}
+	if (dt.ncpus_found > DT_MAX_CPUS)
+		kprintf("harts: %u in the DT; this build runs at most %u\n", dt.ncpus_found,
+			DT_MAX_CPUS);
+}
+
+/* boot_device_ok: true if @dev's registers lie inside the direct map. */
+static bool boot_device_ok(const struct dt_device *dev)
+{
+	return dev->present && dev->reg.base < DMAP_SIZE &&
+	       dev->reg.size <= DMAP_SIZE - dev->reg.base;
 }
 
 /* boot_reserve: take [@base, @base + @size) out of free RAM, rounded out to pages. */
@@ -146,7 +187,21 @@ static paddr_t boot_table_alloc(void *ctx)
 	return pa;
 }
 
-/* boot_device_map: the device register ranges the kernel maps. */
+/* boot_device_add: add @dev's registers, rounded out to pages, to @devs. */
+static void boot_device_add(struct memmap *devs, const struct dt_device *dev)
+{
+	uint64_t base = dev->reg.base & ~(PAGE_SIZE - 1);
+	uint64_t end = (dev->reg.base + dev->reg.size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	if (!boot_device_ok(dev))
+		boot_fail("dt: %s: registers at 0x%lx lie beyond the direct map", dev->name,
+			  (unsigned long)dev->reg.base);
+	if (memmap_add(devs, base, end))
+		boot_fail("mmu: too many device register ranges to map");
+}
+
+/* boot_device_map: the device register ranges the kernel maps (whole pages;
+ * devices sharing a page share its mapping). */
 static void boot_device_map(struct memmap *devs)
 {
 	const struct dt_device *fixed[] = { &dt.uart, &dt.plic, &dt.finisher };
@@ -154,14 +209,9 @@ static void boot_device_map(struct memmap *devs)
 	memmap_init(devs);
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (fixed[i]->present)
-			memmap_add(devs, fixed[i]->reg.base, fixed[i]->reg.base + fixed[i]->reg.size);
+			boot_device_add(devs, fixed[i]);
 	for (unsigned i = 0; i < dt.nvirtio; i++)
-		memmap_add(devs, dt.virtio[i].reg.base, dt.virtio[i].reg.base + dt.virtio[i].reg.size);
-	/* round out to whole pages */
-	for (unsigned i = 0; i < devs->n; i++) {
-		devs->r[i].base &= ~(PAGE_SIZE - 1);
-		devs->r[i].end = (devs->r[i].end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	}
+		boot_device_add(devs, &dt.virtio[i]);
 }
 
 /* boot_try_mode: build tables for @mode and switch; false (and nothing kept) if
@@ -188,14 +238,12 @@ static bool boot_try_mode(const struct pt_mode *mode, const struct memmap *dmap,
 /* boot_paging: the mode from sv= (auto: the highest the DT allows that sticks). */
 static void boot_paging(void)
 {
-	unsigned cap = boot_cpu->mmu_bits, bits;
+	unsigned cap = harts_mmu_cap, bits;
 	struct memmap dmap = ram_map, devs;
 	struct mmu_report rep;
 	const struct pt_mode *mode = NULL;
 	char sz[24];
 
-	if (cap == DT_MMU_NONE)
-		boot_fail("mmu: the DT says this cpu has no MMU (mmu-type riscv,none)");
 	for (unsigned i = 0; i < dt.nreserved; i++)
 		if (dt.reserved[i].no_map)
 			memmap_remove(&dmap, dt.reserved[i].reg.base,
@@ -241,10 +289,10 @@ static void boot_log_memory(void)
 
 static void boot_timer(void)
 {
-	bool sstc = boot_cpu->sstc;
+	bool sstc = harts_sstc;
 
 	if (args.timer == BOOT_TIMER_SSTC && !sstc)
-		boot_fail("timer: timer=sstc requested but the ISA string lacks Sstc");
+		boot_fail("timer: timer=sstc requested but not every hart's ISA string has Sstc");
 	timer_init(dt.timebase_hz, TIMER_TICK_US, args.timer == BOOT_TIMER_SBI ? false : sstc);
 	timer_start();
 	irq_enable();
@@ -258,17 +306,10 @@ static void boot_timer(void)
 
 static void boot_harts(void)
 {
-	unsigned long ids[DT_MAX_CPUS];
-	unsigned n = 0, online;
+	unsigned online = smp_boot(hart_ids, nharts, timer_us_to_ticks(SMP_TIMEOUT_US));
 
-	for (unsigned i = 0; i < dt.ncpus; i++)
-		if (dt.cpus[i].okay)
-			ids[n++] = dt.cpus[i].hartid;
-	if (dt.ncpus_found > MAX_HARTS)
-		kprintf("harts: %u in the DT; this build runs at most %u\n", dt.ncpus_found,
-			MAX_HARTS);
-	online = smp_boot(ids, n, timer_us_to_ticks(SMP_TIMEOUT_US));
-	kprintf("harts: %u/%u online (boot hart %lu; hart ids", online, n, this_hart->hartid);
+	kprintf("harts: %u/%u online (boot hart %lu; hart ids", online, nharts,
+		this_hart->hartid);
 	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++)
 		if (harts[cpu].online)
 			kprintf(" %lu", harts[cpu].hartid);
@@ -328,10 +369,12 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	if (dtb_pa == 0 || dtb_pa >= DMAP_SIZE)
 		boot_fail("dt: device tree address 0x%lx is outside RAM", dtb_pa);
 	ret = dt_parse(fdt, &dt, &err);
-	if (dt.finisher.present)
+	if (boot_device_ok(&dt.finisher))
 		poweroff_set_finisher(phys_to_virt(dt.finisher.reg.base));
 	if (ret)
 		boot_fail("dt: %s: %s", err.node, err.what);
+	if (dt.uart.present && !boot_device_ok(&dt.uart))
+		boot_fail("dt: %s: registers beyond the direct map", dt.uart.name);
 	if (dt.uart.present) {
 		uart16550_init(&uart, phys_to_virt(dt.uart.reg.base), dt.uart_reg_shift,
 			       dt.uart_reg_io_width, dt.uart_clock_hz);
@@ -343,6 +386,7 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 		boot_fail("dt: the boot hart %lu is not among the DT's cpus", hartid);
 	boot_cpu = &dt.cpus[ret];
 	boot_log_dt();
+	boot_select_harts();
 	if (bootargs_parse(dt.bootargs, &args, why, sizeof(why)))
 		boot_fail("bootargs: %s", why);
 	boot_memory(dtb_pa);

@@ -25,8 +25,13 @@ void poweroff_set_finisher(void *base)
 
 void system_exit(int status)
 {
-	if (finisher)
-		writel(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS, finisher);
+	void *dev = finisher;
+
+	/* If the finisher write itself faults, the panic that follows must
+	 * not try it again. */
+	finisher = NULL;
+	if (dev)
+		writel(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS, dev);
 	kprintf("exit: no sifive,test0 finisher; SBI shutdown (QEMU exits 0; status was %d)\n",
 		status);
 	sbi_shutdown(status != 0);
@@ -43,6 +48,12 @@ void panic_begin(void)
 	console_panic_mode();
 }
 
+void panic_end(void)
+{
+	kprintf("panic: stopping with exit status %d\n", EXIT_PANIC);
+	system_exit(EXIT_PANIC);
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -54,7 +65,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n");
 	backtrace_here();
-	system_exit(EXIT_PANIC);
+	panic_end();
 }
 
 void boot_fail(const char *fmt, ...)

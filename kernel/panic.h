@@ -18,6 +18,9 @@ __attribute__((noreturn)) void system_exit(int status);
 /* panic_begin: enter panic mode (console lock off); a nested panic exits at once. */
 void panic_begin(void);
 
+/* panic_end: print the closing line of a panic report and exit with EXIT_PANIC. */
+__attribute__((noreturn)) void panic_end(void);
+
 /* panic: print "panic: <message>" and a backtrace, then exit with EXIT_PANIC. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 

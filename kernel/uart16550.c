@@ -46,6 +46,9 @@ void uart16550_init(struct uart16550 *u, void *base, unsigned reg_shift, unsigne
 	if (clock_hz) {
 		uint32_t div = clock_hz / (16 * UART_BAUD);
 
+		if (div == 0)
+			div = 1;	/* the fastest the clock allows */
+
 		uart_write(u, UART_LCR, LCR_DLAB);
 		uart_write(u, UART_DLL, div & 0xff);
 		uart_write(u, UART_DLM, (div >> 8) & 0xff);

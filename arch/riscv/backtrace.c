@@ -19,7 +19,7 @@ void backtrace_print(uintptr_t pc, uintptr_t fp)
 	for (; depth < BACKTRACE_MAX; depth++) {
 		uintptr_t ra;
 
-		if (fp & 7 || fp - 16 < lo || fp > hi)
+		if (fp & 7 || fp < lo + 16 || fp > hi)
 			break;
 		ra = ((uintptr_t *)fp)[-1];
 		fp = ((uintptr_t *)fp)[-2];

@@ -10,19 +10,30 @@
  */
 #include <arch/csr.h>
 #include <arch/layout.h>
+#include <arch/sbi.h>
 
 /* Gigapage leaf flags (V R W [X] A D G, spec figure 4.21) */
 #define EARLY_PTE_RWX	0xef
 #define EARLY_PTE_RW	0xe7
 
-/* enable_boot_paging: satp = Sv39 with the boot table. Clobbers t0, t1. */
+/*
+ * enable_boot_paging: satp = Sv39 with the boot table. Until C installs the
+ * real vector, traps go to no_paging (at its physical address, which the boot
+ * table maps too). A hart without Sv39 ignores the satp write (privileged spec
+ * 4.1.11): read it back and stop cleanly rather than fault on the jump to the
+ * link address. Clobbers t0, t1.
+ */
 .macro enable_boot_paging
+	la	t0, no_paging
+	csrw	CSR_STVEC, t0
 	la	t0, boot_page_table
 	srli	t0, t0, 12
 	li	t1, SATP_MODE_SV39 << SATP_MODE_SHIFT
 	or	t0, t0, t1
 	sfence.vma
 	csrw	CSR_SATP, t0
+	csrr	t1, CSR_SATP
+	bne	t0, t1, no_paging
 	sfence.vma
 .endm
 
@@ -53,6 +64,7 @@ _start:
 	la	sp, hart_stacks + HART_STACK_SIZE
 	la	tp, hart_tls
 	mv	a0, s0
+	li	s0, 0		/* s0 is the frame pointer: end backtraces here */
 	mv	a1, s1
 	mv	a2, s2
 	mv	a3, s3
@@ -81,6 +93,7 @@ _secondary_start:
 	add	tp, tp, t0
 	mv	a0, s0
 	mv	a1, s1
+	li	s0, 0		/* s0 is the frame pointer: end backtraces here */
 	call	secondary_main
 	unimp
 
@@ -122,6 +135,32 @@ boot_page_table_fill:
 	addi	t5, t5, 1
 	bltu	t5, t6, 3b
 	ret
+
+/*
+ * no_paging: this hart cannot run the kernel (no Sv39) or trapped before the
+ * kernel's vector was installed. Say so on the SBI console and stop the
+ * machine (SBI SRST shutdown, reason "system failure"). Runs at its physical
+ * address, MMU on or off.
+ */
+	.balign 4
+no_paging:
+	la	s2, .Lno_paging_msg
+1:	lbu	a0, 0(s2)
+	beqz	a0, 2f
+	li	a7, SBI_EXT_LEGACY_PUTCHAR
+	ecall
+	addi	s2, s2, 1
+	j	1b
+2:	li	a7, SBI_EXT_SRST
+	li	a6, 0
+	li	a0, SBI_SRST_SHUTDOWN
+	li	a1, SBI_SRST_REASON_FAILURE
+	ecall
+3:	wfi
+	j	3b
+
+.Lno_paging_msg:
+	.asciz	"Faultline: this hart cannot turn on Sv39 paging, or trapped before the kernel's trap vector; stopping\n"
 
 	.balign 8
 .Lboot_high_addr:

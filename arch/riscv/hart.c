@@ -40,8 +40,13 @@ void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi)
 void secondary_main(unsigned long hartid, unsigned cpu)
 {
 	hart_local_init(cpu, hartid);
-	mmu_secondary_enable();
 	trap_init();
+	if (!mmu_secondary_enable()) {
+		kprintf("harts: hart %lu cannot use the kernel's paging mode %s; parked\n",
+			hartid, mmu_mode()->name);
+		for (;;)
+			wfi();	/* interrupts stay off: never reported online */
+	}
 	timer_start();
 	irq_enable();
 	while (this_hart->ticks == 0)

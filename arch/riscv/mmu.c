@@ -103,9 +103,12 @@ unsigned mmu_asid_bits(void)
 	return (unsigned)__builtin_popcountl(asid);
 }
 
-void mmu_secondary_enable(void)
+bool mmu_secondary_enable(void)
 {
 	sfence_vma_all();
 	csr_write(CSR_SATP, kernel_satp);
+	if (csr_read(CSR_SATP) != kernel_satp)
+		return false;
 	sfence_vma_all();
+	return true;
 }

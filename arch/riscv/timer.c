@@ -13,6 +13,8 @@ void timer_init(uint32_t timebase_hz, unsigned tick_us, bool sstc)
 {
 	timer_hz = timebase_hz;
 	timer_interval = timer_us_to_ticks(tick_us);
+	if (timer_interval == 0)
+		timer_interval = 1;
 	timer_sstc = sstc;
 }
 

@@ -88,7 +88,7 @@ static void trap_panic(const struct trap_frame *tf)
 	panic_begin();
 	kprintf("\npanic: unexpected trap in kernel: %s\n", trap_cause_name(tf->scause));
 	trap_dump(tf);
-	system_exit(EXIT_PANIC);
+	panic_end();
 }
 
 void trap_kernel(struct trap_frame *tf)

@@ -26,6 +26,7 @@ def parse_args(argv):
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--append", default="", help="kernel boot arguments")
     p.add_argument("--dtb", help="boot with this device tree")
+    p.add_argument("--cpu", help="QEMU -cpu model and options, e.g. rv64,mmu=false")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0,sleep=off (exact instruction counts)")
     p.add_argument("--blk", choices=["legacy", "modern"],
@@ -48,6 +49,8 @@ def qemu_command(args, disk):
         cmd += ["-append", args.append]
     if args.dtb:
         cmd += ["-dtb", args.dtb]
+    if args.cpu:
+        cmd += ["-cpu", args.cpu]
     if args.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     if disk:

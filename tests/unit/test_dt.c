@@ -153,6 +153,28 @@ static void test_boot_additions(void **state)
 	assert_string_equal(info.bootargs, "sv=39 timer=sbi");
 }
 
+/* Every reg entry of a reserved-memory child is kept out of RAM. */
+static void test_reserved_several_entries(void **state)
+{
+	void *fdt = editable();
+	struct dt_info info;
+	struct dt_error err;
+	int rm, fw;
+	(void)state;
+
+	rm = fdt_add_subnode(fdt, 0, "reserved-memory");
+	fdt_setprop_u32(fdt, rm, "#address-cells", 2);
+	fdt_setprop_u32(fdt, rm, "#size-cells", 2);
+	fw = fdt_add_subnode(fdt, rm, "fw@84000000");
+	fdt_appendprop_addrrange(fdt, rm, fw, "reg", 0x84000000, 0x100000);
+	fdt_appendprop_addrrange(fdt, rm, fw, "reg", 0x86000000, 0x100000);
+	assert_int_equal(dt_parse(fdt, &info, &err), 0);
+	assert_int_equal(info.nreserved, 2);
+	assert_int_equal(info.reserved[0].reg.base, 0x84000000);
+	assert_int_equal(info.reserved[1].reg.base, 0x86000000);
+	assert_string_equal(info.reserved[1].name, "fw@84000000");
+}
+
 /* expect_error: dt_parse of @fdt fails naming @where, with @what in the text. */
 static void expect_error(void *fdt, const char *where, const char *what)
 {
@@ -245,6 +267,49 @@ static void test_bad_device_keeps_finisher(void **state)
 	assert_int_equal(info.finisher.reg.base, 0x100000);
 }
 
+static void test_bad_uart(void **state)
+{
+	struct dt_info info;
+	struct dt_error err;
+	void *fdt;
+	int uart;
+	(void)state;
+
+	fdt = editable();
+	uart = node(fdt, "/soc/serial@10000000");
+	fdt_setprop(fdt, uart, "reg-shift", "\0\0", 2);	/* neither u32 nor u64 */
+	expect_error(fdt, "serial@10000000", "malformed");
+	fdt = editable();
+	fdt_setprop_u64(fdt, node(fdt, "/soc/serial@10000000"), "reg-shift", 1ul << 32);
+	expect_error(fdt, "serial@10000000", "malformed");
+	fdt = editable();
+	fdt_setprop_u32(fdt, node(fdt, "/soc/serial@10000000"), "reg-io-width", 4);
+	expect_error(fdt, "serial@10000000", "unsupported");	/* 32-bit regs 1 apart */
+	fdt = editable();
+	uart = node(fdt, "/soc/serial@10000000");
+	fdt_setprop_u32(fdt, uart, "reg-io-width", 4);
+	fdt_setprop_u32(fdt, uart, "reg-shift", 2);
+	assert_int_equal(dt_parse(fdt, &info, &err), 0);	/* 32-bit regs 4 apart */
+	assert_int_equal(info.uart_reg_shift, 2);
+	fdt_setprop_u64(fdt, uart, "reg", 0x10000000);	/* 16 bytes: too small */
+	fdt_appendprop_u64(fdt, uart, "reg", 0x10);
+	expect_error(fdt, "serial@10000000", "smaller");
+}
+
+static void test_timebase_range(void **state)
+{
+	void *fdt = editable();
+	struct dt_info info;
+	struct dt_error err;
+	(void)state;
+
+	fdt_setprop_u32(fdt, node(fdt, "/cpus"), "timebase-frequency", 999);
+	expect_error(fdt, "/cpus", "out of range");
+	fdt_setprop_u32(fdt, node(fdt, "/cpus"), "timebase-frequency", 1000);
+	assert_int_equal(dt_parse(fdt, &info, &err), 0);
+	assert_int_equal(info.timebase_hz, 1000);
+}
+
 static void test_optional_devices(void **state)
 {
 	void *fdt = editable();
@@ -286,6 +351,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_qemu_128m_smp1),
 		cmocka_unit_test(test_qemu_2g_smp4),
 		cmocka_unit_test(test_boot_additions),
+		cmocka_unit_test(test_reserved_several_entries),
+		cmocka_unit_test(test_bad_uart),
+		cmocka_unit_test(test_timebase_range),
 		cmocka_unit_test(test_bad_memory),
 		cmocka_unit_test(test_bad_cells),
 		cmocka_unit_test(test_bad_cpus),

@@ -37,9 +37,9 @@ void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 
 /*
  * smp_boot: start every hart in @hartids (except the boot hart) with SBI HSM and
- * wait up to @timeout_ticks of the time CSR for each to come online (stack,
- * TLS, paging, trap vector, one timer interrupt). Returns how many harts are
- * online, the boot hart included.
+ * wait until all are online (stack, TLS, paging, trap vector, one timer
+ * interrupt) or @timeout_ticks of the time CSR have passed, whichever comes
+ * first. Returns how many harts are online, the boot hart included.
  */
 unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks);
 

@@ -43,7 +43,8 @@ const struct pt_mode *mmu_mode(void);
 /* mmu_asid_bits: how many satp.ASID bits this hart implements (0..16). */
 unsigned mmu_asid_bits(void);
 
-/* mmu_secondary_enable: put the calling hart on the kernel table. */
-void mmu_secondary_enable(void);
+/* mmu_secondary_enable: put the calling hart on the kernel table. Returns false
+ * (and the hart stays on the boot table) if its satp rejects the kernel's mode. */
+bool mmu_secondary_enable(void);
 
 #endif

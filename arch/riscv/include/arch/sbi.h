@@ -6,9 +6,6 @@
 #ifndef ARCH_SBI_H
 #define ARCH_SBI_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 /* Extension IDs (SBI spec chapters 4-10) */
 #define SBI_EXT_LEGACY_PUTCHAR	0x01
 #define SBI_EXT_BASE		0x10
@@ -32,6 +29,10 @@
 #define SBI_SRST_SHUTDOWN	0
 #define SBI_SRST_REASON_NONE	0
 #define SBI_SRST_REASON_FAILURE	1
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
 
 struct sbiret {
 	long error;
@@ -60,4 +61,5 @@ long sbi_hart_status(unsigned long hartid);
 /* sbi_shutdown: system reset (SRST) shutdown; returns only if SRST is missing. */
 void sbi_shutdown(bool failure);
 
+#endif
 #endif
