@@ -60,6 +60,18 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
+void console_write(const char *buf, size_t len)
+{
+	bool locked = !__atomic_load_n(&console_unlocked, __ATOMIC_RELAXED);
+
+	if (locked)
+		spin_lock(&console_lock);
+	for (size_t i = 0; i < len; i++)
+		console_putc(buf[i]);
+	if (locked)
+		spin_unlock(&console_lock);
+}
+
 void console_panic_mode(void)
 {
 	__atomic_store_n(&console_unlocked, true, __ATOMIC_RELAXED);

@@ -9,6 +9,8 @@
 
 #include "uart16550.h"
 
+#include <stddef.h>
+
 /* console_use_uart: send output to @uart (initialised) from now on. */
 void console_use_uart(const struct uart16550 *uart);
 
@@ -17,6 +19,9 @@ void console_putc(char c);
 
 /* kprintf: printf to the console under the console lock. Returns the count. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* console_write: @len bytes from @buf under the console lock. */
+void console_write(const char *buf, size_t len);
 
 /* console_panic_mode: stop taking the lock (the panicking hart may hold it). */
 void console_panic_mode(void);

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "bootargs.h"
+#include "init_task.h"
+#include "sched.h"
 #include "console.h"
 #include "dt.h"
 #include "memmap.h"
@@ -352,6 +354,23 @@ static void boot_selftest(void)
 	}
 }
 
+/* boot_init_task: the root task from the boot archive (QEMU -initrd). */
+static void boot_init_task(void)
+{
+	unsigned long pages = 0;
+	struct pt_alloc alloc = { boot_table_alloc, &pages };
+	const char *why;
+	int err;
+
+	if (!dt.has_initrd)
+		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
+	err = init_task_create(phys_to_virt(dt.initrd_start), dt.initrd_end - dt.initrd_start,
+			       &alloc, &why);
+	if (err)
+		boot_fail("init: %s (%s)", why, err_name(err));
+	kprintf("init: %lu pages of frames and tables taken from free RAM\n", pages);
+}
+
 /* boot_main: C entry of the boot hart (entry.S), on the boot page table. */
 void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	       unsigned long instret0)
@@ -396,9 +415,9 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	boot_harts();
 	boot_virtio();
 	boot_selftest();
+	boot_init_task();
 	kprintf("boot: done in %lu us of emulated time, %lu instructions on the boot hart\n",
 		(unsigned long)((rdtime() - time0) * 1000000 / dt.timebase_hz),
 		rdinstret() - instret0);
-	kprintf("Faultline: no init task yet (the kernel core comes next); shutting down\n");
-	system_exit(EXIT_OK);
+	sched_start();
 }

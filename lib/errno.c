@@ -13,6 +13,8 @@ static const char *const err_names[ERR_MAX + 1] = {
 	[ERR_NOTSUP] = "ENOTSUP",
 	[ERR_BADDT] = "EBADDT",
 	[ERR_TIMEOUT] = "ETIMEOUT",
+	[ERR_DENIED] = "EDENIED",
+	[ERR_NOSYS] = "ENOSYS",
 };
 
 const char *err_name(int err)

@@ -112,3 +112,27 @@ bool mmu_secondary_enable(void)
 	sfence_vma_all();
 	return true;
 }
+
+void mmu_user_root_init(paddr_t root)
+{
+	const pte_t *kernel = pt_table_ptr((kernel_satp & SATP_PPN_MASK) << PAGE_SHIFT);
+	pte_t *user = pt_table_ptr(root);
+
+	/* the kernel half: the upper half of the root table in every mode */
+	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		user[i] = kernel[i];
+}
+
+void mmu_switch_user(paddr_t root, unsigned asid)
+{
+	unsigned long satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
+			     ((unsigned long)asid << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
+
+	if (csr_read(CSR_SATP) != satp)
+		csr_write(CSR_SATP, satp);	/* ASID-tagged: no flush needed */
+}
+
+vaddr_t mmu_user_top(void)
+{
+	return 1ul << (kernel_mode->va_bits - 1);
+}

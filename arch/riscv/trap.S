@@ -2,23 +2,33 @@
 /*
  * The S-mode trap vector (stvec direct mode, privileged spec 4.1.2).
  *
- * sscratch is 0 while the kernel runs; it will hold the current thread's
- * kernel context while a thread runs in U-mode (the kernel core adds that
- * path). A trap from S-mode saves a full trap_frame on the current stack,
- * calls trap_kernel() and returns with sret.
+ * sscratch is 0 while the kernel runs and points at the current thread's
+ * trap_frame while it runs in U-mode; the first instruction swaps it with tp
+ * to tell the two apart.
+ *
+ * From S-mode: a full trap_frame on the current stack, trap_kernel(), sret.
+ * From U-mode: the registers go into the thread's own frame, sp and tp become
+ * the hart's (kept in the frame by user_frame_prepare), trap_user() picks the
+ * thread to resume, and user_return restores it. The kernel stack holds
+ * nothing between traps: blocking is a state in the thread, not a stack.
  */
 #include <arch/csr.h>
 #include <arch/trap.h>
 
-.macro save_gprs
+/* save_gprs/restore_gprs base: every register but sp (x2) and base itself. */
+.macro save_gprs base
 	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	sd	x\n, TF_X(\n)(sp)
+	.if \n != \base
+	sd	x\n, TF_X(\n)(x\base)
+	.endif
 	.endr
 .endm
 
-.macro restore_gprs
+.macro restore_gprs base
 	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	ld	x\n, TF_X(\n)(sp)
+	.if \n != \base
+	ld	x\n, TF_X(\n)(x\base)
+	.endif
 	.endr
 .endm
 
@@ -26,8 +36,11 @@
 	.balign 4
 	.globl trap_vector
 trap_vector:
+	csrrw	tp, sscratch, tp
+	bnez	tp, trap_from_user
+	csrrw	tp, sscratch, zero	/* from S-mode: tp back, sscratch stays 0 */
 	addi	sp, sp, -TF_SIZE
-	save_gprs
+	save_gprs 2
 	addi	t0, sp, TF_SIZE
 	sd	t0, TF_X(2)(sp)
 	csrr	t0, CSR_SEPC
@@ -44,6 +57,39 @@ trap_vector:
 	csrw	CSR_SEPC, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	CSR_SSTATUS, t0
-	restore_gprs
+	restore_gprs 2
 	addi	sp, sp, TF_SIZE
+	sret
+
+trap_from_user:
+	/* tp = this thread's frame, sscratch = the user's tp */
+	sd	sp, TF_X(2)(tp)
+	save_gprs 4
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_X(4)(tp)
+	csrr	t0, CSR_SEPC
+	sd	t0, TF_SEPC(tp)
+	csrr	t0, CSR_SSTATUS
+	sd	t0, TF_SSTATUS(tp)
+	csrr	t0, CSR_SCAUSE
+	sd	t0, TF_SCAUSE(tp)
+	csrr	t0, CSR_STVAL
+	sd	t0, TF_STVAL(tp)
+	mv	a0, tp
+	ld	sp, TF_KSP(a0)
+	ld	tp, TF_KTP(a0)
+	li	s0, 0			/* backtraces end here */
+	call	trap_user
+	/* fall through with a0 = the frame to resume */
+
+	.globl user_return
+user_return:
+	csrw	CSR_SSCRATCH, a0
+	ld	t0, TF_SEPC(a0)
+	csrw	CSR_SEPC, t0
+	ld	t0, TF_SSTATUS(a0)
+	csrw	CSR_SSTATUS, t0
+	ld	sp, TF_X(2)(a0)
+	restore_gprs 10
+	ld	a0, TF_X(10)(a0)
 	sret

@@ -6,8 +6,13 @@
 #include <arch/timer.h>
 #include <stddef.h>
 
+#include <arch/hart.h>
+
 #include "console.h"
+#include "fault.h"
 #include "panic.h"
+#include "sched.h"
+#include "syscall.h"
 
 /* trap.S addresses the frame through TF_*: keep them equal to the struct. */
 _Static_assert(offsetof(struct trap_frame, x[0]) == TF_X(1), "TF_X");
@@ -16,6 +21,8 @@ _Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "TF_SEPC");
 _Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "TF_SSTATUS");
 _Static_assert(offsetof(struct trap_frame, scause) == TF_SCAUSE, "TF_SCAUSE");
 _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");
+_Static_assert(offsetof(struct trap_frame, kernel_sp) == TF_KSP, "TF_KSP");
+_Static_assert(offsetof(struct trap_frame, kernel_tp) == TF_KTP, "TF_KTP");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
 _Static_assert(TF_SIZE % 16 == 0, "the trap frame keeps sp 16-byte aligned");
 
@@ -98,4 +105,36 @@ void trap_kernel(struct trap_frame *tf)
 		return;
 	}
 	trap_panic(tf);
+}
+
+void user_frame_prepare(struct trap_frame *tf)
+{
+	unsigned long tp;
+
+	__asm__("mv %0, tp" : "=r"(tp));
+	tf->kernel_sp = (unsigned long)hart_stacks + (this_hart->cpu + 1ul) * HART_STACK_SIZE;
+	tf->kernel_tp = tp;
+	tf->sstatus = (tf->sstatus & ~SSTATUS_SPP) | SSTATUS_SPIE;
+}
+
+struct trap_frame *trap_user(struct trap_frame *tf)
+{
+	struct thread *t = thread_of(tf);
+
+	switch (tf->scause) {
+	case CAUSE_USER_ECALL:
+		tf->sepc += 4;
+		syscall_dispatch(t);
+		break;
+	case CAUSE_INTERRUPT | IRQ_S_TIMER:
+		timer_interrupt();
+		sched_tick();
+		break;
+	default:
+		if (tf->scause & CAUSE_INTERRUPT)
+			trap_panic(tf);
+		fault_user(t, tf->scause, tf->stval, tf->sepc);
+		break;
+	}
+	return sched_resume();
 }

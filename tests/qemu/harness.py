@@ -25,6 +25,7 @@ def parse_args(argv):
     p.add_argument("--mem", default="128M")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--append", default="", help="kernel boot arguments")
+    p.add_argument("--initrd", help="the boot archive (QEMU -initrd)")
     p.add_argument("--dtb", help="boot with this device tree")
     p.add_argument("--cpu", help="QEMU -cpu model and options, e.g. rv64,mmu=false")
     p.add_argument("--icount", action="store_true",
@@ -47,6 +48,8 @@ def qemu_command(args, disk):
            "-monitor", "none", "-serial", "stdio"]
     if args.append:
         cmd += ["-append", args.append]
+    if args.initrd:
+        cmd += ["-initrd", args.initrd]
     if args.dtb:
         cmd += ["-dtb", args.dtb]
     if args.cpu:

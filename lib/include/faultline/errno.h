@@ -19,8 +19,10 @@
 #define ERR_NOTSUP	8	/* the hardware or firmware lacks the feature */
 #define ERR_BADDT	9	/* the device tree is malformed */
 #define ERR_TIMEOUT	10	/* a bounded wait expired */
+#define ERR_DENIED	11	/* the caller lacks the right or authority */
+#define ERR_NOSYS	12	/* no such system call */
 
-#define ERR_MAX		10
+#define ERR_MAX		12
 
 /* err_name: a short name for error code @err (positive or negative), "?" if unknown. */
 const char *err_name(int err);

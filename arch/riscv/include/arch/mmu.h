@@ -47,4 +47,14 @@ unsigned mmu_asid_bits(void);
  * (and the hart stays on the boot table) if its satp rejects the kernel's mode. */
 bool mmu_secondary_enable(void);
 
+/* mmu_user_root_init: give the empty root table @root the kernel's half, so the
+ * kernel stays mapped while the address space is installed. */
+void mmu_user_root_init(paddr_t root);
+
+/* mmu_switch_user: install the address space (@root, @asid) on this hart. */
+void mmu_switch_user(paddr_t root, unsigned asid);
+
+/* mmu_user_top: the first address above user space in the current mode. */
+vaddr_t mmu_user_top(void);
+
 #endif

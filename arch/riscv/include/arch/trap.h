@@ -12,7 +12,9 @@
 #define TF_SSTATUS	(32 * 8)
 #define TF_SCAUSE	(33 * 8)
 #define TF_STVAL	(34 * 8)
-#define TF_SIZE		(36 * 8)	/* keeps sp 16-byte aligned */
+#define TF_KSP		(35 * 8)	/* user frames: the hart's kernel stack top */
+#define TF_KTP		(36 * 8)	/* user frames: the hart's kernel tp */
+#define TF_SIZE		(38 * 8)	/* keeps sp 16-byte aligned */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -23,6 +25,8 @@ struct trap_frame {
 	unsigned long sstatus;
 	unsigned long scause;
 	unsigned long stval;
+	unsigned long kernel_sp;	/* set before each return to U-mode */
+	unsigned long kernel_tp;
 	unsigned long pad;
 };
 
@@ -34,6 +38,23 @@ static inline unsigned long tf_reg(const struct trap_frame *tf, unsigned n)
 
 /* The trap vector (trap.S). */
 void trap_vector(void);
+
+/*
+ * user_return: resume the user thread whose frame is @tf (trap.S): sscratch =
+ * @tf, restore every register from it, sret. @tf->kernel_sp/kernel_tp must
+ * name this hart's stack top and tp, and @tf->sstatus must have SPP clear.
+ */
+__attribute__((noreturn)) void user_return(struct trap_frame *tf);
+
+/*
+ * trap_user: C handler for traps taken from U-mode (called by trap.S on the
+ * hart's stack). Returns the frame of the thread to resume on this hart.
+ */
+struct trap_frame *trap_user(struct trap_frame *tf);
+
+/* user_frame_prepare: fill @tf's kernel_sp/kernel_tp for this hart, set SPP =
+ * user and SPIE (interrupts on in U-mode); call before user_return. */
+void user_frame_prepare(struct trap_frame *tf);
 
 /* trap_init: install the trap vector on the calling hart; sscratch = 0. */
 void trap_init(void);

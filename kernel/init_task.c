@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#include "init_task.h"
+
+#include "console.h"
+#include "elf.h"
+#include "sched.h"
+#include "task.h"
+
+#include <arch/layout.h>
+#include <arch/mmu.h>
+#include <arch/uctx.h>
+#include <faultline/cpio.h>
+#include <faultline/errno.h>
+#include <faultline/syscall.h>
+#include <string.h>
+
+#define USER_PTE (PTE_U | PTE_A | PTE_D)
+
+/* map_page: a fresh zeroed frame at @va in @task; returns its kernel address. */
+static void *map_page(struct task *task, vaddr_t va, uint64_t perms,
+		      const struct pt_alloc *alloc, int *err)
+{
+	paddr_t pa = alloc->alloc(alloc->ctx);
+
+	if (!pa) {
+		*err = -ERR_NOMEM;
+		return NULL;
+	}
+	*err = pt_map(mmu_mode(), task->root, va, pa, 0, perms | USER_PTE, alloc);
+	return *err ? NULL : phys_to_virt(pa);
+}
+
+/* load_segment: map @seg page by page and copy its file bytes from @file. */
+static int load_segment(struct task *task, const struct elf_segment *seg, const char *file,
+			const struct pt_alloc *alloc)
+{
+	uint64_t perms = (seg->read ? PTE_R : 0) | (seg->write ? PTE_W | PTE_R : 0) |
+			 (seg->exec ? PTE_X : 0);
+	uint64_t file_start = seg->file_skip, file_end = seg->file_skip + seg->filesz;
+	int err;
+
+	for (uint64_t off = 0; off < seg->memsz; off += PAGE_SIZE) {
+		char *page = map_page(task, seg->vaddr + off, perms, alloc, &err);
+		uint64_t from = off > file_start ? off : file_start;
+		uint64_t to = off + PAGE_SIZE < file_end ? off + PAGE_SIZE : file_end;
+
+		if (!page)
+			return err;
+		if (from < to)
+			memcpy(page + (from - off), file + seg->offset + from, to - from);
+	}
+	return 0;
+}
+
+int init_task_create(const void *archive, size_t size, const struct pt_alloc *alloc,
+		     const char **why)
+{
+	struct cpio_entry entry;
+	struct elf_image img;
+	struct task *task;
+	struct thread *thread;
+	int err = cpio_find(archive, size, "init", &entry);
+
+	*why = "boot archive malformed or without \"init\"";
+	if (err)
+		return err;
+	err = elf_check(entry.data, entry.size, mmu_user_top(), &img, why);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < img.nsegments; i++)
+		if (img.segments[i].vaddr + img.segments[i].memsz > INIT_STACK_TOP - INIT_STACK_SIZE) {
+			*why = "a segment overlaps the stack region";
+			return -ERR_INVAL;
+		}
+	*why = "out of memory or task slots";
+	task = task_alloc("init");
+	if (!task || !(task->root = alloc->alloc(alloc->ctx)))
+		return -ERR_NOMEM;
+	task->is_root = true;
+	mmu_user_root_init(task->root);
+	for (unsigned i = 0; i < img.nsegments; i++) {
+		err = load_segment(task, &img.segments[i], entry.data, alloc);
+		if (err)
+			return err;
+	}
+	for (vaddr_t va = INIT_STACK_TOP - INIT_STACK_SIZE; va < INIT_STACK_TOP; va += PAGE_SIZE)
+		if (!map_page(task, va, PTE_R | PTE_W, alloc, &err))
+			return err;
+	thread = thread_alloc(task);
+	if (!thread)
+		return -ERR_NOMEM;
+	uctx_init(&thread->frame, img.entry, INIT_STACK_TOP);
+	sched_enqueue(thread);
+	kprintf("init: %zu-byte ELF, entry 0x%lx, %u segments, %lu KiB stack at 0x%lx\n",
+		entry.size, (unsigned long)img.entry, img.nsegments, INIT_STACK_SIZE >> 10,
+		INIT_STACK_TOP - INIT_STACK_SIZE);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: one FIFO run queue, round robin on the timer tick. Only the
+ * boot hart runs user threads so far; the others stay parked (see docs/kernel.md).
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "task.h"
+
+/* The thread this hart runs (NULL while idle). */
+extern _Thread_local struct thread *current;
+
+/* sched_enqueue: make @t runnable at the back of the run queue. */
+void sched_enqueue(struct thread *t);
+
+/* sched_tick: a timer tick on this hart: rotate the current thread to the back
+ * of the queue if another thread is waiting. */
+void sched_tick(void);
+
+/*
+ * sched_resume: the frame of the thread this hart runs next: the current one if
+ * it is still running, else the first runnable (waiting with interrupts on until
+ * there is one). Switches to its address space and prepares its frame for
+ * user_return.
+ */
+struct trap_frame *sched_resume(void);
+
+/* sched_start: run user threads on this hart from now on; does not return. */
+__attribute__((noreturn)) void sched_start(void);
+
+#endif

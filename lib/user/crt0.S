@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User program entry. The kernel has mapped the ELF (with .bss zeroed) and set
+ * sp; tp points at the program's TLS block (picolibc keeps errno there; the
+ * block is the image's own .tdata/.tbss, enough for one thread).
+ */
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	la	tp, __tls_base
+	li	s0, 0		/* end of the frame-pointer chain */
+	li	a0, 0		/* argc */
+	li	a1, 0		/* argv */
+	call	main
+	call	user_exit	/* flushes stdout, then SYS_EXIT with main's value */
+1:	j	1b

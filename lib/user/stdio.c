@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * picolibc stdio glue for user programs: stdout and stderr go to the kernel
+ * console through SYS_DEBUG_WRITE, a line (or DEBUG_WRITE_MAX bytes) at a time.
+ */
+#include <stdio.h>
+
+#include "sys.h"
+
+static char line[128];
+static size_t line_len;
+
+static int user_flush(FILE *f)
+{
+	(void)f;
+	if (line_len)
+		sys_debug_write(line, line_len);
+	line_len = 0;
+	return 0;
+}
+
+static int user_putc(char c, FILE *f)
+{
+	line[line_len++] = c;
+	if (c == '\n' || line_len == sizeof(line))
+		user_flush(f);
+	return (unsigned char)c;
+}
+
+static FILE user_stdout = FDEV_SETUP_STREAM(user_putc, NULL, user_flush, _FDEV_SETUP_WRITE);
+FILE *const stdout = &user_stdout;
+FILE *const stderr = &user_stdout;
+
+/* user_exit: flush stdout and end the task with @status (crt0 calls it with
+ * main's return value). */
+__attribute__((noreturn)) void user_exit(int status)
+{
+	fflush(stdout);
+	sys_exit(status);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkcpio: build Faultline's boot archive, a CPIO newc archive.
+ *   mkcpio -o ARCHIVE NAME=FILE...
+ * Each NAME=FILE adds FILE's contents as entry NAME (e.g. init=servers/init.elf).
+ */
+#include <faultline/cpio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mkcpio -o ARCHIVE NAME=FILE...\n");
+	return 64;
+}
+
+/* read_file: the whole of @path, malloc'ed; NULL (with a message) on failure. */
+static char *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(buf = malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		perror(path);
+		free(buf);
+		buf = NULL;
+	} else {
+		*size = (size_t)n;
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* put_entry: write one entry (header, name, data, paddings) to @out. */
+static int put_entry(FILE *out, uint32_t ino, uint32_t mode, const char *name,
+		     const char *data, size_t size)
+{
+	static const char zeros[4];
+	char header[CPIO_HEADER_SIZE + 1];
+	size_t namesize = strlen(name) + 1;
+
+	cpio_header(header, ino, mode, (uint32_t)size, (uint32_t)namesize);
+	if (fwrite(header, 1, CPIO_HEADER_SIZE, out) != CPIO_HEADER_SIZE ||
+	    fwrite(name, 1, namesize, out) != namesize ||
+	    fwrite(zeros, 1, cpio_pad(CPIO_HEADER_SIZE + namesize), out) !=
+		    cpio_pad(CPIO_HEADER_SIZE + namesize) ||
+	    (size && fwrite(data, 1, size, out) != size) ||
+	    fwrite(zeros, 1, cpio_pad(size), out) != cpio_pad(size))
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *output = NULL;
+	FILE *out;
+	int i, status = 0;
+
+	if (argc < 4 || strcmp(argv[1], "-o"))
+		return usage();
+	output = argv[2];
+	for (i = 3; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+
+		if (!eq || eq == argv[i] || (size_t)(eq - argv[i]) > CPIO_NAME_MAX || !eq[1]) {
+			fprintf(stderr, "mkcpio: '%s' is not NAME=FILE\n", argv[i]);
+			return usage();
+		}
+	}
+	out = fopen(output, "wb");
+	if (!out) {
+		perror(output);
+		return 1;
+	}
+	for (i = 3; i < argc && !status; i++) {
+		char name[CPIO_NAME_MAX + 1];
+		const char *eq = strchr(argv[i], '=');
+		size_t size = 0;
+		char *data = read_file(eq + 1, &size);
+
+		memcpy(name, argv[i], (size_t)(eq - argv[i]));
+		name[eq - argv[i]] = '\0';
+		if (!data || size > UINT32_MAX ||
+		    put_entry(out, (uint32_t)i, CPIO_MODE_FILE, name, data, size))
+			status = 1;
+		free(data);
+	}
+	if (!status && put_entry(out, 0, 0, CPIO_TRAILER, NULL, 0))
+		status = 1;
+	if (fclose(out) || status) {
+		fprintf(stderr, "mkcpio: writing %s failed\n", output);
+		remove(output);
+		return 1;
+	}
+	return 0;
+}
