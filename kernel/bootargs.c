@@ -15,8 +15,8 @@ struct bootarg_value {
 
 struct bootarg_key {
 	const char *key;
-	const struct bootarg_value *values;	/* NULL-terminated */
-	size_t offset;				/* of the unsigned/enum field */
+	const struct bootarg_value *values;	/* NULL-terminated; NULL: a name */
+	size_t offset;				/* of the unsigned/enum or name field */
 };
 
 static const struct bootarg_value sv_values[] = {
@@ -36,7 +36,31 @@ static const struct bootarg_key bootarg_keys[] = {
 	{ "sv", sv_values, offsetof(struct boot_args, sv) },
 	{ "timer", timer_values, offsetof(struct boot_args, timer) },
 	{ "test", test_values, offsetof(struct boot_args, test) },
+	{ "init", NULL, offsetof(struct boot_args, init) },
 };
+
+/* bootarg_name: store @value in the name field at @field; 0 or -ERR_INVAL. */
+static int bootarg_name(const char *word, const char *value, char *field, char *why,
+			size_t why_len)
+{
+	size_t n = strlen(value);
+
+	for (size_t i = 0; i < n; i++) {
+		char c = value[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			n = 0;
+	}
+	if (n == 0 || n >= BOOTARG_NAME_MAX) {
+		snprintf(why, why_len,
+			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.'",
+			 word, BOOTARG_NAME_MAX - 1);
+		return -ERR_INVAL;
+	}
+	memcpy(field, value, n + 1);
+	return 0;
+}
 
 /* bootarg_apply: set the field for "key=value" in @word; 0 or -ERR_INVAL. */
 static int bootarg_apply(const char *word, struct boot_args *args, char *why, size_t why_len)
@@ -50,6 +74,9 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 
 		if (strlen(key->key) != klen || strncmp(word, key->key, klen))
 			continue;
+		if (!key->values)
+			return bootarg_name(word, eq ? eq + 1 : "", (char *)args + key->offset, why,
+					    why_len);
 		for (const struct bootarg_value *v = key->values; v->text; v++) {
 			if (eq && !strcmp(eq + 1, v->text)) {
 				*(unsigned *)((char *)args + key->offset) = v->value;
@@ -75,7 +102,7 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 
 int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len)
 {
-	const struct boot_args defaults = { 0, BOOT_TIMER_AUTO, BOOT_TEST_NONE };
+	const struct boot_args defaults = { 0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init" };
 	struct boot_args parsed = defaults;
 	const char *p = cmdline;
 

@@ -10,6 +10,8 @@
  *   timer=auto|sstc|sbi  timer source (auto: Sstc if the ISA string lists it)
  *   test=none|kernel-fault
  *                        boot-time self-test hooks used by the test suite
+ *   init=NAME            the boot-archive entry to run as the root task
+ *                        (default "init"; letters, digits, '-', '_', '.')
  */
 #ifndef KERNEL_BOOTARGS_H
 #define KERNEL_BOOTARGS_H
@@ -19,10 +21,13 @@
 enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
 enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT };
 
+#define BOOTARG_NAME_MAX 32
+
 struct boot_args {
 	unsigned sv;		/* 39, 48, 57, or 0 for auto */
 	enum boot_timer timer;
 	enum boot_test test;
+	char init[BOOTARG_NAME_MAX];	/* root task's name in the boot archive */
 };
 
 /*

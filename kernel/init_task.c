@@ -52,16 +52,16 @@ static int load_segment(struct task *task, const struct elf_segment *seg, const 
 	return 0;
 }
 
-int init_task_create(const void *archive, size_t size, const struct pt_alloc *alloc,
-		     const char **why)
+int init_task_create(const void *archive, size_t size, const char *name,
+		     const struct pt_alloc *alloc, const char **why)
 {
 	struct cpio_entry entry;
 	struct elf_image img;
 	struct task *task;
 	struct thread *thread;
-	int err = cpio_find(archive, size, "init", &entry);
+	int err = cpio_find(archive, size, name, &entry);
 
-	*why = "boot archive malformed or without \"init\"";
+	*why = err == -ERR_NOENT ? "no such entry in the boot archive" : "boot archive malformed";
 	if (err)
 		return err;
 	err = elf_check(entry.data, entry.size, mmu_user_top(), &img, why);
@@ -73,7 +73,7 @@ int init_task_create(const void *archive, size_t size, const struct pt_alloc *al
 			return -ERR_INVAL;
 		}
 	*why = "out of memory or task slots";
-	task = task_alloc("init");
+	task = task_alloc(name);
 	if (!task || !(task->root = alloc->alloc(alloc->ctx)))
 		return -ERR_NOMEM;
 	task->is_root = true;
@@ -91,8 +91,8 @@ int init_task_create(const void *archive, size_t size, const struct pt_alloc *al
 		return -ERR_NOMEM;
 	uctx_init(&thread->frame, img.entry, INIT_STACK_TOP);
 	sched_enqueue(thread);
-	kprintf("init: %zu-byte ELF, entry 0x%lx, %u segments, %lu KiB stack at 0x%lx\n",
-		entry.size, (unsigned long)img.entry, img.nsegments, INIT_STACK_SIZE >> 10,
+	kprintf("root task: %s, %zu-byte ELF, entry 0x%lx, %u segments, %lu KiB stack at 0x%lx\n",
+		name, entry.size, (unsigned long)img.entry, img.nsegments, INIT_STACK_SIZE >> 10,
 		INIT_STACK_TOP - INIT_STACK_SIZE);
 	return 0;
 }

@@ -169,8 +169,12 @@ static void boot_memory(paddr_t dtb_pa)
 	boot_reserve(image_virt_to_phys(__kernel_start),
 		     (uint64_t)(__kernel_end - __kernel_start), "kernel image");
 	boot_reserve(dtb_pa, dt.dtb_size, "dtb");
-	if (dt.has_initrd)
+	if (dt.has_initrd) {
+		if (!memmap_contains(&ram_map, dt.initrd_start, dt.initrd_end))
+			boot_fail("mem: the initrd 0x%lx-0x%lx is not inside RAM",
+				  (unsigned long)dt.initrd_start, (unsigned long)dt.initrd_end);
 		boot_reserve(dt.initrd_start, dt.initrd_end - dt.initrd_start, "initrd");
+	}
 	if (!memmap_contains(&ram_map, image_virt_to_phys(__kernel_start),
 			     image_virt_to_phys(__kernel_end)))
 		boot_fail("mem: the kernel image is not inside RAM listed in the DT");
@@ -365,10 +369,10 @@ static void boot_init_task(void)
 	if (!dt.has_initrd)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
 	err = init_task_create(phys_to_virt(dt.initrd_start), dt.initrd_end - dt.initrd_start,
-			       &alloc, &why);
+			       args.init, &alloc, &why);
 	if (err)
-		boot_fail("init: %s (%s)", why, err_name(err));
-	kprintf("init: %lu pages of frames and tables taken from free RAM\n", pages);
+		boot_fail("init: %s: %s (%s)", args.init, why, err_name(err));
+	kprintf("root task: %lu pages of frames and tables taken from free RAM\n", pages);
 }
 
 /* boot_main: C entry of the boot hart (entry.S), on the boot page table. */

@@ -14,7 +14,7 @@
 
 static void test_defaults(void **state)
 {
-	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT };
+	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x" };
 	char why[128] = "";
 	(void)state;
 
@@ -24,6 +24,24 @@ static void test_defaults(void **state)
 	assert_int_equal(a.test, BOOT_TEST_NONE);
 	assert_int_equal(bootargs_parse("   \t ", &a, why, sizeof(why)), 0);
 	assert_int_equal(a.sv, 0);
+	assert_string_equal(a.init, "init");
+}
+
+static void test_init_name(void **state)
+{
+	struct boot_args a;
+	char why[160];
+	(void)state;
+
+	assert_int_equal(bootargs_parse("init=test-ufault", &a, why, sizeof(why)), 0);
+	assert_string_equal(a.init, "test-ufault");
+	assert_int_equal(bootargs_parse("init=a/b", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(a.init, "init");
+	assert_non_null(strstr(why, "expected a name"));
+	assert_int_equal(bootargs_parse("init=", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("init", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("init=0123456789012345678901234567890123", &a, why,
+					sizeof(why)), -ERR_INVAL);
 }
 
 static void test_values(void **state)
@@ -56,7 +74,7 @@ static void test_errors_leave_defaults(void **state)
 	assert_int_equal(bootargs_parse("timer", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'timer': expected timer=auto|sstc|sbi");
 	assert_int_equal(bootargs_parse("sv=39 pager=clock", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_string_equal(why, "unknown boot argument 'pager=clock' (known: sv= timer= test=)");
+	assert_string_equal(why, "unknown boot argument 'pager=clock' (known: sv= timer= test= init=)");
 	assert_int_equal(a.sv, 0);
 	assert_int_equal(bootargs_parse("svx=39", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("s=39", &a, why, sizeof(why)), -ERR_INVAL);
@@ -83,6 +101,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_init_name),
 		cmocka_unit_test(test_errors_leave_defaults),
 		cmocka_unit_test(test_long_word),
 	};
