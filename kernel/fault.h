@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exceptions taken by user threads. Until fault endpoints exist (the next step
- * of the kernel core), every fault kills the thread with one log line.
+ * Exceptions taken by user threads. A fault becomes a call to the thread's
+ * fault endpoint (ipc_fault); with none, or when its handler replies KILL or
+ * goes away, the thread is killed with one log line.
  */
 #ifndef KERNEL_FAULT_H
 #define KERNEL_FAULT_H
@@ -10,5 +11,8 @@
 
 /* fault_user: @t took exception @cause at @pc with @addr (stval). */
 void fault_user(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc);
+
+/* fault_kill: kill @t, whose fault is in t->msg, logging @why. */
+void fault_kill(struct thread *t, const char *why);
 
 #endif

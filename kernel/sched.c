@@ -1,39 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 #include "sched.h"
 
+#include <arch/csr.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
-#include <arch/csr.h>
 
 _Thread_local struct thread *current;
-static struct thread *runq_head, *runq_tail;
+static struct thread_queue runq;
 
 void sched_enqueue(struct thread *t)
 {
 	t->state = THREAD_RUNNABLE;
-	t->next = NULL;
-	if (runq_tail)
-		runq_tail->next = t;
-	else
-		runq_head = t;
-	runq_tail = t;
+	queue_push(&runq, t);
 }
 
-static struct thread *runq_pop(void)
+void sched_dequeue(struct thread *t)
 {
-	struct thread *t = runq_head;
+	queue_remove(&runq, t);
+}
 
-	if (t) {
-		runq_head = t->next;
-		if (!runq_head)
-			runq_tail = NULL;
-	}
-	return t;
+void sched_switch_to(struct thread *t)
+{
+	t->state = THREAD_RUNNING;
+	current = t;
 }
 
 void sched_tick(void)
 {
-	if (current && current->state == THREAD_RUNNING && runq_head) {
+	if (current && current->state == THREAD_RUNNING && runq.head) {
 		sched_enqueue(current);
 		current = NULL;
 	}
@@ -45,13 +39,12 @@ struct trap_frame *sched_resume(void)
 
 	if (!t || t->state != THREAD_RUNNING) {
 		current = NULL;
-		while (!(t = runq_pop())) {
+		while (!(t = queue_pop(&runq))) {
 			irq_enable();
 			wfi();
 			irq_disable();
 		}
-		t->state = THREAD_RUNNING;
-		current = t;
+		sched_switch_to(t);
 	}
 	mmu_switch_user(t->task->root, t->task->asid);
 	user_frame_prepare(&t->frame);

@@ -14,6 +14,13 @@ extern _Thread_local struct thread *current;
 /* sched_enqueue: make @t runnable at the back of the run queue. */
 void sched_enqueue(struct thread *t);
 
+/* sched_dequeue: take runnable @t off the run queue. */
+void sched_dequeue(struct thread *t);
+
+/* sched_switch_to: make @t the running thread of this hart now (direct switch,
+ * bypassing the run queue); the previous one must already be blocked. */
+void sched_switch_to(struct thread *t);
+
 /* sched_tick: a timer tick on this hart: rotate the current thread to the back
  * of the queue if another thread is waiting. */
 void sched_tick(void);

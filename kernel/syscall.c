@@ -2,13 +2,20 @@
 #include "syscall.h"
 
 #include "console.h"
+#include "ipc.h"
 #include "panic.h"
 #include "sched.h"
 #include "uaccess.h"
 
+#include <arch/mmu.h>
 #include <arch/uctx.h>
+#include <stddef.h>
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
+#include <limits.h>
+
+/* Returned by handlers that leave their results in the registers themselves. */
+#define SYSCALL_DONE LONG_MIN
 
 static long sys_debug_write(struct thread *t)
 {
@@ -31,7 +38,7 @@ static long sys_exit(struct thread *t)
 
 	if (status > EXIT_STATUS_MAX)
 		return -ERR_INVAL;
-	thread_kill(t, (int)status);
+	task_exit(t->task, (int)status);
 	return 0;
 }
 
@@ -53,17 +60,154 @@ static long sys_null(struct thread *t)
 	return 0;
 }
 
-static long (*const syscalls[SYS_COUNT])(struct thread *t) = {
+static long sys_endpoint_create(struct thread *t)
+{
+	struct endpoint *ep;
+	struct handle hd;
+
+	if (!handle_free_slot(t->task))
+		return -ERR_NOSPC;
+	ep = endpoint_alloc(t->task);
+	if (!ep)
+		return -ERR_NOMEM;
+	hd = (struct handle){ &ep->obj, ep->obj.gen, RIGHTS_ALL, 0 };
+	return handle_install(t->task, &hd);
+}
+
+static long sys_handle_mint(struct thread *t)
+{
+	struct handle hd;
+	unsigned long rights = uctx_arg(&t->frame, 1);
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_NONE, 0, &hd);
+
+	if (err)
+		return err;
+	if (rights & ~(unsigned long)RIGHTS_ALL)
+		return -ERR_INVAL;
+	if (rights & ~(unsigned long)hd.rights)
+		return -ERR_DENIED;	/* a copy never has more rights */
+	hd.rights = (uint8_t)rights;
+	hd.badge = uctx_arg(&t->frame, 2);
+	return handle_install(t->task, &hd);
+}
+
+static long sys_handle_close(struct thread *t)
+{
+	return handle_close(t->task, uctx_arg(&t->frame, 0));
+}
+
+static long sys_thread_create(struct thread *t)
+{
+	unsigned long pc = uctx_arg(&t->frame, 0), sp = uctx_arg(&t->frame, 1);
+	struct thread *n;
+	struct handle hd;
+
+	if (pc >= mmu_user_top() || sp > mmu_user_top() || (sp & 15))
+		return -ERR_RANGE;
+	if (!handle_free_slot(t->task))
+		return -ERR_NOSPC;
+	n = thread_alloc(t->task);
+	if (!n)
+		return -ERR_NOMEM;
+	uctx_init(&n->frame, pc, sp);
+	uctx_copy_tp(&n->frame, &t->frame);
+	uctx_set_arg(&n->frame, 0, uctx_arg(&t->frame, 2));
+	hd = (struct handle){ &n->obj, n->obj.gen, RIGHTS_ALL, 0 };
+	sched_enqueue(n);
+	return handle_install(t->task, &hd);
+}
+
+static long sys_thread_set_fault(struct thread *t)
+{
+	struct handle th, ep;
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_THREAD, RIGHT_MANAGE, &th);
+
+	if (!err)
+		err = handle_get(t->task, uctx_arg(&t->frame, 1), KOBJ_ENDPOINT, RIGHT_WRITE, &ep);
+	if (err)
+		return err;
+	((struct thread *)((char *)th.obj - offsetof(struct thread, obj)))->fault_ep = ep;
+	return 0;
+}
+
+static long sys_send(struct thread *t)
+{
+	ipc_send(t, false, true);
+	return SYSCALL_DONE;
+}
+
+static long sys_send_nb(struct thread *t)
+{
+	ipc_send(t, false, false);
+	return SYSCALL_DONE;
+}
+
+static long sys_call(struct thread *t)
+{
+	ipc_send(t, true, true);
+	return SYSCALL_DONE;
+}
+
+static long sys_recv(struct thread *t)
+{
+	ipc_recv(t, true);
+	return SYSCALL_DONE;
+}
+
+static long sys_recv_nb(struct thread *t)
+{
+	ipc_recv(t, false);
+	return SYSCALL_DONE;
+}
+
+static long sys_reply_recv(struct thread *t)
+{
+	ipc_reply_recv(t, true);
+	return SYSCALL_DONE;
+}
+
+static long sys_reply_recv_nb(struct thread *t)
+{
+	ipc_reply_recv(t, false);
+	return SYSCALL_DONE;
+}
+
+typedef long (*syscall_fn)(struct thread *t);
+
+static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_DEBUG_WRITE] = sys_debug_write,
 	[SYS_EXIT] = sys_exit,
 	[SYS_SHUTDOWN] = sys_shutdown,
 	[SYS_NULL] = sys_null,
+	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+	[SYS_HANDLE_MINT] = sys_handle_mint,
+	[SYS_HANDLE_CLOSE] = sys_handle_close,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
+	[SYS_SEND] = sys_send,
+	[SYS_RECV] = sys_recv,
+	[SYS_CALL] = sys_call,
+	[SYS_REPLY_RECV] = sys_reply_recv,
+};
+
+/* The non-blocking variants (number | SYS_NONBLOCK). */
+static const syscall_fn syscalls_nb[SYS_COUNT] = {
+	[SYS_SEND] = sys_send_nb,
+	[SYS_RECV] = sys_recv_nb,
+	[SYS_REPLY_RECV] = sys_reply_recv_nb,
 };
 
 void syscall_dispatch(struct thread *t)
 {
 	unsigned long nr = uctx_syscall_nr(&t->frame);
-	long ret = nr < SYS_COUNT ? syscalls[nr](t) : -ERR_NOSYS;
+	syscall_fn fn = NULL;
+	long ret;
 
-	uctx_set_result(&t->frame, ret);
+	if (nr < SYS_COUNT)
+		fn = syscalls[nr];
+	else if ((nr & ~(unsigned long)SYS_NONBLOCK) < SYS_COUNT)
+		fn = syscalls_nb[nr & ~(unsigned long)SYS_NONBLOCK];
+	ret = fn ? fn(t) : -ERR_NOSYS;
+	if (ret != SYSCALL_DONE)
+		uctx_set_result(&t->frame, ret);
 }

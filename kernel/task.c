@@ -2,21 +2,65 @@
 #include "task.h"
 
 #include "console.h"
+#include "ipc.h"
 #include "panic.h"
+#include "sched.h"
 
 #include <string.h>
 
 static struct task tasks[TASK_MAX];
 static struct thread threads[THREAD_MAX];
+static struct endpoint endpoints[ENDPOINT_MAX];
+
+void queue_push(struct thread_queue *q, struct thread *t)
+{
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+struct thread *queue_pop(struct thread_queue *q)
+{
+	struct thread *t = q->head;
+
+	if (t) {
+		q->head = t->next;
+		if (!q->head)
+			q->tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+void queue_remove(struct thread_queue *q, struct thread *t)
+{
+	struct thread **link = &q->head, *prev = NULL;
+
+	while (*link && *link != t) {
+		prev = *link;
+		link = &(*link)->next;
+	}
+	if (!*link)
+		return;
+	*link = t->next;
+	if (q->tail == t)
+		q->tail = prev;
+	t->next = NULL;
+}
 
 struct task *task_alloc(const char *name)
 {
 	for (unsigned i = 0; i < TASK_MAX; i++) {
 		struct task *t = &tasks[i];
+		uint32_t gen = t->obj.gen;
 
 		if (t->used)
 			continue;
 		memset(t, 0, sizeof(*t));
+		t->obj = (struct kobj){ KOBJ_TASK, gen };
 		t->used = true;
 		t->asid = i + 1;	/* ASID 0 is the kernel's boot address space */
 		strncpy(t->name, name, TASK_NAME_MAX - 1);
@@ -29,10 +73,12 @@ struct thread *thread_alloc(struct task *task)
 {
 	for (unsigned i = 0; i < THREAD_MAX; i++) {
 		struct thread *t = &threads[i];
+		uint32_t gen = t->obj.gen;
 
 		if (t->state != THREAD_FREE || t->task)
 			continue;
 		memset(t, 0, sizeof(*t));
+		t->obj = (struct kobj){ KOBJ_THREAD, gen };
 		t->task = task;
 		t->id = i + 1;
 		task->nthreads++;
@@ -41,7 +87,23 @@ struct thread *thread_alloc(struct task *task)
 	return NULL;
 }
 
-/* task_end: the last thread of @task has ended. */
+struct endpoint *endpoint_alloc(struct task *owner)
+{
+	for (unsigned i = 0; i < ENDPOINT_MAX; i++) {
+		struct endpoint *ep = &endpoints[i];
+		uint32_t gen = ep->obj.gen;
+
+		if (ep->owner)
+			continue;
+		memset(ep, 0, sizeof(*ep));
+		ep->obj = (struct kobj){ KOBJ_ENDPOINT, gen };
+		ep->owner = owner;
+		return ep;
+	}
+	return NULL;
+}
+
+/* task_end: the last thread of @task has ended: its endpoints die with it. */
 static void task_end(struct task *task, int status)
 {
 	kprintf("task: %s ended with status %d\n", task->name, status);
@@ -49,6 +111,10 @@ static void task_end(struct task *task, int status)
 		kprintf("Faultline: the root task ended; shutting down\n");
 		system_exit(status);
 	}
+	for (unsigned i = 0; i < ENDPOINT_MAX; i++)
+		if (endpoints[i].owner == task)
+			ipc_endpoint_destroy(&endpoints[i]);
+	kobj_kill(&task->obj);
 	task->used = false;
 }
 
@@ -56,8 +122,19 @@ void thread_kill(struct thread *t, int status)
 {
 	struct task *task = t->task;
 
+	ipc_thread_detach(t);
+	if (t->state == THREAD_RUNNABLE)
+		sched_dequeue(t);
+	kobj_kill(&t->obj);
 	t->state = THREAD_FREE;
 	t->task = NULL;
 	if (--task->nthreads == 0)
 		task_end(task, status);
+}
+
+void task_exit(struct task *task, int status)
+{
+	for (unsigned i = 0; i < THREAD_MAX && task->used; i++)
+		if (threads[i].task == task)
+			thread_kill(&threads[i], status);
 }

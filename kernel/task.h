@@ -1,41 +1,80 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tasks and threads. A task is an address space (page-table root and ASID); a
- * thread runs in a task. Both come from fixed tables set aside at build time:
- * the kernel allocates no memory after boot.
+ * Tasks, threads and endpoints. A task is an address space (page-table root,
+ * ASID) plus a handle table; a thread runs in a task; an endpoint is where
+ * threads meet to pass messages. All come from fixed tables in the kernel
+ * image: the kernel allocates no memory after boot.
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
 
 #include <arch/pte.h>
 #include <arch/trap.h>
+#include <faultline/syscall.h>
 #include <stdbool.h>
+
+#include "handle.h"
 
 #define TASK_MAX	32
 #define THREAD_MAX	128
+#define ENDPOINT_MAX	128
 #define TASK_NAME_MAX	16
 
 enum thread_state {
 	THREAD_FREE = 0,
 	THREAD_RUNNABLE,	/* on the run queue */
 	THREAD_RUNNING,		/* current on some hart */
+	THREAD_SENDING,		/* in an endpoint's send queue (send, call or fault) */
+	THREAD_RECEIVING,	/* in an endpoint's receive queue */
+	THREAD_AWAITING_REPLY,	/* its call (or fault) was received; waits for the reply */
+};
+
+struct endpoint;
+
+/* A message held by the kernel for a thread whose message is not in its
+ * registers: a fault. */
+struct ipc_msg {
+	unsigned long label;
+	unsigned long words[IPC_WORDS];
 };
 
 struct task {
+	struct kobj obj;
 	bool used;
 	bool is_root;		/* the root task (init): may shut the machine down */
 	char name[TASK_NAME_MAX];
 	paddr_t root;		/* page-table root */
 	unsigned asid;
 	unsigned nthreads;	/* live threads */
+	struct handle handles[TASK_HANDLES];
 };
 
 struct thread {
 	struct trap_frame frame;	/* first: trap.S reaches it through sscratch */
+	struct kobj obj;
 	struct task *task;
 	enum thread_state state;
 	unsigned id;			/* index in the thread table + 1 */
-	struct thread *next;		/* run-queue link */
+	struct thread *next;		/* link in the run queue or an endpoint queue */
+	struct endpoint *queue;		/* the endpoint whose queue holds it */
+	bool calling;			/* SENDING: wants a reply (call or fault) */
+	bool faulting;			/* its message is a fault, kept in msg */
+	struct ipc_msg msg;
+	struct handle send_handle;	/* SENDING: the handle to transfer (obj NULL: none) */
+	uint64_t send_badge;		/* SENDING: badge of the endpoint handle it used */
+	struct thread *caller;		/* the thread waiting for this one's reply */
+	struct thread *callee;		/* AWAITING_REPLY: who must reply */
+	struct handle fault_ep;		/* where its faults go (obj NULL: nowhere) */
+};
+
+struct thread_queue {
+	struct thread *head, *tail;
+};
+
+struct endpoint {
+	struct kobj obj;
+	struct task *owner;		/* the endpoint dies with it */
+	struct thread_queue senders, receivers;
 };
 
 /* thread_of: the thread owning user frame @tf. */
@@ -44,14 +83,26 @@ static inline struct thread *thread_of(struct trap_frame *tf)
 	return (struct thread *)tf;
 }
 
+/* queue_push / queue_pop / queue_remove: FIFO of threads linked by ->next. */
+void queue_push(struct thread_queue *q, struct thread *t);
+struct thread *queue_pop(struct thread_queue *q);
+void queue_remove(struct thread_queue *q, struct thread *t);
+
 /* task_alloc: a free task slot named @name, with ASID = slot + 1; NULL if full. */
 struct task *task_alloc(const char *name);
 
 /* thread_alloc: a free thread in @task, not yet runnable; NULL if full. */
 struct thread *thread_alloc(struct task *task);
 
-/* thread_kill: end @t (not on the run queue); ends its task with @status when it
- * was the last. Ending the root task stops the machine with @status. */
+/* endpoint_alloc: a free endpoint owned by @owner; NULL if full. */
+struct endpoint *endpoint_alloc(struct task *owner);
+
+/* thread_kill: end @t wherever it is (run queue, endpoint queue, waiting for a
+ * reply); ends its task with @status when it was the last thread. Ending the
+ * root task stops the machine with @status. */
 void thread_kill(struct thread *t, int status);
+
+/* task_exit: kill every thread of @task, which then ends with @status. */
+void task_exit(struct task *task, int status);
 
 #endif

@@ -15,6 +15,9 @@ static const char *const err_names[ERR_MAX + 1] = {
 	[ERR_TIMEOUT] = "ETIMEOUT",
 	[ERR_DENIED] = "EDENIED",
 	[ERR_NOSYS] = "ENOSYS",
+	[ERR_HANDLE] = "EHANDLE",
+	[ERR_AGAIN] = "EAGAIN",
+	[ERR_NOREPLY] = "ENOREPLY",
 };
 
 const char *err_name(int err)

@@ -21,8 +21,11 @@
 #define ERR_TIMEOUT	10	/* a bounded wait expired */
 #define ERR_DENIED	11	/* the caller lacks the right or authority */
 #define ERR_NOSYS	12	/* no such system call */
+#define ERR_HANDLE	13	/* no such handle: free slot, stale, or wrong type */
+#define ERR_AGAIN	14	/* a non-blocking call would have blocked */
+#define ERR_NOREPLY	15	/* the callee received another message without replying */
 
-#define ERR_MAX		12
+#define ERR_MAX		15
 
 /* err_name: a short name for error code @err (positive or negative), "?" if unknown. */
 const char *err_name(int err);

@@ -15,7 +15,57 @@
 #define SYS_EXIT	1	/* (status): end the calling task; does not return */
 #define SYS_SHUTDOWN	2	/* (status): stop the machine; root task only */
 #define SYS_NULL	3	/* (): do nothing, return 0 (for measuring) */
-#define SYS_COUNT	4
+#define SYS_ENDPOINT_CREATE 4	/* (): a new endpoint; returns its handle */
+#define SYS_HANDLE_MINT	5	/* (h, rights, badge): a copy with fewer rights and a badge */
+#define SYS_HANDLE_CLOSE 6	/* (h): drop a handle */
+#define SYS_THREAD_CREATE 7	/* (pc, sp, arg): a new thread in the caller's task */
+#define SYS_THREAD_SET_FAULT 8	/* (thread h, endpoint h): where its faults go */
+#define SYS_SEND	9	/* IPC: send a message */
+#define SYS_RECV	10	/* IPC: receive a message */
+#define SYS_CALL	11	/* IPC: send, then wait for the reply */
+#define SYS_REPLY_RECV	12	/* IPC: reply to the last caller, then receive */
+#define SYS_COUNT	13
+
+/* Or'ed into the number of SYS_SEND, SYS_RECV, SYS_REPLY_RECV: fail with
+ * -ERR_AGAIN instead of blocking. */
+#define SYS_NONBLOCK	0x100
+
+/*
+ * IPC registers. In: a0 = endpoint handle, a1 = label, a2..a5 = IPC_WORDS
+ * words, a6 = a handle to transfer or -1 (needs the GRANT right). Out, for a
+ * received message or a reply: a0 = 0 or -ERR_*, a1 = label, a2..a5 = words,
+ * a6 = the transferred handle's number in the receiver or -1 (-ERR_NOSPC if
+ * the receiver's table was full), a7 = the sender's badge.
+ */
+#define IPC_WORDS	4
+#define IPC_NO_HANDLE	(-1l)
+
+/* Handle rights. An endpoint needs WRITE to send, READ to receive. */
+#define RIGHT_READ	0x01
+#define RIGHT_WRITE	0x02
+#define RIGHT_MAP	0x04
+#define RIGHT_GRANT	0x08	/* may be transferred through IPC */
+#define RIGHT_MANAGE	0x10	/* may change the object (thread: set its fault endpoint) */
+#define RIGHTS_ALL	0x1f
+
+/* Message labels the kernel makes or understands: user labels are below 2^31. */
+#define LABEL_KERNEL	0x80000000ul
+#define LABEL_FAULT	(LABEL_KERNEL | 1)	/* a fault, delivered as a call */
+#define LABEL_IRQ	(LABEL_KERNEL | 2)	/* an interrupt */
+#define LABEL_RESUME	(LABEL_KERNEL | 16)	/* reply to a fault: retry the instruction */
+#define LABEL_KILL	(LABEL_KERNEL | 17)	/* reply to a fault: kill the thread */
+
+/*
+ * The fault message (label LABEL_FAULT, badge = the badge of the faulting
+ * thread's fault-endpoint handle):
+ */
+#define FAULT_W_ADDR	0	/* stval: the faulting address (or instruction bits) */
+#define FAULT_W_CAUSE	1	/* scause, raw */
+#define FAULT_W_PC	2	/* sepc: the faulting instruction */
+#define FAULT_W_ACCESS	3	/* FAULT_READ, FAULT_WRITE or FAULT_EXEC, 0 for others */
+#define FAULT_READ	1
+#define FAULT_WRITE	2
+#define FAULT_EXEC	4
 
 /* Limits */
 #define DEBUG_WRITE_MAX	1024	/* bytes per SYS_DEBUG_WRITE */

@@ -30,6 +30,19 @@ static inline void uctx_set_result(struct trap_frame *tf, long value)
 	tf->x[REG_A0 - 1] = (unsigned long)value;
 }
 
+/* uctx_set_arg: set argument/result register @i (0..7: a0..a7). */
+static inline void uctx_set_arg(struct trap_frame *tf, unsigned i, unsigned long value)
+{
+	tf->x[REG_A0 - 1 + i] = value;
+}
+
+/* uctx_copy_tp: give @to the thread pointer of @from (threads of one task
+ * share its TLS block). */
+static inline void uctx_copy_tp(struct trap_frame *to, const struct trap_frame *from)
+{
+	to->x[4 - 1] = from->x[4 - 1];
+}
+
 /* uctx_init: a fresh user context starting at @pc with stack pointer @sp,
  * every other register 0, interrupts enabled in U-mode. */
 static inline void uctx_init(struct trap_frame *tf, unsigned long pc, unsigned long sp)

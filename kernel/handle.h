@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel objects and handles. Every object a handle can name starts with a
+ * struct kobj: its type and a generation that changes when the object dies, so
+ * that handles to a dead object (in any task) are stale and refused. A task's
+ * handle table is a fixed array; a handle number is an index into it.
+ */
+#ifndef KERNEL_HANDLE_H
+#define KERNEL_HANDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TASK_HANDLES 64
+
+enum kobj_type {
+	KOBJ_NONE = 0,
+	KOBJ_TASK,
+	KOBJ_THREAD,
+	KOBJ_ENDPOINT,
+};
+
+struct kobj {
+	uint8_t type;
+	uint32_t gen;
+};
+
+struct handle {
+	struct kobj *obj;	/* NULL: a free slot */
+	uint32_t gen;		/* obj->gen when made; different means stale */
+	uint8_t rights;
+	uint64_t badge;
+};
+
+struct task;
+
+/*
+ * handle_get: the handle number @h of @task if it names a live object of
+ * @type (KOBJ_NONE: any) and carries all of @rights. Returns 0 and *out, or
+ * -ERR_HANDLE (bad number, free, stale, wrong type) or -ERR_DENIED (rights).
+ */
+int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t rights,
+	       struct handle *out);
+
+/* handle_install: put @hd in a free slot of @task; the slot number, or -ERR_NOSPC. */
+long handle_install(struct task *task, const struct handle *hd);
+
+/* handle_free_slot: true if @task has room for one more handle. */
+bool handle_free_slot(const struct task *task);
+
+/* handle_close: free slot @h of @task; 0 or -ERR_HANDLE. */
+int handle_close(struct task *task, unsigned long h);
+
+/* kobj_kill: make every handle to @obj stale. */
+static inline void kobj_kill(struct kobj *obj)
+{
+	obj->gen++;
+}
+
+#endif

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+#include "ipc.h"
+
+#include "fault.h"
+#include "sched.h"
+
+#include <arch/uctx.h>
+#include <faultline/errno.h>
+#include <stddef.h>
+
+#define ENDPOINT_OF(o) ((struct endpoint *)((char *)(o) - offsetof(struct endpoint, obj)))
+
+/* ipc_finish: end @t's IPC system call with @status and make it runnable. */
+static void ipc_finish(struct thread *t, long status)
+{
+	uctx_set_result(&t->frame, status);
+	sched_enqueue(t);
+}
+
+/* ipc_transfer: put @from's message (label, words, handle, @badge) into @to's
+ * registers: a0 = 0, a1 = label, a2..a5 = words, a6 = handle, a7 = badge. */
+static void ipc_transfer(struct thread *from, struct thread *to, uint64_t badge)
+{
+	struct trap_frame *dst = &to->frame;
+	long handle = IPC_NO_HANDLE;
+
+	if (from->faulting) {
+		uctx_set_arg(dst, 1, from->msg.label);
+		for (unsigned i = 0; i < IPC_WORDS; i++)
+			uctx_set_arg(dst, 2 + i, from->msg.words[i]);
+	} else {
+		for (unsigned i = 1; i < 2 + IPC_WORDS; i++)
+			uctx_set_arg(dst, i, uctx_arg(&from->frame, i));
+	}
+	if (from->send_handle.obj)
+		handle = handle_install(to->task, &from->send_handle);
+	uctx_set_arg(dst, 0, 0);
+	uctx_set_arg(dst, 6, (unsigned long)handle);
+	uctx_set_arg(dst, 7, badge);
+	from->send_handle.obj = NULL;
+}
+
+/* ipc_rendezvous: sender @s meets receiver @r, which has just been taken off
+ * its queue or is the running thread. @r_runs: @r is the thread running now. */
+static void ipc_rendezvous(struct thread *s, struct thread *r, bool r_runs)
+{
+	ipc_transfer(s, r, s->send_badge);
+	if (s->calling) {
+		s->state = THREAD_AWAITING_REPLY;
+		s->callee = r;
+		r->caller = s;
+	} else if (s != current) {
+		ipc_finish(s, 0);
+	} else {
+		uctx_set_result(&s->frame, 0);
+	}
+	if (!r_runs) {
+		if (s == current && s->calling)
+			sched_switch_to(r);	/* direct switch: the callee runs now */
+		else
+			sched_enqueue(r);
+	}
+}
+
+/* ipc_decode_send: the endpoint and optional transferred handle of a send. */
+static int ipc_decode_send(struct thread *t, struct handle *ep, struct handle *xfer)
+{
+	unsigned long h = uctx_arg(&t->frame, 6);
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_WRITE, ep);
+
+	if (err)
+		return err;
+	xfer->obj = NULL;
+	if ((long)h == IPC_NO_HANDLE)
+		return 0;
+	return handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, xfer);
+}
+
+/* ipc_send_to: @t (message ready, decoded) sends on @ep. */
+static void ipc_send_to(struct thread *t, struct endpoint *ep, bool block)
+{
+	struct thread *r = queue_pop(&ep->receivers);
+
+	if (r) {
+		r->queue = NULL;
+		ipc_rendezvous(t, r, false);
+		return;
+	}
+	if (!block) {
+		uctx_set_result(&t->frame, -ERR_AGAIN);
+		return;
+	}
+	t->state = THREAD_SENDING;
+	t->queue = ep;
+	queue_push(&ep->senders, t);
+}
+
+void ipc_send(struct thread *t, bool call, bool block)
+{
+	struct handle ep, xfer;
+	int err = ipc_decode_send(t, &ep, &xfer);
+
+	if (err) {
+		uctx_set_result(&t->frame, err);
+		return;
+	}
+	t->send_handle = xfer;
+	t->send_badge = ep.badge;
+	t->calling = call;
+	t->faulting = false;
+	ipc_send_to(t, ENDPOINT_OF(ep.obj), block);
+}
+
+/* ipc_abort_call: @c's call will get no reply. */
+static void ipc_abort_call(struct thread *c)
+{
+	c->callee = NULL;
+	if (c->faulting)
+		fault_kill(c, "its fault handler did not reply");
+	else
+		ipc_finish(c, -ERR_NOREPLY);
+}
+
+/* ipc_recv_on: @t (decoded) receives on @ep. */
+static void ipc_recv_on(struct thread *t, struct endpoint *ep, bool block)
+{
+	struct thread *s;
+
+	if (t->caller) {	/* a call it never answered */
+		struct thread *c = t->caller;
+
+		t->caller = NULL;
+		ipc_abort_call(c);
+	}
+	s = queue_pop(&ep->senders);
+	if (s) {
+		s->queue = NULL;
+		ipc_rendezvous(s, t, true);
+		return;
+	}
+	if (!block) {
+		uctx_set_result(&t->frame, -ERR_AGAIN);
+		return;
+	}
+	t->state = THREAD_RECEIVING;
+	t->queue = ep;
+	queue_push(&ep->receivers, t);
+}
+
+void ipc_recv(struct thread *t, bool block)
+{
+	struct handle ep;
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+
+	if (err) {
+		uctx_set_result(&t->frame, err);
+		return;
+	}
+	ipc_recv_on(t, ENDPOINT_OF(ep.obj), block);
+}
+
+/* ipc_reply: @t answers its caller @c with the message in @t's registers. */
+static void ipc_reply(struct thread *t, struct thread *c)
+{
+	unsigned long label = uctx_arg(&t->frame, 1);
+
+	t->caller = NULL;
+	c->callee = NULL;
+	if (!c->faulting) {
+		ipc_transfer(t, c, 0);
+		sched_enqueue(c);
+		return;
+	}
+	t->send_handle.obj = NULL;	/* a fault reply carries no handle */
+	if (label == LABEL_RESUME) {
+		c->faulting = false;
+		sched_enqueue(c);	/* sepc unchanged: the instruction runs again */
+	} else {
+		fault_kill(c, label == LABEL_KILL ? "its handler replied KILL"
+						  : "its handler replied with an unknown label");
+	}
+}
+
+void ipc_reply_recv(struct thread *t, bool block)
+{
+	struct handle ep, xfer = { 0 };
+	unsigned long h = uctx_arg(&t->frame, 6);
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+
+	if (!err && (long)h != IPC_NO_HANDLE)
+		err = handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, &xfer);
+	if (err) {
+		uctx_set_result(&t->frame, err);
+		return;
+	}
+	if (t->caller) {
+		t->send_handle = xfer;
+		t->faulting = false;
+		ipc_reply(t, t->caller);
+	}
+	ipc_recv_on(t, ENDPOINT_OF(ep.obj), block);
+}
+
+bool ipc_fault(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc,
+	       unsigned long access)
+{
+	struct handle *h = &t->fault_ep;
+
+	if (!h->obj || h->gen != h->obj->gen)
+		return false;
+	t->msg = (struct ipc_msg){ LABEL_FAULT, { addr, cause, pc, access } };
+	t->faulting = true;
+	t->calling = true;
+	t->send_badge = h->badge;
+	t->send_handle.obj = NULL;
+	ipc_send_to(t, ENDPOINT_OF(h->obj), true);
+	return true;
+}
+
+void ipc_endpoint_destroy(struct endpoint *ep)
+{
+	struct thread *t;
+
+	kobj_kill(&ep->obj);
+	while ((t = queue_pop(&ep->senders))) {
+		t->queue = NULL;
+		if (t->faulting)
+			fault_kill(t, "its fault endpoint was destroyed");
+		else
+			ipc_finish(t, -ERR_HANDLE);
+	}
+	while ((t = queue_pop(&ep->receivers))) {
+		t->queue = NULL;
+		ipc_finish(t, -ERR_HANDLE);
+	}
+	ep->owner = NULL;
+}
+
+void ipc_thread_detach(struct thread *t)
+{
+	if (t->queue) {
+		queue_remove(t->state == THREAD_SENDING ? &t->queue->senders : &t->queue->receivers, t);
+		t->queue = NULL;
+	}
+	if (t->callee) {
+		t->callee->caller = NULL;
+		t->callee = NULL;
+	}
+	if (t->caller) {
+		struct thread *c = t->caller;
+
+		t->caller = NULL;
+		ipc_abort_call(c);
+	}
+}

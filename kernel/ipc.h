@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Synchronous IPC on endpoints (see docs/kernel.md and <faultline/syscall.h>
+ * for the registers). A message goes from the sender's registers straight into
+ * the receiver's: nothing is queued in the kernel but the waiting threads.
+ * A fault is a call the kernel makes on the faulting thread's behalf.
+ */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include "task.h"
+
+/* ipc_send: SYS_SEND (@call false) or SYS_CALL (@call true) by @t. */
+void ipc_send(struct thread *t, bool call, bool block);
+
+/* ipc_recv: SYS_RECV by @t. */
+void ipc_recv(struct thread *t, bool block);
+
+/* ipc_reply_recv: SYS_REPLY_RECV by @t. */
+void ipc_reply_recv(struct thread *t, bool block);
+
+/*
+ * ipc_fault: deliver @t's fault (@cause, @addr, @pc, @access) to its fault
+ * endpoint as a call. Returns false, changing nothing, if it has none (or the
+ * endpoint is dead).
+ */
+bool ipc_fault(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc,
+	       unsigned long access);
+
+/* ipc_endpoint_destroy: kill @ep; threads waiting on it get -ERR_HANDLE, and
+ * threads whose fault waited there are killed. */
+void ipc_endpoint_destroy(struct endpoint *ep);
+
+/* ipc_thread_detach: take @t out of every IPC relation before it dies; a
+ * thread waiting for @t's reply gets -ERR_NOREPLY (or, for a fault, dies). */
+void ipc_thread_detach(struct thread *t);
+
+#endif

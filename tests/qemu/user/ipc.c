@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-ipc (init=test-ipc): IPC between threads through endpoints: payload,
+ * labels, badges, handle transfer, rights, stale and bad handles, non-blocking
+ * calls, a callee that never replies, and faults delivered as messages with
+ * RESUME and KILL replies. Prints one line per failed check and exits 0 only
+ * if every check passed.
+ */
+#include <faultline/errno.h>
+#include <faultline/syscall.h>
+#include <stdio.h>
+
+#include "ipc.h"
+
+#define LABEL_ECHO	1
+#define LABEL_BADGE	2	/* reply with the badge and the handle seen */
+#define LABEL_NOREPLY	3	/* receive again without replying */
+
+static int checks, failures;
+
+static void check(const char *what, long got, long want)
+{
+	checks++;
+	if (got == want)
+		return;
+	failures++;
+	printf("test-ipc: FAIL %s: got %ld (0x%lx), want %ld (0x%lx)\n", what, got,
+	       (unsigned long)got, want, (unsigned long)want);
+}
+
+static unsigned long server_stack[1024] __attribute__((aligned(16)));
+static unsigned long faulter_stack[256] __attribute__((aligned(16)));
+
+/* server: answers calls on endpoint @ep forever. */
+static void server(unsigned long ep)
+{
+	struct msg m = { .handle = IPC_NO_HANDLE };
+
+	ipc(SYS_RECV, (long)ep, &m);
+	for (;;) {
+		struct msg r = { .handle = IPC_NO_HANDLE };
+
+		if (m.label == LABEL_ECHO) {
+			r.label = m.label + 100;
+			for (int i = 0; i < IPC_WORDS; i++)
+				r.w[i] = m.w[IPC_WORDS - 1 - i];
+		} else if (m.label == LABEL_BADGE) {
+			r.w[0] = m.badge;
+			r.w[1] = (unsigned long)m.handle;
+			if (m.handle >= 0)
+				r.w[2] = (unsigned long)sys_handle_close(m.handle);
+		} else if (m.label == LABEL_NOREPLY) {
+			m.handle = IPC_NO_HANDLE;
+			ipc(SYS_RECV, (long)ep, &m);
+			continue;
+		}
+		m = r;
+		ipc(SYS_REPLY_RECV, (long)ep, &m);
+	}
+}
+
+/* fault_load: load from @addr at the instruction labelled fault_pc. */
+extern char fault_pc[];
+__asm__(".text\n"
+	".globl faulter\n"
+	"faulter:\n"
+	"	li	t0, 0x50000000\n"
+	".globl fault_pc\n"
+	"fault_pc:\n"
+	"	ld	t1, 0(t0)\n"
+	"1:	j	1b\n");
+void faulter(unsigned long arg);
+
+static void test_call_payload(long ep)
+{
+	struct msg m = { LABEL_ECHO, LABEL_ECHO, { 11, 22, 33, 44 }, IPC_NO_HANDLE, 0 };
+
+	m.status = 0;
+	ipc(SYS_CALL, ep, &m);
+	check("call status", m.status, 0);
+	check("reply label", (long)m.label, LABEL_ECHO + 100);
+	check("reply word 0", (long)m.w[0], 44);
+	check("reply word 3", (long)m.w[3], 11);
+	check("reply carries no handle", m.handle, IPC_NO_HANDLE);
+	for (int i = 0; i < 50; i++) {	/* many round trips */
+		struct msg e = { 0, LABEL_ECHO, { (unsigned long)i, 0, 0, 7 }, IPC_NO_HANDLE, 0 };
+
+		ipc(SYS_CALL, ep, &e);
+		if (e.status || e.w[3] != (unsigned long)i || e.w[0] != 7) {
+			check("round trip", i, -1);
+			break;
+		}
+	}
+}
+
+static void test_badge_and_transfer(long ep)
+{
+	long badged = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, 0x1234);
+	struct msg m = { 0, LABEL_BADGE, { 0 }, IPC_NO_HANDLE, 0 };
+
+	check("mint", badged >= 0, 1);
+	ipc(SYS_CALL, badged, &m);
+	check("badge seen by the server", (long)m.w[0], 0x1234);
+	check("no handle seen by the server", (long)m.w[1], IPC_NO_HANDLE);
+	m = (struct msg){ 0, LABEL_BADGE, { 0 }, badged, 0 };
+	ipc(SYS_CALL, ep, &m);
+	check("call with a handle", m.status, 0);
+	check("unbadged handle gives badge 0", (long)m.w[0], 0);
+	check("transferred handle installed", (long)m.w[1] >= 0, 1);
+	check("transferred handle usable (closed by the server)", (long)m.w[2], 0);
+}
+
+static void test_rights(long ep)
+{
+	long send_only = sys_handle_mint(ep, RIGHT_WRITE, 0);
+	long recv_only = sys_handle_mint(ep, RIGHT_READ, 0);
+	struct msg m = { 0, LABEL_ECHO, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_RECV, send_only, &m);
+	check("recv without READ", m.status, -ERR_DENIED);
+	m = (struct msg){ 0, LABEL_ECHO, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, recv_only, &m);
+	check("call without WRITE", m.status, -ERR_DENIED);
+	m = (struct msg){ 0, LABEL_ECHO, { 0 }, send_only, 0 };
+	ipc(SYS_CALL, ep, &m);
+	check("transfer without GRANT", m.status, -ERR_DENIED);
+	check("mint with more rights", sys_handle_mint(send_only, RIGHT_READ, 0), -ERR_DENIED);
+	check("mint with unknown rights", sys_handle_mint(ep, 0x100, 0), -ERR_INVAL);
+	m = (struct msg){ 0, LABEL_ECHO, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, 999, &m);
+	check("call on a bad handle number", m.status, -ERR_HANDLE);
+	check("close", sys_handle_close(send_only), 0);
+	m = (struct msg){ 0, LABEL_ECHO, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, send_only, &m);
+	check("call on a closed handle", m.status, -ERR_HANDLE);
+	check("close twice", sys_handle_close(send_only), -ERR_HANDLE);
+	check("thread_set_fault on an endpoint handle", sys_thread_set_fault(ep, ep), -ERR_HANDLE);
+	check("thread_create with a kernel pc",
+	      sys_thread_create((void (*)(unsigned long))0xffffffff80200000ul, server_stack, 0),
+	      -ERR_RANGE);
+	check("thread_create with a misaligned stack",
+	      sys_thread_create(server, (char *)server_stack + 8, 0), -ERR_RANGE);
+}
+
+static void test_nonblocking(void)
+{
+	long quiet = sys_endpoint_create();
+	struct msg m = { 0, 5, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_RECV | SYS_NONBLOCK, quiet, &m);
+	check("non-blocking recv on an empty endpoint", m.status, -ERR_AGAIN);
+	m = (struct msg){ 0, 5, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_SEND | SYS_NONBLOCK, quiet, &m);
+	check("non-blocking send with no receiver", m.status, -ERR_AGAIN);
+	check("unknown non-blocking call", syscall2(SYS_NULL | SYS_NONBLOCK, 0, 0), -ERR_NOSYS);
+}
+
+static void test_noreply(long ep)
+{
+	struct msg m = { 0, LABEL_NOREPLY, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, ep, &m);
+	check("callee received again without replying", m.status, -ERR_NOREPLY);
+}
+
+static void test_fault(void)
+{
+	long fep = sys_endpoint_create();
+	long badged = sys_handle_mint(fep, RIGHT_WRITE, 0xfa);
+	long th = sys_thread_create(faulter, faulter_stack + 256, 0);
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	check("faulter created", th >= 0, 1);
+	check("set fault endpoint", sys_thread_set_fault(th, badged), 0);
+	ipc(SYS_RECV, fep, &m);
+	check("fault received", m.status, 0);
+	check("fault label", (long)m.label, (long)LABEL_FAULT);
+	check("fault badge", (long)m.badge, 0xfa);
+	check("fault address", (long)m.w[FAULT_W_ADDR], 0x50000000);
+	check("fault cause (load page fault)", (long)m.w[FAULT_W_CAUSE], 13);
+	check("fault pc", (long)m.w[FAULT_W_PC], (long)fault_pc);
+	check("fault access", (long)m.w[FAULT_W_ACCESS], FAULT_READ);
+	/* RESUME retries the instruction: with nothing mapped it faults again */
+	m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV, fep, &m);
+	check("second fault after RESUME", (long)m.label, (long)LABEL_FAULT);
+	check("second fault at the same pc", (long)m.w[FAULT_W_PC], (long)fault_pc);
+	m = (struct msg){ 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV | SYS_NONBLOCK, fep, &m);
+	check("KILL replied; nothing more to receive", m.status, -ERR_AGAIN);
+	check("the killed thread's handle is stale", sys_thread_set_fault(th, badged), -ERR_HANDLE);
+}
+
+int main(void)
+{
+	long ep = sys_endpoint_create();
+	long srv;
+
+	check("endpoint_create", ep >= 0, 1);
+	srv = sys_thread_create(server, server_stack + 1024, (unsigned long)ep);
+	check("thread_create", srv >= 0, 1);
+	test_call_payload(ep);
+	test_badge_and_transfer(ep);
+	test_rights(ep);
+	test_nonblocking();
+	test_noreply(ep);
+	test_fault();
+	printf("test-ipc: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
