@@ -8,16 +8,20 @@
 #ifndef KERNEL_HANDLE_H
 #define KERNEL_HANDLE_H
 
+#include <faultline/syscall.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define TASK_HANDLES 64
 
+/* The numbers are the ABI's HANDLE_* types. */
 enum kobj_type {
 	KOBJ_NONE = 0,
-	KOBJ_TASK,
-	KOBJ_THREAD,
-	KOBJ_ENDPOINT,
+	KOBJ_TASK = HANDLE_TASK,
+	KOBJ_THREAD = HANDLE_THREAD,
+	KOBJ_ENDPOINT = HANDLE_ENDPOINT,
+	KOBJ_PMEM = HANDLE_PMEM,
+	KOBJ_DEVICE = HANDLE_DEVICE,
 };
 
 struct kobj {

@@ -3,6 +3,7 @@
 
 #include "console.h"
 #include "elf.h"
+#include "pmem.h"
 #include "sched.h"
 #include "task.h"
 
@@ -52,8 +53,61 @@ static int load_segment(struct task *task, const struct elf_segment *seg, const 
 	return 0;
 }
 
+/* give_handle: a handle to @obj in @task, listed in @bi. */
+static int give_handle(struct task *task, struct bootinfo *bi, struct kobj *obj, paddr_t base,
+		       uint64_t size, const char *name)
+{
+	struct handle hd = { obj, obj->gen, RIGHTS_ALL, 0 };
+	long h;
+	struct bootinfo_handle *e;
+
+	if (bi->nhandles == BOOTINFO_MAX)
+		return -ERR_NOSPC;
+	h = handle_install(task, &hd);
+	if (h < 0)
+		return (int)h;
+	e = &bi->handles[bi->nhandles++];
+	e->handle = (unsigned)h;
+	e->type = obj->type;
+	e->base = base;
+	e->size = size;
+	strncpy(e->name, name, sizeof(e->name) - 1);
+	return 0;
+}
+
+/* give_resources: the root task's handles and its boot info page. */
+static int give_resources(struct task *task, const struct pt_alloc *alloc,
+			  const struct init_resources *res)
+{
+	int err;
+	struct bootinfo *bi = map_page(task, BOOTINFO_VA, PTE_R, alloc, &err);
+
+	if (!bi)
+		return err;
+	bi->magic = BOOTINFO_MAGIC;
+	bi->va_bits = mmu_mode()->va_bits;
+	bi->hartid = (unsigned)res->hartid;
+	err = give_handle(task, bi, &task->obj, 0, 0, task->name);
+	for (unsigned i = 0; !err && i < res->free->n; i++) {
+		const struct mem_range *r = &res->free->r[i];
+		struct pmem *p = pmem_alloc(KOBJ_PMEM, r->base, r->end - r->base);
+
+		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, "ram") : -ERR_NOSPC;
+	}
+	for (unsigned i = 0; !err && i < res->ndevices; i++) {
+		const struct dt_device *d = &res->devices[i];
+		struct pmem *p = pmem_alloc(KOBJ_DEVICE, d->reg.base, (d->reg.size + PAGE_SIZE - 1) &
+							       ~(PAGE_SIZE - 1));
+
+		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, d->name) : -ERR_NOSPC;
+	}
+	memmap_init(res->free);	/* it all belongs to the root task now */
+	return err;
+}
+
 int init_task_create(const void *archive, size_t size, const char *name,
-		     const struct pt_alloc *alloc, const char **why)
+		     const struct pt_alloc *alloc, const struct init_resources *res,
+		     const char **why)
 {
 	struct cpio_entry entry;
 	struct elf_image img;
@@ -89,6 +143,10 @@ int init_task_create(const void *archive, size_t size, const char *name,
 	thread = thread_alloc(task);
 	if (!thread)
 		return -ERR_NOMEM;
+	*why = "cannot hand over its resources";
+	err = give_resources(task, alloc, res);
+	if (err)
+		return err;
 	uctx_init(&thread->frame, img.entry, INIT_STACK_TOP);
 	sched_enqueue(thread);
 	kprintf("root task: %s, %zu-byte ELF, entry 0x%lx, %u segments, %lu KiB stack at 0x%lx\n",

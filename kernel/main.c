@@ -20,6 +20,7 @@
 #include "console.h"
 #include "dt.h"
 #include "memmap.h"
+#include "pmem.h"
 #include "panic.h"
 #include "virtio_mmio.h"
 
@@ -358,21 +359,31 @@ static void boot_selftest(void)
 	}
 }
 
-/* boot_init_task: the root task from the boot archive (QEMU -initrd). */
+/* boot_init_task: the root task from the boot archive (QEMU -initrd), given
+ * everything left: after this the kernel allocates nothing. */
 static void boot_init_task(void)
 {
 	unsigned long pages = 0;
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
+	struct init_resources res = { &free_map, dt.virtio, dt.nvirtio, this_hart->hartid };
 	const char *why;
+	char sz[24];
+	uint64_t before;
 	int err;
 
 	if (!dt.has_initrd)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
+	if (!dt.has_initrd)
+		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
+	if (frames_init(&ram_map, &free_map))
+		boot_fail("mem: no room for the frame table");
+	before = memmap_total(&free_map);
 	err = init_task_create(phys_to_virt(dt.initrd_start), dt.initrd_end - dt.initrd_start,
-			       args.init, &alloc, &why);
+			       args.init, &alloc, &res, &why);
 	if (err)
 		boot_fail("init: %s: %s (%s)", args.init, why, err_name(err));
-	kprintf("root task: %lu pages of frames and tables taken from free RAM\n", pages);
+	kprintf("root task: %lu pages taken at boot; %s of free RAM handed over as pmem\n",
+		pages, fmt_size(sz, before - pages * PAGE_SIZE));
 }
 
 /* boot_main: C entry of the boot hart (entry.S), on the boot page table. */

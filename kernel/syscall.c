@@ -5,6 +5,7 @@
 #include "ipc.h"
 #include "panic.h"
 #include "sched.h"
+#include "vm.h"
 #include "uaccess.h"
 
 #include <arch/mmu.h>
@@ -172,6 +173,57 @@ static long sys_reply_recv_nb(struct thread *t)
 	return SYSCALL_DONE;
 }
 
+static long sys_vm_pool_add(struct thread *t)
+{
+	return vm_pool_add(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
+			   uctx_arg(&t->frame, 2));
+}
+
+/* vm_map_args: decode SYS_VM_MAP's arguments (also SYS_VM_MAP_REPLY's first five). */
+static int vm_map_args(struct thread *t, struct vm_map_req *req)
+{
+	const struct trap_frame *f = &t->frame;
+
+	return vm_map_decode(t->task, uctx_arg(f, 0), uctx_arg(f, 1), uctx_arg(f, 2),
+			     uctx_arg(f, 3), uctx_arg(f, 4), req);
+}
+
+static long sys_vm_map(struct thread *t)
+{
+	struct vm_map_req req;
+	int err = vm_map_args(t, &req);
+
+	if (err)
+		return err;
+	vm_map_perform(&req);
+	return 0;
+}
+
+static long sys_vm_unmap(struct thread *t)
+{
+	return vm_unmap(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1));
+}
+
+/* sys_vm_map_reply: the fault path in one call: map, answer the caller with
+ * LABEL_RESUME, receive the next message on the endpoint in a5. */
+static long sys_vm_map_reply(struct thread *t)
+{
+	struct vm_map_req req;
+	struct handle ep;
+	int err = vm_map_args(t, &req);
+
+	if (!err)
+		err = handle_get(t->task, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+	if (err)
+		return err;
+	vm_map_perform(&req);
+	uctx_set_arg(&t->frame, 0, uctx_arg(&t->frame, 5));
+	uctx_set_arg(&t->frame, 1, LABEL_RESUME);
+	uctx_set_arg(&t->frame, 6, (unsigned long)IPC_NO_HANDLE);
+	ipc_reply_recv(t, true);
+	return SYSCALL_DONE;
+}
+
 typedef long (*syscall_fn)(struct thread *t);
 
 static const syscall_fn syscalls[SYS_COUNT] = {
@@ -188,6 +240,10 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_RECV] = sys_recv,
 	[SYS_CALL] = sys_call,
 	[SYS_REPLY_RECV] = sys_reply_recv,
+	[SYS_VM_POOL_ADD] = sys_vm_pool_add,
+	[SYS_VM_MAP] = sys_vm_map,
+	[SYS_VM_UNMAP] = sys_vm_unmap,
+	[SYS_VM_MAP_REPLY] = sys_vm_map_reply,
 };
 
 /* The non-blocking variants (number | SYS_NONBLOCK). */

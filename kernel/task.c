@@ -5,6 +5,7 @@
 #include "ipc.h"
 #include "panic.h"
 #include "sched.h"
+#include "vm.h"
 
 #include <string.h>
 
@@ -114,6 +115,7 @@ static void task_end(struct task *task, int status)
 	for (unsigned i = 0; i < ENDPOINT_MAX; i++)
 		if (endpoints[i].owner == task)
 			ipc_endpoint_destroy(&endpoints[i]);
+	vm_task_release(task);
 	kobj_kill(&task->obj);
 	task->used = false;
 }

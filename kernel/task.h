@@ -46,6 +46,8 @@ struct task {
 	paddr_t root;		/* page-table root */
 	unsigned asid;
 	unsigned nthreads;	/* live threads */
+	paddr_t pool;		/* page-table pool: free frames linked through their first word */
+	unsigned pool_count;
 	struct handle handles[TASK_HANDLES];
 };
 

@@ -18,6 +18,7 @@ static const char *const err_names[ERR_MAX + 1] = {
 	[ERR_HANDLE] = "EHANDLE",
 	[ERR_AGAIN] = "EAGAIN",
 	[ERR_NOREPLY] = "ENOREPLY",
+	[ERR_POOL] = "EPOOL",
 };
 
 const char *err_name(int err)

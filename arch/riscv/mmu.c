@@ -136,3 +136,8 @@ vaddr_t mmu_user_top(void)
 {
 	return 1ul << (kernel_mode->va_bits - 1);
 }
+
+void mmu_flush_page(vaddr_t va, unsigned asid)
+{
+	__asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((unsigned long)asid) : "memory");
+}

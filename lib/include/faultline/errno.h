@@ -24,8 +24,9 @@
 #define ERR_HANDLE	13	/* no such handle: free slot, stale, or wrong type */
 #define ERR_AGAIN	14	/* a non-blocking call would have blocked */
 #define ERR_NOREPLY	15	/* the callee received another message without replying */
+#define ERR_POOL	16	/* the task's page-table pool has too few frames */
 
-#define ERR_MAX		15
+#define ERR_MAX		16
 
 /* err_name: a short name for error code @err (positive or negative), "?" if unknown. */
 const char *err_name(int err);

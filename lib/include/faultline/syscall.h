@@ -24,7 +24,12 @@
 #define SYS_RECV	10	/* IPC: receive a message */
 #define SYS_CALL	11	/* IPC: send, then wait for the reply */
 #define SYS_REPLY_RECV	12	/* IPC: reply to the last caller, then receive */
-#define SYS_COUNT	13
+#define SYS_VM_POOL_ADD	13	/* (task h, pmem h, offset): give a frame to its table pool */
+#define SYS_VM_MAP	14	/* (task h, va, pmem h, offset, flags): map a page */
+#define SYS_VM_UNMAP	15	/* (task h, va): unmap the page (of any size) at va */
+#define SYS_VM_MAP_REPLY 16	/* (task h, va, pmem h, offset, flags, endpoint h): map,
+				 * reply RESUME to the caller, receive on the endpoint */
+#define SYS_COUNT	17
 
 /* Or'ed into the number of SYS_SEND, SYS_RECV, SYS_REPLY_RECV: fail with
  * -ERR_AGAIN instead of blocking. */
@@ -47,6 +52,23 @@
 #define RIGHT_GRANT	0x08	/* may be transferred through IPC */
 #define RIGHT_MANAGE	0x10	/* may change the object (thread: set its fault endpoint) */
 #define RIGHTS_ALL	0x1f
+
+/* Handle types, as the boot info reports them. */
+#define HANDLE_TASK	1
+#define HANDLE_THREAD	2
+#define HANDLE_ENDPOINT	3
+#define HANDLE_PMEM	4	/* a range of RAM */
+#define HANDLE_DEVICE	5	/* a range of device registers */
+
+/* SYS_VM_MAP flags: permissions and page size. Never W+X, never W without R. */
+#define VM_R		0x1
+#define VM_W		0x2
+#define VM_X		0x4
+#define VM_PERMS	0x7
+#define VM_SIZE_SHIFT	8	/* page size: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
+#define VM_4K		(0u << VM_SIZE_SHIFT)
+#define VM_2M		(1u << VM_SIZE_SHIFT)
+#define VM_1G		(2u << VM_SIZE_SHIFT)
 
 /* Message labels the kernel makes or understands: user labels are below 2^31. */
 #define LABEL_KERNEL	0x80000000ul
@@ -79,6 +101,34 @@
  */
 #define INIT_STACK_TOP	0x80000000ul
 #define INIT_STACK_SIZE	0x10000ul
+
+/*
+ * The boot info: one read-only page the kernel maps into the root task at
+ * BOOTINFO_VA, listing the handles it starts with: its own task (handle 0,
+ * all rights), every range of free RAM (pmem) and every device (virtio-mmio
+ * slots), all with all rights.
+ */
+#define BOOTINFO_VA	(INIT_STACK_TOP - INIT_STACK_SIZE - 0x2000ul)
+#define BOOTINFO_MAGIC	0x464c4249u	/* "FLBI" */
+#define BOOTINFO_MAX	48
+
+#ifndef __ASSEMBLER__
+struct bootinfo_handle {
+	unsigned int handle;
+	unsigned int type;		/* HANDLE_* */
+	unsigned long base;		/* physical address (pmem, device) */
+	unsigned long size;		/* bytes */
+	char name[16];			/* "ram", "virtio@10008000", "init" */
+};
+
+struct bootinfo {
+	unsigned int magic;
+	unsigned int nhandles;
+	unsigned int va_bits;		/* 39, 48 or 57: user space ends at 2^(va_bits-1) */
+	unsigned int hartid;
+	struct bootinfo_handle handles[BOOTINFO_MAX];
+};
+#endif
 
 /* Exit status of the machine when the root task is killed by a fault. */
 #define EXIT_INIT_KILLED 4

@@ -54,6 +54,10 @@ void mmu_user_root_init(paddr_t root);
 /* mmu_switch_user: install the address space (@root, @asid) on this hart. */
 void mmu_switch_user(paddr_t root, unsigned asid);
 
+/* mmu_flush_page: drop this hart's cached translations of @va in @asid
+ * (sfence.vma va, asid: privileged spec 4.2.1). */
+void mmu_flush_page(vaddr_t va, unsigned asid);
+
 /* mmu_user_top: the first address above user space in the current mode. */
 vaddr_t mmu_user_top(void);
 

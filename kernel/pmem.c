@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+#include "pmem.h"
+
+#include <arch/layout.h>
+#include <faultline/errno.h>
+#include <string.h>
+
+static struct pmem pmems[PMEM_MAX];
+static uint8_t *frame_table;	/* one byte per page of [frame_base, frame_end) */
+static paddr_t frame_base, frame_end;
+
+struct pmem *pmem_alloc(enum kobj_type type, paddr_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < PMEM_MAX; i++) {
+		struct pmem *p = &pmems[i];
+
+		if (p->obj.type)
+			continue;
+		p->obj.type = type;
+		p->base = base;
+		p->size = size;
+		return p;
+	}
+	return NULL;
+}
+
+int frames_init(const struct memmap *ram, struct memmap *free)
+{
+	uint64_t pages, bytes;
+
+	if (!ram->n)
+		return -ERR_NOMEM;
+	frame_base = ram->r[0].base;
+	frame_end = ram->r[ram->n - 1].end;
+	pages = (frame_end - frame_base) >> PAGE_SHIFT;
+	bytes = (pages + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	paddr_t pa = memmap_alloc(free, bytes, PAGE_SIZE);
+	if (!pa)
+		return -ERR_NOMEM;
+	frame_table = phys_to_virt(pa);
+	memset(frame_table, 0, bytes);
+	return 0;
+}
+
+/* frame_byte: the table byte of @pa, or NULL if @pa is not RAM. */
+static uint8_t *frame_byte(paddr_t pa)
+{
+	if (pa < frame_base || pa >= frame_end)
+		return NULL;
+	return &frame_table[(pa - frame_base) >> PAGE_SHIFT];
+}
+
+bool frames_can_map(paddr_t pa, uint64_t size)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint8_t *b = frame_byte(pa + off);
+
+		if (b && *b >= FRAME_MAP_MAX)
+			return false;	/* a page table, or mapped too often */
+	}
+	return true;
+}
+
+void frames_mapped(paddr_t pa, uint64_t size, int delta)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint8_t *b = frame_byte(pa + off);
+
+		if (b && *b != FRAME_TABLE && (delta > 0 || *b > 0))
+			*b = (uint8_t)(*b + delta);
+	}
+}
+
+unsigned frames_state(paddr_t pa)
+{
+	uint8_t *b = frame_byte(pa);
+
+	return b ? *b : FRAME_TABLE;
+}
+
+void frames_set_table(paddr_t pa, bool table)
+{
+	uint8_t *b = frame_byte(pa);
+
+	if (b)
+		*b = table ? FRAME_TABLE : 0;
+}

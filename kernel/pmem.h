@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical memory objects and the frame table. A pmem object is a range of
+ * RAM, a device object a range of device registers; handles to them let a task
+ * map those frames (and nothing else). The frame table keeps one byte for each
+ * RAM frame: how many mappings use it, or that it is a page table, so that a
+ * frame never serves as both (a task could otherwise rewrite its own tables).
+ * Set up at boot, with the frame table's own memory taken then.
+ */
+#ifndef KERNEL_PMEM_H
+#define KERNEL_PMEM_H
+
+#include <arch/pte.h>
+#include <stdbool.h>
+
+#include "handle.h"
+#include "memmap.h"
+
+#define PMEM_MAX	48
+#define FRAME_TABLE	0xff	/* the frame is a page table */
+#define FRAME_MAP_MAX	0xfe	/* most mappings of one frame */
+
+struct pmem {
+	struct kobj obj;	/* KOBJ_PMEM or KOBJ_DEVICE; type 0 = free slot */
+	paddr_t base;
+	uint64_t size;
+};
+
+static inline struct pmem *pmem_of(struct kobj *o)
+{
+	return (struct pmem *)o;	/* obj is the first member */
+}
+
+/* pmem_alloc: a new object of @type for [@base, @base + @size); NULL if full. */
+struct pmem *pmem_alloc(enum kobj_type type, paddr_t base, uint64_t size);
+
+/*
+ * frames_init: a frame table covering every page of @ram, its memory taken from
+ * @free (at boot). Returns 0 or -ERR_NOMEM.
+ */
+int frames_init(const struct memmap *ram, struct memmap *free);
+
+/* frames_can_map: true if every frame of [@pa, @pa + @size) that is RAM may get
+ * one more mapping (not a page table, below FRAME_MAP_MAX). */
+bool frames_can_map(paddr_t pa, uint64_t size);
+
+/* frames_mapped: count one more (@delta 1) or one less (-1) mapping of each RAM
+ * frame in [@pa, @pa + @size). */
+void frames_mapped(paddr_t pa, uint64_t size, int delta);
+
+/* frames_state: the byte of RAM frame @pa (0 = unused); FRAME_TABLE outside RAM. */
+unsigned frames_state(paddr_t pa);
+
+/* frames_set_table: mark RAM frame @pa as a page table (@table) or unused. */
+void frames_set_table(paddr_t pa, bool table);
+
+#endif

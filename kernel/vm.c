@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+#include "vm.h"
+
+#include <stddef.h>
+
+#include <arch/layout.h>
+#include <arch/mmu.h>
+#include <arch/pt.h>
+#include <faultline/errno.h>
+#include <string.h>
+
+#define TASK_OF(o) ((struct task *)((char *)(o) - offsetof(struct task, obj)))
+
+/* pool_take: a zeroed frame from the pool of the task @ctx (pt_alloc hook). */
+static paddr_t pool_take(void *ctx)
+{
+	struct task *task = ctx;
+	paddr_t pa = task->pool;
+
+	if (!pa)
+		return 0;
+	task->pool = *(paddr_t *)phys_to_virt(pa);
+	task->pool_count--;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+/* vm_task_handle: the task named by @h with the MAP right. */
+static int vm_task_handle(struct task *caller, unsigned long h, struct task **out)
+{
+	struct handle hd;
+	int err = handle_get(caller, h, KOBJ_TASK, RIGHT_MAP, &hd);
+
+	if (!err)
+		*out = TASK_OF(hd.obj);
+	return err;
+}
+
+/* vm_mem_handle: the pmem or device object named by @h with @rights. */
+static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out)
+{
+	struct handle hd;
+	int err = handle_get(caller, h, KOBJ_NONE, rights, &hd);
+
+	if (err)
+		return err;
+	if (hd.obj->type != KOBJ_PMEM && hd.obj->type != KOBJ_DEVICE)
+		return -ERR_HANDLE;
+	*out = pmem_of(hd.obj);
+	return 0;
+}
+
+/* vm_flags_decode: permissions and page level from VM_* @flags. */
+static int vm_flags_decode(unsigned long flags, uint64_t *pte, unsigned *level)
+{
+	unsigned long perms = flags & VM_PERMS;
+
+	if (flags & ~(unsigned long)(VM_PERMS | (3u << VM_SIZE_SHIFT)))
+		return -ERR_INVAL;
+	if (!perms || (perms & (VM_R | VM_W)) == VM_W || (perms & (VM_W | VM_X)) == (VM_W | VM_X))
+		return -ERR_INVAL;
+	*level = (flags >> VM_SIZE_SHIFT) & 3;
+	if (*level > 2)
+		return -ERR_INVAL;
+	*pte = PTE_U | PTE_A | PTE_D | (perms & VM_R ? PTE_R : 0) | (perms & VM_W ? PTE_W : 0) |
+	       (perms & VM_X ? PTE_X : 0);
+	return 0;
+}
+
+/* vm_slot_check: nothing mapped at @va's @level page, and the pool holds the
+ * tables that mapping it needs. */
+static int vm_slot_check(struct task *task, vaddr_t va, unsigned level)
+{
+	struct pt_slot slot = pt_walk(mmu_mode(), task->root, va, level);
+
+	if (slot.err)
+		return slot.err;
+	if (pte_valid(*slot.pte))
+		return -ERR_EXIST;	/* a page, a superpage over it, or smaller pages */
+	if (slot.level - level > task->pool_count)
+		return -ERR_POOL;
+	return 0;
+}
+
+int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long mem_h,
+		  uint64_t offset, unsigned long flags, struct vm_map_req *req)
+{
+	struct pmem *mem;
+	uint64_t size;
+	int err = vm_task_handle(caller, task_h, &req->task);
+
+	if (!err)
+		err = vm_flags_decode(flags, &req->pte_flags, &req->level);
+	if (!err)
+		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | (flags & VM_W ? RIGHT_WRITE : 0), &mem);
+	if (err)
+		return err;
+	size = pt_level_size(req->level);
+	if (offset >= mem->size || size > mem->size - offset)
+		return -ERR_RANGE;
+	if ((va | (mem->base + offset)) & (size - 1))
+		return -ERR_ALIGN;
+	if (va >= mmu_user_top() || size > mmu_user_top() - va)
+		return -ERR_RANGE;
+	req->va = va;
+	req->pa = mem->base + offset;
+	req->ram = mem->obj.type == KOBJ_PMEM;
+	if (req->ram && !frames_can_map(req->pa, size))
+		return -ERR_DENIED;
+	return vm_slot_check(req->task, va, req->level);
+}
+
+void vm_map_perform(const struct vm_map_req *req)
+{
+	struct pt_alloc alloc = { pool_take, req->task };
+	int err = pt_map(mmu_mode(), req->task->root, req->va, req->pa, req->level,
+			 req->pte_flags, &alloc);
+
+	(void)err;	/* vm_map_decode checked every way it can fail */
+	if (req->ram)
+		frames_mapped(req->pa, pt_level_size(req->level), 1);
+	mmu_flush_page(req->va, req->task->asid);
+}
+
+int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
+{
+	struct task *task;
+	struct pt_slot slot;
+	uint64_t size;
+	paddr_t pa;
+	int err = vm_task_handle(caller, task_h, &task);
+
+	if (err)
+		return err;
+	if (va >= mmu_user_top())
+		return -ERR_RANGE;
+	slot = pt_walk(mmu_mode(), task->root, va, 0);
+	if (slot.err)
+		return slot.err;
+	if (!pte_is_leaf(*slot.pte))
+		return -ERR_NOENT;
+	size = pt_level_size(slot.level);
+	if (va & (size - 1))
+		return -ERR_ALIGN;
+	pa = pte_pa(*slot.pte);
+	*slot.pte = 0;
+	mmu_flush_page(va, task->asid);
+	frames_mapped(pa, size, -1);	/* device frames are not counted */
+	return 0;
+}
+
+int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
+		uint64_t offset)
+{
+	struct task *task;
+	struct pmem *mem;
+	paddr_t pa;
+	int err = vm_task_handle(caller, task_h, &task);
+
+	if (!err)
+		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | RIGHT_WRITE, &mem);
+	if (err)
+		return err;
+	if (mem->obj.type != KOBJ_PMEM)
+		return -ERR_HANDLE;	/* device registers cannot hold tables */
+	if (offset & (PAGE_SIZE - 1))
+		return -ERR_ALIGN;
+	if (offset >= mem->size)
+		return -ERR_RANGE;
+	pa = mem->base + offset;
+	if (frames_state(pa) != 0)
+		return -ERR_DENIED;	/* mapped somewhere, or already a table */
+	frames_set_table(pa, true);
+	*(paddr_t *)phys_to_virt(pa) = task->pool;
+	task->pool = pa;
+	task->pool_count++;
+	return 0;
+}
+
+/* vm_release_table: forget the mappings and tables below the table at @pa
+ * (level @level), entries [@from, @to). */
+static void vm_release_table(paddr_t pa, unsigned level, unsigned from, unsigned to)
+{
+	pte_t *table = pt_table_ptr(pa);
+
+	for (unsigned i = from; i < to; i++) {
+		pte_t pte = table[i];
+
+		if (pte_is_leaf(pte)) {
+			frames_mapped(pte_pa(pte), pt_level_size(level), -1);
+		} else if (pte_is_table(pte)) {
+			vm_release_table(pte_pa(pte), level - 1, 0, PT_ENTRIES);
+			frames_set_table(pte_pa(pte), false);
+		}
+	}
+}
+
+void vm_task_release(struct task *task)
+{
+	/* the user half only: the upper half is the kernel's, shared */
+	vm_release_table(task->root, mmu_mode()->levels - 1, 0, PT_ENTRIES / 2);
+	while (task->pool)
+		frames_set_table(pool_take(task), false);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VM system calls' work: page-table pools and mapping frames of pmem and
+ * device objects into tasks. Every argument is checked (vm_map_decode) before
+ * anything changes (vm_map_perform cannot fail).
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include "pmem.h"
+#include "task.h"
+
+/* A checked mapping request. */
+struct vm_map_req {
+	struct task *task;
+	vaddr_t va;
+	paddr_t pa;
+	unsigned level;		/* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
+	uint64_t pte_flags;
+	bool ram;		/* a pmem frame (counted in the frame table) */
+};
+
+/*
+ * vm_map_decode: check a map of the page at @va in the task of @task_h, to
+ * @offset in the object of @mem_h, with VM_* @flags, for @caller. Returns 0 and
+ * @req, or -ERR_HANDLE/-ERR_DENIED (handles, rights: MAP on both, WRITE on the
+ * object for VM_W), -ERR_INVAL (flags: unknown bits, no permission, W without
+ * R, W+X, a page size the mode lacks), -ERR_ALIGN (va or the frame's physical
+ * address not aligned to the page size), -ERR_RANGE (va outside user space, offset beyond the
+ * object), -ERR_EXIST (something is mapped there), -ERR_DENIED (a frame is a
+ * page table or mapped too often), -ERR_POOL (too few frames in the pool for
+ * the tables needed).
+ */
+int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long mem_h,
+		  uint64_t offset, unsigned long flags, struct vm_map_req *req);
+
+/* vm_map_perform: carry out a decoded request. */
+void vm_map_perform(const struct vm_map_req *req);
+
+/* vm_unmap: unmap the page starting at @va in the task of @task_h. Returns 0,
+ * -ERR_HANDLE/-ERR_DENIED, -ERR_RANGE, -ERR_NOENT (nothing mapped) or
+ * -ERR_ALIGN (@va is inside a larger page, not at its start). */
+int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va);
+
+/* vm_pool_add: give the frame at @offset of the pmem object of @mem_h to the
+ * page-table pool of the task of @task_h. The frame must be unmapped. */
+int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
+		uint64_t offset);
+
+/* vm_task_release: @task is ending: its pool frames are unused again. */
+void vm_task_release(struct task *task);
+
+#endif

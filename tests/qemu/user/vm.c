@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-vm (init=test-vm): the boot info and the VM system calls as the root
+ * task sees them: page-table pools, 4 KiB / 2 MiB / 1 GiB mappings of pmem
+ * frames, device registers, every refusal (with the mapping state checked
+ * afterwards), unmap, and the fault path the issue asks for: a thread touches
+ * an unmapped page, its handler gets the exact address, cause and pc, writes a
+ * value into a frame, maps it there with map-then-reply, and the thread
+ * continues and reads the value.
+ */
+#include <faultline/errno.h>
+#include <faultline/syscall.h>
+#include <stdio.h>
+
+#include "ipc.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define SELF 0		/* handle 0: the root task itself */
+#define MB (1ul << 20)
+#define GB (1ul << 30)
+
+static int checks, failures;
+
+static void check(const char *what, long got, long want)
+{
+	checks++;
+	if (got == want)
+		return;
+	failures++;
+	printf("test-vm: FAIL %s: got %ld (0x%lx), want %ld (0x%lx)\n", what, got,
+	       (unsigned long)got, want, (unsigned long)want);
+}
+
+static const struct bootinfo_handle *ram;	/* the largest pmem range */
+static unsigned long next_frame;		/* offset of the next unused frame in it */
+
+/* frame: the offset of a fresh frame in ram, aligned to @align. */
+static unsigned long frame(unsigned long align)
+{
+	unsigned long pa = (ram->base + next_frame + align - 1) & ~(align - 1);
+
+	next_frame = pa - ram->base + align;
+	return pa - ram->base;
+}
+
+static void test_bootinfo(void)
+{
+	const struct bootinfo *bi = bootinfo();
+	unsigned devices = 0;
+
+	check("boot info magic", bi->magic, BOOTINFO_MAGIC);
+	check("handle 0 is the task", bi->handles[0].type, HANDLE_TASK);
+	check("va_bits", bi->va_bits == 39 || bi->va_bits == 48 || bi->va_bits == 57, 1);
+	for (unsigned i = 0; i < bi->nhandles; i++) {
+		const struct bootinfo_handle *h = &bi->handles[i];
+
+		if (h->type == HANDLE_PMEM && (!ram || h->size > ram->size))
+			ram = h;
+		devices += h->type == HANDLE_DEVICE;
+	}
+	check("a pmem handle", ram != NULL, 1);
+	check("8 virtio device handles", devices, 8);
+	printf("test-vm: %u handles, largest RAM 0x%lx-0x%lx\n", bi->nhandles, ram->base,
+	       ram->base + ram->size);
+}
+
+static void fill_pool(unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		check("pool_add", sys_vm_pool_add(SELF, ram->handle, frame(4096)), 0);
+}
+
+static void test_map_4k(void)
+{
+	volatile unsigned long *p = (unsigned long *)0x40000000ul;
+	unsigned long f = frame(4096);
+
+	check("map without pool frames", sys_vm_map(SELF, 0x40000000, ram->handle, f, VM_R | VM_W),
+	      -ERR_POOL);
+	fill_pool(8);
+	check("map 4K", sys_vm_map(SELF, 0x40000000, ram->handle, f, VM_R | VM_W), 0);
+	*p = 0x1234abcd;
+	check("write and read back", (long)*p, 0x1234abcd);
+	check("the same page again", sys_vm_map(SELF, 0x40000000, ram->handle, f, VM_R), -ERR_EXIST);
+	check("a mapped frame into the pool", sys_vm_pool_add(SELF, ram->handle, f), -ERR_DENIED);
+	check("same frame at a second address (read-only)",
+	      sys_vm_map(SELF, 0x40001000, ram->handle, f, VM_R), 0);
+	check("second address sees the value", (long)*(volatile unsigned long *)0x40001000ul,
+	      0x1234abcd);
+	check("unmap", sys_vm_unmap(SELF, 0x40001000), 0);
+	check("unmap again", sys_vm_unmap(SELF, 0x40001000), -ERR_NOENT);
+}
+
+static void test_refusals(void)
+{
+	unsigned long f = frame(4096);
+	long th_handle = -1;
+
+	check("W+X", sys_vm_map(SELF, 0x40002000, ram->handle, f, VM_R | VM_W | VM_X), -ERR_INVAL);
+	check("W without R", sys_vm_map(SELF, 0x40002000, ram->handle, f, VM_W), -ERR_INVAL);
+	check("no permission", sys_vm_map(SELF, 0x40002000, ram->handle, f, 0), -ERR_INVAL);
+	check("unknown flag", sys_vm_map(SELF, 0x40002000, ram->handle, f, VM_R | 0x80), -ERR_INVAL);
+	check("misaligned va", sys_vm_map(SELF, 0x40002010, ram->handle, f, VM_R), -ERR_ALIGN);
+	check("misaligned offset", sys_vm_map(SELF, 0x40002000, ram->handle, f + 8, VM_R),
+	      -ERR_ALIGN);
+	check("kernel address", sys_vm_map(SELF, 0xffffffc000000000ul, ram->handle, f, VM_R),
+	      -ERR_RANGE);
+	check("beyond user space",
+	      sys_vm_map(SELF, 1ul << (bootinfo()->va_bits - 1), ram->handle, f, VM_R), -ERR_RANGE);
+	check("offset beyond the pmem range",
+	      sys_vm_map(SELF, 0x40002000, ram->handle, ram->size, VM_R), -ERR_RANGE);
+	check("a task handle as memory", sys_vm_map(SELF, 0x40002000, SELF, 0, VM_R), -ERR_HANDLE);
+	check("a bad task handle", sys_vm_map(77, 0x40002000, ram->handle, f, VM_R), -ERR_HANDLE);
+	th_handle = sys_handle_mint(ram->handle, RIGHT_READ | RIGHT_MAP, 0);
+	check("writable map of a read-only pmem handle",
+	      sys_vm_map(SELF, 0x40002000, th_handle, f, VM_R | VM_W), -ERR_DENIED);
+	check("read-only map of it", sys_vm_map(SELF, 0x40002000, th_handle, f, VM_R), 0);
+	check("over the kernel image", sys_vm_map(SELF, 0x10000, ram->handle, f, VM_R), -ERR_EXIST);
+	/* a pool frame may not be mapped */
+	{
+		unsigned long pf = frame(4096);
+
+		check("pool_add", sys_vm_pool_add(SELF, ram->handle, pf), 0);
+		check("pool_add twice", sys_vm_pool_add(SELF, ram->handle, pf), -ERR_DENIED);
+		check("map a page-table frame", sys_vm_map(SELF, 0x40003000, ram->handle, pf, VM_R),
+		      -ERR_DENIED);
+	}
+	check("refused maps left nothing mapped", sys_vm_unmap(SELF, 0x40003000), -ERR_NOENT);
+}
+
+static void test_superpages(void)
+{
+	volatile unsigned long *p = (unsigned long *)(0x40400000ul + 2 * MB - 8);
+	unsigned long f2m = frame(2 * MB);
+
+	check("map 2M", sys_vm_map(SELF, 0x40400000, ram->handle, f2m, VM_R | VM_W | VM_2M), 0);
+	*p = 77;
+	check("2M page usable to its end", (long)*p, 77);
+	check("4K inside the 2M page", sys_vm_map(SELF, 0x40401000, ram->handle, frame(4096), VM_R),
+	      -ERR_EXIST);
+	check("unmap inside the 2M page", sys_vm_unmap(SELF, 0x40401000), -ERR_ALIGN);
+	check("unmap 2M", sys_vm_unmap(SELF, 0x40400000), 0);
+	/* 1 GiB: only where the RAM range holds an aligned GiB (e.g. -m 2G) */
+	if (((ram->base + GB - 1) & ~(GB - 1)) + GB <= ram->base + ram->size) {
+		unsigned long off = ((ram->base + GB - 1) & ~(GB - 1)) - ram->base;
+		volatile unsigned long *g = (unsigned long *)(0x80000000ul + GB - 8);
+
+		check("1G over 4K pages", sys_vm_map(SELF, 0x40000000ul, ram->handle, off,
+						     VM_R | VM_W | VM_1G), -ERR_EXIST);
+		check("map 1G", sys_vm_map(SELF, 0x100000000ul, ram->handle, off, VM_R | VM_W | VM_1G),
+		      0);
+		g = (unsigned long *)(0x100000000ul + GB - 8);
+		*g = 99;
+		check("1G page usable to its end", (long)*g, 99);
+		check("unmap 1G", sys_vm_unmap(SELF, 0x100000000ul), 0);
+		printf("test-vm: 1 GiB page mapped and used\n");
+	}
+}
+
+static void test_device(void)
+{
+	const struct bootinfo *bi = bootinfo();
+
+	for (unsigned i = 0; i < bi->nhandles; i++) {
+		const struct bootinfo_handle *h = &bi->handles[i];
+
+		if (h->type != HANDLE_DEVICE)
+			continue;
+		check("map device registers", sys_vm_map(SELF, 0x50000000, h->handle, 0, VM_R | VM_W), 0);
+		check("virtio magic through the mapping", *(volatile unsigned int *)0x50000000ul,
+		      0x74726976);
+		check("device into the pool", sys_vm_pool_add(SELF, h->handle, 0), -ERR_HANDLE);
+		check("unmap device", sys_vm_unmap(SELF, 0x50000000), 0);
+		break;
+	}
+}
+
+static unsigned long toucher_stack[512] __attribute__((aligned(16)));
+extern char touch_pc[];
+void toucher(unsigned long ep);
+/* toucher: load from 0x60000000 (unmapped), then send what it read to ep. */
+__asm__(".text\n"
+	".globl toucher\n"
+	"toucher:\n"
+	"	mv	s1, a0\n"
+	"	li	t0, 0x60000008\n"
+	".globl touch_pc\n"
+	"touch_pc:\n"
+	"	ld	a2, 0(t0)\n"
+	"	mv	a0, s1\n"
+	"	li	a1, 9\n"
+	"	li	a6, -1\n"
+	"	li	a7, " STR(SYS_SEND) "\n"
+	"	ecall\n"
+	"1:	j	1b\n");
+
+static void test_fault_map_reply(void)
+{
+	long fep = sys_endpoint_create();
+	long th = sys_thread_create(toucher, toucher_stack + 512, (unsigned long)fep);
+	unsigned long f = frame(4096);
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	check("toucher's fault endpoint", sys_thread_set_fault(th, fep), 0);
+	ipc(SYS_RECV, fep, &m);
+	check("fault label", (long)m.label, (long)LABEL_FAULT);
+	check("fault address", (long)m.w[FAULT_W_ADDR], 0x60000008);
+	check("fault cause", (long)m.w[FAULT_W_CAUSE], 13);
+	check("fault pc", (long)m.w[FAULT_W_PC], (long)touch_pc);
+	/* write the value through a mapping of our own, then give the frame */
+	check("handler's own view", sys_vm_map(SELF, 0x40010000, ram->handle, f, VM_R | VM_W), 0);
+	*(volatile unsigned long *)0x40010008ul = 0xfeedf00d;
+	vm_map_reply(SELF, 0x60000000, ram->handle, f, VM_R, fep, &m);
+	check("message after map-then-reply", m.status, 0);
+	check("the thread resumed and read the handler's value", (long)m.w[0], 0xfeedf00d);
+	check("label of its message", (long)m.label, 9);
+}
+
+int main(void)
+{
+	test_bootinfo();
+	test_map_4k();
+	test_refusals();
+	test_superpages();
+	test_device();
+	test_fault_map_reply();
+	printf("test-vm: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
