@@ -18,17 +18,17 @@ struct msg {
 	unsigned long badge;		/* the sender's badge (out) */
 };
 
-/* ipc: the raw IPC system call @nr on endpoint handle @ep with @m; the result
- * (a received message or reply) replaces @m. */
-static inline void ipc(long nr, long ep, struct msg *m)
+/* syscall8: a system call with a0..a6 in and out of @r, number @nr in a7; on
+ * return r[7] holds a7. */
+static inline void syscall8(long nr, unsigned long r[8])
 {
-	register long a0 __asm__("a0") = ep;
-	register unsigned long a1 __asm__("a1") = m->label;
-	register unsigned long a2 __asm__("a2") = m->w[0];
-	register unsigned long a3 __asm__("a3") = m->w[1];
-	register unsigned long a4 __asm__("a4") = m->w[2];
-	register unsigned long a5 __asm__("a5") = m->w[3];
-	register long a6 __asm__("a6") = m->handle;
+	register unsigned long a0 __asm__("a0") = r[0];
+	register unsigned long a1 __asm__("a1") = r[1];
+	register unsigned long a2 __asm__("a2") = r[2];
+	register unsigned long a3 __asm__("a3") = r[3];
+	register unsigned long a4 __asm__("a4") = r[4];
+	register unsigned long a5 __asm__("a5") = r[5];
+	register unsigned long a6 __asm__("a6") = r[6];
 	register long a7 __asm__("a7") = nr;
 
 	__asm__ volatile("ecall"
@@ -36,16 +36,41 @@ static inline void ipc(long nr, long ep, struct msg *m)
 			   "+r"(a7)
 			 :
 			 : "memory");
-	m->status = a0;
-	if (a0 == 0 && nr != SYS_SEND && nr != (SYS_SEND | SYS_NONBLOCK)) {
-		m->label = a1;
-		m->w[0] = a2;
-		m->w[1] = a3;
-		m->w[2] = a4;
-		m->w[3] = a5;
-		m->handle = a6;
-		m->badge = (unsigned long)a7;
-	}
+	r[0] = a0;
+	r[1] = a1;
+	r[2] = a2;
+	r[3] = a3;
+	r[4] = a4;
+	r[5] = a5;
+	r[6] = a6;
+	r[7] = (unsigned long)a7;
+}
+
+/* msg_unpack: the status, and if 0 the message, from IPC registers @r. */
+static inline void msg_unpack(struct msg *m, const unsigned long r[8])
+{
+	m->status = (long)r[0];
+	if (m->status)
+		return;
+	m->label = r[1];
+	for (int i = 0; i < IPC_WORDS; i++)
+		m->w[i] = r[2 + i];
+	m->handle = (long)r[6];
+	m->badge = r[7];
+}
+
+/* ipc: the raw IPC system call @nr on endpoint handle @ep with @m; the result
+ * (a received message or reply) replaces @m (a send only sets the status). */
+static inline void ipc(long nr, long ep, struct msg *m)
+{
+	unsigned long r[8] = { (unsigned long)ep, m->label, m->w[0], m->w[1], m->w[2], m->w[3],
+			       (unsigned long)m->handle, 0 };
+
+	syscall8(nr, r);
+	if ((nr & ~SYS_NONBLOCK) == SYS_SEND)
+		m->status = (long)r[0];
+	else
+		msg_unpack(m, r);
 }
 
 static inline long syscall3(long nr, long a, long b, long c)
@@ -126,30 +151,11 @@ static inline long sys_vm_unmap(long task, unsigned long va)
 static inline void vm_map_reply(long task, unsigned long va, long mem, unsigned long offset,
 				unsigned long flags, long ep, struct msg *m)
 {
-	register long a0 __asm__("a0") = task;
-	register unsigned long a1 __asm__("a1") = va;
-	register long a2 __asm__("a2") = mem;
-	register unsigned long a3 __asm__("a3") = offset;
-	register unsigned long a4 __asm__("a4") = flags;
-	register long a5 __asm__("a5") = ep;
-	register long a6 __asm__("a6") = IPC_NO_HANDLE;
-	register long a7 __asm__("a7") = SYS_VM_MAP_REPLY;
+	unsigned long r[8] = { (unsigned long)task, va, (unsigned long)mem, offset, flags,
+			       (unsigned long)ep, (unsigned long)IPC_NO_HANDLE, 0 };
 
-	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6),
-			   "+r"(a7)
-			 :
-			 : "memory");
-	m->status = a0;
-	if (a0 == 0) {
-		m->label = a1;
-		m->w[0] = a2;
-		m->w[1] = a3;
-		m->w[2] = a4;
-		m->w[3] = (unsigned long)a5;
-		m->handle = a6;
-		m->badge = (unsigned long)a7;
-	}
+	syscall8(SYS_VM_MAP_REPLY, r);
+	msg_unpack(m, r);
 }
 
 /* bootinfo: the root task's boot info page. */

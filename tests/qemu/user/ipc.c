@@ -10,23 +10,14 @@
 #include <faultline/syscall.h>
 #include <stdio.h>
 
+#define CHECK_PROG "test-ipc"
+#include "check.h"
 #include "ipc.h"
 
 #define LABEL_ECHO	1
 #define LABEL_BADGE	2	/* reply with the badge and the handle seen */
 #define LABEL_NOREPLY	3	/* receive again without replying */
 
-static int checks, failures;
-
-static void check(const char *what, long got, long want)
-{
-	checks++;
-	if (got == want)
-		return;
-	failures++;
-	printf("test-ipc: FAIL %s: got %ld (0x%lx), want %ld (0x%lx)\n", what, got,
-	       (unsigned long)got, want, (unsigned long)want);
-}
 
 static unsigned long server_stack[1024] __attribute__((aligned(16)));
 static unsigned long faulter_stack[256] __attribute__((aligned(16)));
@@ -205,6 +196,5 @@ int main(void)
 	test_nonblocking();
 	test_noreply(ep);
 	test_fault();
-	printf("test-ipc: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_done();
 }

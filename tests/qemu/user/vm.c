@@ -12,6 +12,8 @@
 #include <faultline/syscall.h>
 #include <stdio.h>
 
+#define CHECK_PROG "test-vm"
+#include "check.h"
 #include "ipc.h"
 
 #define STR_(x) #x
@@ -20,17 +22,6 @@
 #define MB (1ul << 20)
 #define GB (1ul << 30)
 
-static int checks, failures;
-
-static void check(const char *what, long got, long want)
-{
-	checks++;
-	if (got == want)
-		return;
-	failures++;
-	printf("test-vm: FAIL %s: got %ld (0x%lx), want %ld (0x%lx)\n", what, got,
-	       (unsigned long)got, want, (unsigned long)want);
-}
 
 static const struct bootinfo_handle *ram;	/* the largest pmem range */
 static unsigned long next_frame;		/* offset of the next unused frame in it */
@@ -225,6 +216,5 @@ int main(void)
 	test_superpages();
 	test_device();
 	test_fault_map_reply();
-	printf("test-vm: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_done();
 }
