@@ -14,6 +14,7 @@
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
 #include <limits.h>
+#include <stdio.h>
 
 /* Returned by handlers that leave their results in the registers themselves. */
 #define SYSCALL_DONE LONG_MIN
@@ -97,25 +98,75 @@ static long sys_handle_close(struct thread *t)
 	return handle_close(t->task, uctx_arg(&t->frame, 0));
 }
 
+#define TASK_OF(o) ((struct task *)((char *)(o) - offsetof(struct task, obj)))
+
 static long sys_thread_create(struct thread *t)
 {
-	unsigned long pc = uctx_arg(&t->frame, 0), sp = uctx_arg(&t->frame, 1);
+	const struct trap_frame *f = &t->frame;
+	unsigned long pc = uctx_arg(f, 1), sp = uctx_arg(f, 2), give = uctx_arg(f, 4);
+	struct handle th, gift = { 0 };
+	struct task *task;
 	struct thread *n;
-	struct handle hd;
+	long slot = IPC_NO_HANDLE;
+	int err = handle_get(t->task, uctx_arg(f, 0), KOBJ_TASK, RIGHT_MANAGE, &th);
 
+	if (!err && (long)give != IPC_NO_HANDLE)
+		err = handle_get(t->task, give, KOBJ_NONE, RIGHT_GRANT, &gift);
+	if (err)
+		return err;
+	task = TASK_OF(th.obj);
 	if (pc >= mmu_user_top() || sp > mmu_user_top() || (sp & 15))
 		return -ERR_RANGE;
-	if (!handle_free_slot(t->task))
+	if (!handle_free_slot(t->task) || (gift.obj && !handle_free_slot(task)))
 		return -ERR_NOSPC;
-	n = thread_alloc(t->task);
+	n = thread_alloc(task);
 	if (!n)
 		return -ERR_NOMEM;
 	uctx_init(&n->frame, pc, sp);
-	uctx_copy_tp(&n->frame, &t->frame);
-	uctx_set_arg(&n->frame, 0, uctx_arg(&t->frame, 2));
-	hd = (struct handle){ &n->obj, n->obj.gen, RIGHTS_ALL, 0 };
+	if (task == t->task)
+		uctx_copy_tp(&n->frame, f);
+	if (gift.obj)
+		slot = handle_install(task, &gift);
+	uctx_set_arg(&n->frame, 0, uctx_arg(f, 3));
+	uctx_set_arg(&n->frame, 1, (unsigned long)slot);
+	th = (struct handle){ &n->obj, n->obj.gen, RIGHTS_ALL, 0 };
 	sched_enqueue(n);
+	return handle_install(t->task, &th);
+}
+
+static long sys_task_create(struct thread *t)
+{
+	struct handle hd;
+	struct task *task;
+	paddr_t root;
+	int err = vm_table_frame(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1), &root);
+
+	if (err)
+		return err;
+	if (!handle_free_slot(t->task))
+		return -ERR_NOSPC;
+	task = task_alloc("task");
+	if (!task)
+		return -ERR_NOMEM;
+	snprintf(task->name, sizeof(task->name), "task%u", task->asid);
+	vm_task_init(task, root);
+	hd = (struct handle){ &task->obj, task->obj.gen, RIGHTS_ALL, 0 };
 	return handle_install(t->task, &hd);
+}
+
+static long sys_task_destroy(struct thread *t)
+{
+	struct handle hd;
+	struct task *task;
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_TASK, RIGHT_MANAGE, &hd);
+
+	if (err)
+		return err;
+	task = TASK_OF(hd.obj);
+	if (task->is_root)
+		return -ERR_DENIED;
+	task_destroy(task);
+	return 0;
 }
 
 static long sys_thread_set_fault(struct thread *t)
@@ -244,6 +295,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_VM_MAP] = sys_vm_map,
 	[SYS_VM_UNMAP] = sys_vm_unmap,
 	[SYS_VM_MAP_REPLY] = sys_vm_map_reply,
+	[SYS_TASK_CREATE] = sys_task_create,
+	[SYS_TASK_DESTROY] = sys_task_destroy,
 };
 
 /* The non-blocking variants (number | SYS_NONBLOCK). */

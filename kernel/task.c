@@ -134,9 +134,17 @@ void thread_kill(struct thread *t, int status)
 		task_end(task, status);
 }
 
+void task_destroy(struct task *task)
+{
+	kprintf("task: %s destroyed\n", task->name);
+	task_exit(task, 0);
+}
+
 void task_exit(struct task *task, int status)
 {
 	for (unsigned i = 0; i < THREAD_MAX && task->used; i++)
 		if (threads[i].task == task)
 			thread_kill(&threads[i], status);
+	if (task->used && task->nthreads == 0)
+		task_end(task, status);	/* it never had a thread */
 }

@@ -107,4 +107,7 @@ void thread_kill(struct thread *t, int status);
 /* task_exit: kill every thread of @task, which then ends with @status. */
 void task_exit(struct task *task, int status);
 
+/* task_destroy: end @task (not the root task) whatever its threads are doing. */
+void task_destroy(struct task *task);
+
 #endif

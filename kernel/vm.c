@@ -9,7 +9,6 @@
 #include <faultline/errno.h>
 #include <string.h>
 
-#define TASK_OF(o) ((struct task *)((char *)(o) - offsetof(struct task, obj)))
 
 /* pool_take: a zeroed frame from the pool of the task @ctx (pt_alloc hook). */
 static paddr_t pool_take(void *ctx)
@@ -24,6 +23,8 @@ static paddr_t pool_take(void *ctx)
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	return pa;
 }
+
+#define TASK_OF(o) ((struct task *)((char *)(o) - offsetof(struct task, obj)))
 
 /* vm_task_handle: the task named by @h with the MAP right. */
 static int vm_task_handle(struct task *caller, unsigned long h, struct task **out)
@@ -120,6 +121,8 @@ void vm_map_perform(const struct vm_map_req *req)
 	if (req->ram)
 		frames_mapped(req->pa, pt_level_size(req->level), 1);
 	mmu_flush_page(req->va, req->task->asid);
+	if (req->pte_flags & PTE_X)
+		mmu_sync_icache();	/* the frame may hold freshly written code */
 }
 
 int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
@@ -149,16 +152,11 @@ int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
 	return 0;
 }
 
-int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
-		uint64_t offset)
+int vm_table_frame(struct task *caller, unsigned long mem_h, uint64_t offset, paddr_t *pa)
 {
-	struct task *task;
 	struct pmem *mem;
-	paddr_t pa;
-	int err = vm_task_handle(caller, task_h, &task);
+	int err = vm_mem_handle(caller, mem_h, RIGHT_MAP | RIGHT_WRITE, &mem);
 
-	if (!err)
-		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | RIGHT_WRITE, &mem);
 	if (err)
 		return err;
 	if (mem->obj.type != KOBJ_PMEM)
@@ -167,9 +165,31 @@ int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
 		return -ERR_ALIGN;
 	if (offset >= mem->size)
 		return -ERR_RANGE;
-	pa = mem->base + offset;
-	if (frames_state(pa) != 0)
+	*pa = mem->base + offset;
+	if (frames_state(*pa) != 0)
 		return -ERR_DENIED;	/* mapped somewhere, or already a table */
+	return 0;
+}
+
+void vm_task_init(struct task *task, paddr_t root)
+{
+	frames_set_table(root, true);
+	memset(phys_to_virt(root), 0, PAGE_SIZE);
+	task->root = root;
+	mmu_user_root_init(root);
+}
+
+int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
+		uint64_t offset)
+{
+	struct task *task;
+	paddr_t pa;
+	int err = vm_task_handle(caller, task_h, &task);
+
+	if (!err)
+		err = vm_table_frame(caller, mem_h, offset, &pa);
+	if (err)
+		return err;
 	frames_set_table(pa, true);
 	*(paddr_t *)phys_to_virt(pa) = task->pool;
 	task->pool = pa;
@@ -199,6 +219,8 @@ void vm_task_release(struct task *task)
 {
 	/* the user half only: the upper half is the kernel's, shared */
 	vm_release_table(task->root, mmu_mode()->levels - 1, 0, PT_ENTRIES / 2);
+	frames_set_table(task->root, false);
 	while (task->pool)
 		frames_set_table(pool_take(task), false);
+	mmu_flush_asid(task->asid);	/* the next task with this ASID starts clean */
 }

@@ -47,7 +47,16 @@ int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va);
 int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
 		uint64_t offset);
 
-/* vm_task_release: @task is ending: its pool frames are unused again. */
+/* vm_table_frame: the frame at @offset of the pmem of @mem_h, checked to be
+ * fit for a page table (MAP and WRITE rights, RAM, aligned, unused). */
+int vm_table_frame(struct task *caller, unsigned long mem_h, uint64_t offset, paddr_t *pa);
+
+/* vm_task_init: make the frame @root (from vm_table_frame) @task's root table,
+ * with the kernel's half. */
+void vm_task_init(struct task *task, paddr_t root);
+
+/* vm_task_release: @task is ending: its tables, pool frames and mapped frames
+ * are unused again (still covered by their pmem objects), its ASID flushed. */
 void vm_task_release(struct task *task);
 
 #endif

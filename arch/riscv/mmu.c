@@ -141,3 +141,13 @@ void mmu_flush_page(vaddr_t va, unsigned asid)
 {
 	__asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((unsigned long)asid) : "memory");
 }
+
+void mmu_flush_asid(unsigned asid)
+{
+	__asm__ volatile("sfence.vma zero, %0" : : "r"((unsigned long)asid) : "memory");
+}
+
+void mmu_sync_icache(void)
+{
+	__asm__ volatile("fence.i" : : : "memory");
+}

@@ -84,33 +84,6 @@ static inline long syscall3(long nr, long a, long b, long c)
 	return a0;
 }
 
-static inline long sys_endpoint_create(void)
-{
-	return syscall3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-}
-
-static inline long sys_handle_mint(long h, unsigned long rights, unsigned long badge)
-{
-	return syscall3(SYS_HANDLE_MINT, h, (long)rights, (long)badge);
-}
-
-static inline long sys_handle_close(long h)
-{
-	return syscall3(SYS_HANDLE_CLOSE, h, 0, 0);
-}
-
-/* sys_thread_create: a thread in this task running @fn(@arg) on the stack
- * ending at @sp (16-byte aligned); returns its handle. */
-static inline long sys_thread_create(void (*fn)(unsigned long), void *sp, unsigned long arg)
-{
-	return syscall3(SYS_THREAD_CREATE, (long)fn, (long)sp, (long)arg);
-}
-
-static inline long sys_thread_set_fault(long thread, long ep)
-{
-	return syscall3(SYS_THREAD_SET_FAULT, thread, ep, 0);
-}
-
 static inline long syscall6(long nr, long a, long b, long c, long d, long e, long f)
 {
 	register long a0 __asm__("a0") = a;
@@ -126,6 +99,54 @@ static inline long syscall6(long nr, long a, long b, long c, long d, long e, lon
 			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
 			 : "memory");
 	return a0;
+}
+
+static inline long sys_endpoint_create(void)
+{
+	return syscall3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+}
+
+static inline long sys_handle_mint(long h, unsigned long rights, unsigned long badge)
+{
+	return syscall3(SYS_HANDLE_MINT, h, (long)rights, (long)badge);
+}
+
+static inline long sys_handle_close(long h)
+{
+	return syscall3(SYS_HANDLE_CLOSE, h, 0, 0);
+}
+
+/* sys_thread_create_in: a thread in @task starting at @pc with stack @sp
+ * (16-byte aligned), a0 = @arg, a1 = the number @give (a handle with GRANT, or
+ * -1) gets in @task; returns the thread's handle. */
+static inline long sys_thread_create_in(long task, unsigned long pc, unsigned long sp,
+					unsigned long arg, long give)
+{
+	return syscall6(SYS_THREAD_CREATE, task, (long)pc, (long)sp, (long)arg, give, 0);
+}
+
+/* sys_thread_create: a thread in this task (handle 0 for the root task)
+ * running @fn(@arg) on the stack ending at @sp. */
+static inline long sys_thread_create(void (*fn)(unsigned long), void *sp, unsigned long arg)
+{
+	return sys_thread_create_in(0, (unsigned long)fn, (unsigned long)sp, arg, IPC_NO_HANDLE);
+}
+
+/* sys_task_create: a new, empty task whose root page table is the frame at
+ * @offset of pmem @mem; returns its handle. */
+static inline long sys_task_create(long mem, unsigned long offset)
+{
+	return syscall3(SYS_TASK_CREATE, mem, (long)offset, 0);
+}
+
+static inline long sys_task_destroy(long task)
+{
+	return syscall3(SYS_TASK_DESTROY, task, 0, 0);
+}
+
+static inline long sys_thread_set_fault(long thread, long ep)
+{
+	return syscall3(SYS_THREAD_SET_FAULT, thread, ep, 0);
 }
 
 /* sys_vm_pool_add: give the frame at @offset of pmem @mem to @task's table pool. */

@@ -18,7 +18,7 @@
 #define SYS_ENDPOINT_CREATE 4	/* (): a new endpoint; returns its handle */
 #define SYS_HANDLE_MINT	5	/* (h, rights, badge): a copy with fewer rights and a badge */
 #define SYS_HANDLE_CLOSE 6	/* (h): drop a handle */
-#define SYS_THREAD_CREATE 7	/* (pc, sp, arg): a new thread in the caller's task */
+#define SYS_THREAD_CREATE 7	/* (task h, pc, sp, arg, handle): a new thread in the task */
 #define SYS_THREAD_SET_FAULT 8	/* (thread h, endpoint h): where its faults go */
 #define SYS_SEND	9	/* IPC: send a message */
 #define SYS_RECV	10	/* IPC: receive a message */
@@ -29,7 +29,9 @@
 #define SYS_VM_UNMAP	15	/* (task h, va): unmap the page (of any size) at va */
 #define SYS_VM_MAP_REPLY 16	/* (task h, va, pmem h, offset, flags, endpoint h): map,
 				 * reply RESUME to the caller, receive on the endpoint */
-#define SYS_COUNT	17
+#define SYS_TASK_CREATE	17	/* (pmem h, offset): a new task, the frame its root table */
+#define SYS_TASK_DESTROY 18	/* (task h): kill its threads, free its handles and tables */
+#define SYS_COUNT	19
 
 /* Or'ed into the number of SYS_SEND, SYS_RECV, SYS_REPLY_RECV: fail with
  * -ERR_AGAIN instead of blocking. */

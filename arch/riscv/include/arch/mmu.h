@@ -58,6 +58,13 @@ void mmu_switch_user(paddr_t root, unsigned asid);
  * (sfence.vma va, asid: privileged spec 4.2.1). */
 void mmu_flush_page(vaddr_t va, unsigned asid);
 
+/* mmu_flush_asid: drop this hart's cached translations of @asid. */
+void mmu_flush_asid(unsigned asid);
+
+/* mmu_sync_icache: make this hart's instruction fetches see earlier stores
+ * (fence.i, unprivileged spec "Zifencei"). */
+void mmu_sync_icache(void);
+
 /* mmu_user_top: the first address above user space in the current mode. */
 vaddr_t mmu_user_top(void);
 

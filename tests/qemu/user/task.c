@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-task (init=test-task): a second address space. The root task creates
+ * a task from pmem frames (root table, table pool), copies a small
+ * position-independent server into a frame mapped there, starts it with an
+ * endpoint handle, and plays ping-pong with it across the two address spaces:
+ * payload, badge and a transferred handle are checked. Then it destroys the
+ * task and checks that its frames came back and its handles are stale.
+ */
+#include <faultline/errno.h>
+#include <faultline/syscall.h>
+#include <string.h>
+
+#define CHECK_PROG "test-task"
+#include "check.h"
+#include "ipc.h"
+
+#define SELF 0
+#define CHILD_CODE 0x10000ul
+#define CHILD_STACK_TOP 0x20000ul
+
+/*
+ * The child's code, copied into its address space (only PC-relative, so it
+ * runs anywhere). a1 holds its endpoint handle. It answers each message with
+ * label + 1, the words plus 1, 10 and 20, and in w3 the slot of the handle it
+ * received (a6) and in ... the badge goes to w2.
+ */
+extern char child_start[], child_end[];
+__asm__(".text\n"
+	".balign 4\n"
+	".globl child_start\n"
+	"child_start:\n"
+	"	mv	s1, a1\n"		/* the endpoint */
+	"	mv	a0, s1\n"
+	"	li	a6, -1\n"
+	"	li	a7, 10\n"		/* SYS_RECV */
+	"	ecall\n"
+	"1:	addi	a1, a1, 1\n"		/* label + 1 */
+	"	addi	a2, a2, 1\n"		/* w0 + 1 */
+	"	mv	a4, a7\n"		/* w2 = the badge */
+	"	mv	a5, a6\n"		/* w3 = the received handle's slot */
+	"	li	a6, -1\n"
+	"	mv	a0, s1\n"
+	"	li	a7, 12\n"		/* SYS_REPLY_RECV */
+	"	ecall\n"
+	"	j	1b\n"
+	".globl child_end\n"
+	"child_end:\n");
+
+static const struct bootinfo_handle *ram;
+static unsigned long next_frame;
+
+static unsigned long frame(void)
+{
+	unsigned long pa = (ram->base + next_frame + 4095) & ~4095ul;
+
+	next_frame = pa - ram->base + 4096;
+	return pa - ram->base;
+}
+
+int main(void)
+{
+	const struct bootinfo *bi = bootinfo();
+	unsigned long root_f, code_f, stack_f, pool_f[4];
+	long task, ep, badged, th, extra;
+	struct msg m;
+
+	for (unsigned i = 0; i < bi->nhandles; i++)
+		if (bi->handles[i].type == HANDLE_PMEM &&
+		    (!ram || bi->handles[i].size > ram->size))
+			ram = &bi->handles[i];
+	for (int i = 0; i < 4; i++)
+		check("our own pool", sys_vm_pool_add(SELF, ram->handle, frame()), 0);
+	root_f = frame();
+	code_f = frame();
+	stack_f = frame();
+	task = sys_task_create(ram->handle, root_f);
+	check("task_create", task > 0, 1);
+	check("task_create on a used frame", sys_task_create(ram->handle, root_f), -ERR_DENIED);
+	for (int i = 0; i < 4; i++) {
+		pool_f[i] = frame();
+		check("pool for the child", sys_vm_pool_add(task, ram->handle, pool_f[i]), 0);
+	}
+	/* its code: copy the server into a frame we map, then map it in the child */
+	check("our view of its code frame",
+	      sys_vm_map(SELF, 0x40000000, ram->handle, code_f, VM_R | VM_W), 0);
+	memcpy((void *)0x40000000, child_start, (size_t)(child_end - child_start));
+	check("unmap our view", sys_vm_unmap(SELF, 0x40000000), 0);
+	check("child code R-X", sys_vm_map(task, CHILD_CODE, ram->handle, code_f, VM_R | VM_X), 0);
+	check("child stack RW-",
+	      sys_vm_map(task, CHILD_STACK_TOP - 4096, ram->handle, stack_f, VM_R | VM_W), 0);
+	ep = sys_endpoint_create();
+	badged = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, 0x77);
+	th = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0, ep);
+	check("thread in the child", th > 0, 1);
+	/* ping-pong across address spaces */
+	for (unsigned long i = 0; i < 20; i++) {
+		m = (struct msg){ 0, 100 + i, { i, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_CALL, badged, &m);
+		if (m.status || m.label != 101 + i || m.w[0] != i + 1) {
+			check("ping-pong", (long)i, -1);
+			break;
+		}
+	}
+	check("child saw our badge", (long)m.w[2], 0x77);
+	check("no handle transferred", (long)m.w[3], IPC_NO_HANDLE);
+	extra = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, 5);
+	m = (struct msg){ 0, 1, { 0 }, extra, 0 };
+	ipc(SYS_CALL, badged, &m);
+	check("call with a handle to the child", m.status, 0);
+	check("the child got it in its slot 1 (slot 0: its endpoint)", (long)m.w[3], 1);
+	/* the child cannot touch our memory: its task handle is not ours to give */
+	check("destroy", sys_task_destroy(task), 0);
+	check("its handle is stale", sys_vm_map(task, 0x30000, ram->handle, frame(), VM_R),
+	      -ERR_HANDLE);
+	check("its thread handle is stale", sys_thread_set_fault(th, ep), -ERR_HANDLE);
+	check("the root frame is back", sys_vm_pool_add(SELF, ram->handle, root_f), 0);
+	check("a pool frame is back", sys_vm_pool_add(SELF, ram->handle, pool_f[3]), 0);
+	check("the code frame is back",
+	      sys_vm_map(SELF, 0x40000000, ram->handle, code_f, VM_R | VM_W), 0);
+	check("the root task cannot be destroyed", sys_task_destroy(SELF), -ERR_DENIED);
+	return check_done();
+}
