@@ -46,6 +46,10 @@ struct task;
 int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t rights,
 	       struct handle *out);
 
+/* handle_rights: the rights of handle @h of @task (0 for a free slot or a bad
+ * number); only after handle_get has accepted it. */
+uint8_t handle_rights(const struct task *task, unsigned long h);
+
 /* handle_install: put @hd in a free slot of @task; the slot number, or -ERR_NOSPC. */
 long handle_install(struct task *task, const struct handle *hd);
 

@@ -130,8 +130,7 @@ static long sys_thread_create(struct thread *t)
 	uctx_set_arg(&n->frame, 0, uctx_arg(f, 3));
 	uctx_set_arg(&n->frame, 1, (unsigned long)slot);
 	th = (struct handle){ &n->obj, n->obj.gen, RIGHTS_ALL, 0 };
-	sched_enqueue(n);
-	return handle_install(t->task, &th);
+	return handle_install(t->task, &th);	/* stopped until SYS_THREAD_START */
 }
 
 static long sys_task_create(struct thread *t)
@@ -166,6 +165,21 @@ static long sys_task_destroy(struct thread *t)
 	if (task->is_root)
 		return -ERR_DENIED;
 	task_destroy(task);
+	return 0;
+}
+
+static long sys_thread_start(struct thread *t)
+{
+	struct handle th;
+	struct thread *n;
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_THREAD, RIGHT_MANAGE, &th);
+
+	if (err)
+		return err;
+	n = (struct thread *)((char *)th.obj - offsetof(struct thread, obj));
+	if (n->state != THREAD_STOPPED)
+		return -ERR_INVAL;	/* started already */
+	sched_enqueue(n);
 	return 0;
 }
 
@@ -275,6 +289,25 @@ static long sys_vm_map_reply(struct thread *t)
 	return SYSCALL_DONE;
 }
 
+static long sys_vm_protect(struct thread *t)
+{
+	return vm_protect(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
+			  uctx_arg(&t->frame, 2));
+}
+
+/* sys_vm_query: a0 = 0, a1 = accessed bitmap, a2 = dirty bitmap. */
+static long sys_vm_query(struct thread *t)
+{
+	struct vm_query q = vm_query(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
+				     uctx_arg(&t->frame, 2));
+
+	if (q.err)
+		return q.err;
+	uctx_set_arg(&t->frame, 1, q.accessed);
+	uctx_set_arg(&t->frame, 2, q.dirty);
+	return 0;
+}
+
 typedef long (*syscall_fn)(struct thread *t);
 
 static const syscall_fn syscalls[SYS_COUNT] = {
@@ -297,6 +330,9 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_VM_MAP_REPLY] = sys_vm_map_reply,
 	[SYS_TASK_CREATE] = sys_task_create,
 	[SYS_TASK_DESTROY] = sys_task_destroy,
+	[SYS_VM_PROTECT] = sys_vm_protect,
+	[SYS_VM_QUERY] = sys_vm_query,
+	[SYS_THREAD_START] = sys_thread_start,
 };
 
 /* The non-blocking variants (number | SYS_NONBLOCK). */

@@ -82,6 +82,7 @@ struct thread *thread_alloc(struct task *task)
 		t->obj = (struct kobj){ KOBJ_THREAD, gen };
 		t->task = task;
 		t->id = i + 1;
+		t->state = THREAD_STOPPED;
 		task->nthreads++;
 		return t;
 	}

@@ -22,6 +22,7 @@
 
 enum thread_state {
 	THREAD_FREE = 0,
+	THREAD_STOPPED,		/* created, not started yet */
 	THREAD_RUNNABLE,	/* on the run queue */
 	THREAD_RUNNING,		/* current on some hart */
 	THREAD_SENDING,		/* in an endpoint's send queue (send, call or fault) */

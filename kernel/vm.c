@@ -51,20 +51,34 @@ static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, s
 	return 0;
 }
 
-/* vm_flags_decode: permissions and page level from VM_* @flags. */
+/* vm_perms_decode: PTE permission bits for VM_* @perms; -ERR_INVAL for none,
+ * W without R, or W+X. */
+static int vm_perms_decode(unsigned long perms, uint64_t *pte)
+{
+	if (!perms || (perms & (VM_R | VM_W)) == VM_W || (perms & (VM_W | VM_X)) == (VM_W | VM_X))
+		return -ERR_INVAL;
+	*pte = (perms & VM_R ? PTE_R : 0) | (perms & VM_W ? PTE_W : 0) | (perms & VM_X ? PTE_X : 0);
+	return 0;
+}
+
+/*
+ * vm_flags_decode: PTE bits and page level from VM_* @flags. A and D start
+ * clear: the MMU sets them on access (QEMU 7.2 updates them in hardware), and
+ * SYS_VM_QUERY reads them.
+ */
 static int vm_flags_decode(unsigned long flags, uint64_t *pte, unsigned *level)
 {
-	unsigned long perms = flags & VM_PERMS;
+	int err;
 
 	if (flags & ~(unsigned long)(VM_PERMS | (3u << VM_SIZE_SHIFT)))
 		return -ERR_INVAL;
-	if (!perms || (perms & (VM_R | VM_W)) == VM_W || (perms & (VM_W | VM_X)) == (VM_W | VM_X))
-		return -ERR_INVAL;
+	err = vm_perms_decode(flags & VM_PERMS, pte);
+	if (err)
+		return err;
 	*level = (flags >> VM_SIZE_SHIFT) & 3;
 	if (*level > 2)
 		return -ERR_INVAL;
-	*pte = PTE_U | PTE_A | PTE_D | (perms & VM_R ? PTE_R : 0) | (perms & VM_W ? PTE_W : 0) |
-	       (perms & VM_X ? PTE_X : 0);
+	*pte |= PTE_U;
 	return 0;
 }
 
@@ -96,6 +110,8 @@ int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigne
 		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | (flags & VM_W ? RIGHT_WRITE : 0), &mem);
 	if (err)
 		return err;
+	if (handle_rights(caller, mem_h) & RIGHT_WRITE)
+		req->pte_flags |= PTE_SW_WRITABLE;	/* protect may add W later */
 	size = pt_level_size(req->level);
 	if (offset >= mem->size || size > mem->size - offset)
 		return -ERR_RANGE;
@@ -125,30 +141,36 @@ void vm_map_perform(const struct vm_map_req *req)
 		mmu_sync_icache();	/* the frame may hold freshly written code */
 }
 
+/* vm_leaf: the leaf PTE mapping the page that starts at @va in @task. */
+static int vm_leaf(struct task *task, vaddr_t va, struct pt_slot *slot)
+{
+	if (va >= mmu_user_top())
+		return -ERR_RANGE;
+	*slot = pt_walk(mmu_mode(), task->root, va, 0);
+	if (slot->err)
+		return slot->err;
+	if (!pte_is_leaf(*slot->pte))
+		return -ERR_NOENT;
+	if (va & (pt_level_size(slot->level) - 1))
+		return -ERR_ALIGN;
+	return 0;
+}
+
 int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
 {
 	struct task *task;
 	struct pt_slot slot;
-	uint64_t size;
 	paddr_t pa;
 	int err = vm_task_handle(caller, task_h, &task);
 
+	if (!err)
+		err = vm_leaf(task, va, &slot);
 	if (err)
 		return err;
-	if (va >= mmu_user_top())
-		return -ERR_RANGE;
-	slot = pt_walk(mmu_mode(), task->root, va, 0);
-	if (slot.err)
-		return slot.err;
-	if (!pte_is_leaf(*slot.pte))
-		return -ERR_NOENT;
-	size = pt_level_size(slot.level);
-	if (va & (size - 1))
-		return -ERR_ALIGN;
 	pa = pte_pa(*slot.pte);
 	*slot.pte = 0;
 	mmu_flush_page(va, task->asid);
-	frames_mapped(pa, size, -1);	/* device frames are not counted */
+	frames_mapped(pa, pt_level_size(slot.level), -1);	/* device frames are not counted */
 	return 0;
 }
 
@@ -177,6 +199,60 @@ void vm_task_init(struct task *task, paddr_t root)
 	memset(phys_to_virt(root), 0, PAGE_SIZE);
 	task->root = root;
 	mmu_user_root_init(root);
+}
+
+int vm_protect(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long perms)
+{
+	struct task *task;
+	struct pt_slot slot;
+	uint64_t pte;
+	int err = vm_task_handle(caller, task_h, &task);
+
+	if (!err && perms & ~(unsigned long)VM_PERMS)
+		err = -ERR_INVAL;
+	if (!err)
+		err = vm_perms_decode(perms, &pte);
+	if (!err)
+		err = vm_leaf(task, va, &slot);
+	if (err)
+		return err;
+	if ((pte & PTE_W) && !(*slot.pte & PTE_SW_WRITABLE))
+		return -ERR_DENIED;	/* mapped from a handle without WRITE */
+	*slot.pte = (*slot.pte & ~(pte_t)PTE_PERM_MASK) | pte;
+	mmu_flush_page(va, task->asid);
+	if (pte & PTE_X)
+		mmu_sync_icache();
+	return 0;
+}
+
+struct vm_query vm_query(struct task *caller, unsigned long task_h, vaddr_t va,
+			 unsigned long clear)
+{
+	struct vm_query q = { 0, 0, 0 };
+	struct task *task;
+
+	q.err = vm_task_handle(caller, task_h, &task);
+	if (!q.err && (clear & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D)))
+		q.err = -ERR_INVAL;
+	if (!q.err && ((va & (PAGE_SIZE - 1)) || va >= mmu_user_top()))
+		q.err = va >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
+	if (q.err)
+		return q;
+	for (unsigned i = 0; i < QUERY_PAGES && va + i * PAGE_SIZE < mmu_user_top(); i++) {
+		vaddr_t page = va + i * PAGE_SIZE;
+		struct pt_slot slot = pt_walk(mmu_mode(), task->root, page, 0);
+		pte_t bits = (clear & QUERY_CLEAR_A ? PTE_A : 0) | (clear & QUERY_CLEAR_D ? PTE_D : 0);
+
+		if (slot.err || !pte_is_leaf(*slot.pte))
+			continue;
+		q.accessed |= (*slot.pte & PTE_A ? 1ul : 0) << i;
+		q.dirty |= (*slot.pte & PTE_D ? 1ul : 0) << i;
+		if (bits & *slot.pte) {
+			*slot.pte &= ~bits;
+			mmu_flush_page(page, task->asid);
+		}
+	}
+	return q;
 }
 
 int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,

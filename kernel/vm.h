@@ -42,6 +42,23 @@ void vm_map_perform(const struct vm_map_req *req);
  * -ERR_ALIGN (@va is inside a larger page, not at its start). */
 int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va);
 
+/* vm_protect: set the permissions (VM_R/W/X) of the page starting at @va.
+ * Errors as vm_unmap, -ERR_INVAL as for a map, and -ERR_DENIED for W on a
+ * page mapped from a handle without the WRITE right. */
+int vm_protect(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long perms);
+
+/* The accessed and dirty bits of QUERY_PAGES pages: bit i for va + i pages. */
+struct vm_query {
+	int err;
+	unsigned long accessed, dirty;
+};
+
+/* vm_query: read (and with @clear, clear) the A/D bits of the 4 KiB-aligned
+ * run of pages at @va; unmapped pages read as 0. A page inside a superpage
+ * reports the superpage's bits. */
+struct vm_query vm_query(struct task *caller, unsigned long task_h, vaddr_t va,
+			 unsigned long clear);
+
 /* vm_pool_add: give the frame at @offset of the pmem object of @mem_h to the
  * page-table pool of the task of @task_h. The frame must be unmapped. */
 int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,

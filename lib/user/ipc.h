@@ -116,20 +116,35 @@ static inline long sys_handle_close(long h)
 	return syscall3(SYS_HANDLE_CLOSE, h, 0, 0);
 }
 
-/* sys_thread_create_in: a thread in @task starting at @pc with stack @sp
- * (16-byte aligned), a0 = @arg, a1 = the number @give (a handle with GRANT, or
- * -1) gets in @task; returns the thread's handle. */
+/* sys_thread_create_in: a stopped thread in @task that will start at @pc with
+ * stack @sp (16-byte aligned), a0 = @arg, a1 = the number @give (a handle with
+ * GRANT, or -1) gets in @task; returns the thread's handle. */
 static inline long sys_thread_create_in(long task, unsigned long pc, unsigned long sp,
 					unsigned long arg, long give)
 {
 	return syscall6(SYS_THREAD_CREATE, task, (long)pc, (long)sp, (long)arg, give, 0);
 }
 
-/* sys_thread_create: a thread in this task (handle 0 for the root task)
- * running @fn(@arg) on the stack ending at @sp. */
+static inline long sys_thread_start(long thread)
+{
+	return syscall3(SYS_THREAD_START, thread, 0, 0);
+}
+
+/* sys_thread_create: a stopped thread in this task (handle 0 for the root
+ * task) that will run @fn(@arg) on the stack ending at @sp. */
 static inline long sys_thread_create(void (*fn)(unsigned long), void *sp, unsigned long arg)
 {
 	return sys_thread_create_in(0, (unsigned long)fn, (unsigned long)sp, arg, IPC_NO_HANDLE);
+}
+
+/* thread_spawn: create and start; returns the handle or an error. */
+static inline long thread_spawn(void (*fn)(unsigned long), void *sp, unsigned long arg)
+{
+	long th = sys_thread_create(fn, sp, arg);
+
+	if (th >= 0)
+		sys_thread_start(th);
+	return th;
 }
 
 /* sys_task_create: a new, empty task whose root page table is the frame at
@@ -165,6 +180,24 @@ static inline long sys_vm_map(long task, unsigned long va, long mem, unsigned lo
 static inline long sys_vm_unmap(long task, unsigned long va)
 {
 	return syscall3(SYS_VM_UNMAP, task, (long)va, 0);
+}
+
+static inline long sys_vm_protect(long task, unsigned long va, unsigned long perms)
+{
+	return syscall3(SYS_VM_PROTECT, task, (long)va, (long)perms);
+}
+
+/* sys_vm_query: the accessed and dirty bits of the QUERY_PAGES pages at @va
+ * (bit i: page i), clearing those named by @clear (QUERY_CLEAR_*). */
+static inline long sys_vm_query(long task, unsigned long va, unsigned long clear,
+				unsigned long *accessed, unsigned long *dirty)
+{
+	unsigned long r[8] = { (unsigned long)task, va, clear, 0, 0, 0, 0, 0 };
+
+	syscall8(SYS_VM_QUERY, r);
+	*accessed = r[1];
+	*dirty = r[2];
+	return (long)r[0];
 }
 
 /* vm_map_reply: map, reply RESUME to the caller (a faulting thread), then

@@ -18,7 +18,7 @@
 #define SYS_ENDPOINT_CREATE 4	/* (): a new endpoint; returns its handle */
 #define SYS_HANDLE_MINT	5	/* (h, rights, badge): a copy with fewer rights and a badge */
 #define SYS_HANDLE_CLOSE 6	/* (h): drop a handle */
-#define SYS_THREAD_CREATE 7	/* (task h, pc, sp, arg, handle): a new thread in the task */
+#define SYS_THREAD_CREATE 7	/* (task h, pc, sp, arg, handle): a new, stopped thread */
 #define SYS_THREAD_SET_FAULT 8	/* (thread h, endpoint h): where its faults go */
 #define SYS_SEND	9	/* IPC: send a message */
 #define SYS_RECV	10	/* IPC: receive a message */
@@ -31,7 +31,15 @@
 				 * reply RESUME to the caller, receive on the endpoint */
 #define SYS_TASK_CREATE	17	/* (pmem h, offset): a new task, the frame its root table */
 #define SYS_TASK_DESTROY 18	/* (task h): kill its threads, free its handles and tables */
-#define SYS_COUNT	19
+#define SYS_VM_PROTECT	19	/* (task h, va, flags): new permissions for the page at va */
+#define SYS_VM_QUERY	20	/* (task h, va, clear): accessed/dirty bits of 64 pages */
+#define SYS_THREAD_START 21	/* (thread h): let a new thread run */
+#define SYS_COUNT	22
+
+/* SYS_VM_QUERY: which bits to clear after reading them. */
+#define QUERY_CLEAR_A	0x1
+#define QUERY_CLEAR_D	0x2
+#define QUERY_PAGES	64	/* pages per query: a1 = accessed bitmap, a2 = dirty bitmap */
 
 /* Or'ed into the number of SYS_SEND, SYS_RECV, SYS_REPLY_RECV: fail with
  * -ERR_AGAIN instead of blocking. */

@@ -163,6 +163,8 @@ static void test_fault(void)
 
 	check("faulter created", th >= 0, 1);
 	check("set fault endpoint", sys_thread_set_fault(th, badged), 0);
+	check("start it", sys_thread_start(th), 0);
+	check("start it twice", sys_thread_start(th), -ERR_INVAL);
 	ipc(SYS_RECV, fep, &m);
 	check("fault received", m.status, 0);
 	check("fault label", (long)m.label, (long)LABEL_FAULT);
@@ -188,7 +190,7 @@ int main(void)
 	long srv;
 
 	check("endpoint_create", ep >= 0, 1);
-	srv = sys_thread_create(server, server_stack + 1024, (unsigned long)ep);
+	srv = thread_spawn(server, server_stack + 1024, (unsigned long)ep);
 	check("thread_create", srv >= 0, 1);
 	test_call_payload(ep);
 	test_badge_and_transfer(ep);

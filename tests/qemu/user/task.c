@@ -93,6 +93,7 @@ int main(void)
 	badged = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, 0x77);
 	th = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0, ep);
 	check("thread in the child", th > 0, 1);
+	check("start it", sys_thread_start(th), 0);
 	/* ping-pong across address spaces */
 	for (unsigned long i = 0; i < 20; i++) {
 		m = (struct msg){ 0, 100 + i, { i, 0, 0, 0 }, IPC_NO_HANDLE, 0 };

@@ -194,6 +194,7 @@ static void test_fault_map_reply(void)
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 
 	check("toucher's fault endpoint", sys_thread_set_fault(th, fep), 0);
+	check("start the toucher", sys_thread_start(th), 0);
 	ipc(SYS_RECV, fep, &m);
 	check("fault label", (long)m.label, (long)LABEL_FAULT);
 	check("fault address", (long)m.w[FAULT_W_ADDR], 0x60000008);
@@ -208,6 +209,66 @@ static void test_fault_map_reply(void)
 	check("label of its message", (long)m.label, 9);
 }
 
+static unsigned long writer_stack[256] __attribute__((aligned(16)));
+extern char write_pc[];
+void writer(unsigned long addr);
+/* writer: store to the address in a0. */
+__asm__(".text\n"
+	".globl writer\n"
+	"writer:\n"
+	".globl write_pc\n"
+	"write_pc:\n"
+	"	sd	a0, 0(a0)\n"
+	"1:	j	1b\n");
+
+static void test_protect_query(void)
+{
+	volatile unsigned long *p = (unsigned long *)0x40020000ul;
+	unsigned long a = 0, d = 0, f = frame(4096);
+	long fep, th, ro;
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	check("map for query", sys_vm_map(SELF, 0x40020000, ram->handle, f, VM_R | VM_W), 0);
+	check("query", sys_vm_query(SELF, 0x40020000, 0, &a, &d), 0);
+	check("untouched: not accessed, not dirty", (long)((a | d) & 1), 0);
+	(void)*p;
+	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
+	check("read: accessed", (long)(a & 1), 1);
+	check("read: not dirty", (long)(d & 1), 0);
+	*p = 5;
+	sys_vm_query(SELF, 0x40020000, QUERY_CLEAR_A | QUERY_CLEAR_D, &a, &d);
+	check("written: dirty", (long)(d & 1), 1);
+	check("page 1 unmapped: no bits", (long)((a | d) & 2), 0);
+	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
+	check("cleared", (long)((a | d) & 1), 0);
+	check("query misaligned", sys_vm_query(SELF, 0x40020008, 0, &a, &d), -ERR_ALIGN);
+	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 4, &a, &d), -ERR_INVAL);
+	/* protect */
+	check("protect W+X", sys_vm_protect(SELF, 0x40020000, VM_R | VM_W | VM_X), -ERR_INVAL);
+	check("protect unmapped", sys_vm_protect(SELF, 0x40021000, VM_R), -ERR_NOENT);
+	check("protect to read-only", sys_vm_protect(SELF, 0x40020000, VM_R), 0);
+	check("still readable", (long)*p, 5);
+	fep = sys_endpoint_create();
+	th = sys_thread_create(writer, writer_stack + 256, 0x40020000);
+	sys_thread_set_fault(th, fep);
+	sys_thread_start(th);
+	ipc(SYS_RECV, fep, &m);
+	check("write to the read-only page faults", (long)m.w[FAULT_W_CAUSE], 15);
+	check("... at the writer's store", (long)m.w[FAULT_W_PC], (long)write_pc);
+	check("protect back to RW", sys_vm_protect(SELF, 0x40020000, VM_R | VM_W), 0);
+	m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV | SYS_NONBLOCK, fep, &m);
+	for (long spin = 0; *p != 0x40020000ul && spin < 100000000; spin++)
+		;	/* the writer runs at the next timer tick */
+	check("the resumed writer's store landed", (long)*p, 0x40020000);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV | SYS_NONBLOCK, fep, &m);
+	check("and it did not fault again", m.status, -ERR_AGAIN);
+	ro = sys_handle_mint(ram->handle, RIGHT_READ | RIGHT_MAP, 0);
+	check("map read-only handle", sys_vm_map(SELF, 0x40022000, ro, frame(4096), VM_R), 0);
+	check("protect it writable", sys_vm_protect(SELF, 0x40022000, VM_R | VM_W), -ERR_DENIED);
+}
+
 int main(void)
 {
 	test_bootinfo();
@@ -216,5 +277,6 @@ int main(void)
 	test_superpages();
 	test_device();
 	test_fault_map_reply();
+	test_protect_query();
 	return check_done();
 }

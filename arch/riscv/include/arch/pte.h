@@ -46,15 +46,21 @@ typedef uint64_t vaddr_t;
 #define PTE_N		(1ul << 63)	/* Svnapot */
 
 #define PTE_PERM_MASK	(PTE_R | PTE_W | PTE_X)
+
+/* RSW bit used by Faultline: the mapping may be made writable by protect (its
+ * memory handle had the WRITE right when it was mapped). */
+#define PTE_SW_WRITABLE	(1ul << PTE_RSW_SHIFT)
 #define PTE_FLAG_MASK	(PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D)
 
 /* Largest physical address a PTE can name: 56 bits. */
 #define PA_BITS		56
 
-/* pte_make: a valid PTE naming physical address @pa (page aligned) with @flags. */
+/* pte_make: a valid PTE naming physical address @pa (page aligned) with @flags
+ * (the flag bits V..D and the software bits). */
 static inline pte_t pte_make(paddr_t pa, uint64_t flags)
 {
-	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | (flags & PTE_FLAG_MASK) | PTE_V;
+	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | (flags & (PTE_FLAG_MASK | PTE_RSW_MASK)) |
+	       PTE_V;
 }
 
 /* pte_pa: the physical address a PTE names. */
