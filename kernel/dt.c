@@ -137,6 +137,7 @@ struct dt_walk {
 	int cpus;		/* offset of /cpus, or -1 */
 	int reserved;		/* offset of /reserved-memory, or -1 */
 	int uart;		/* offset of the stdout-path node, or -1 */
+	int plic;		/* offset of the PLIC node, or -1 */
 	uint64_t timebase;
 };
 
@@ -254,6 +255,12 @@ static int dt_cpu(struct dt_walk *w, int node, bool enabled)
 	if (dt_string(w->fdt, node, "riscv,isa", &cpu->isa))
 		return dt_fail(w->err, name, "riscv,isa missing or malformed");
 	cpu->sstc = dt_isa_has(cpu->isa, "sstc");
+	cpu->plic_s_context = -1;
+	{
+		int intc = fdt_subnode_offset(w->fdt, node, "interrupt-controller");
+
+		cpu->intc_phandle = intc >= 0 ? fdt_get_phandle(w->fdt, intc) : 0;
+	}
 	/* The binding allows timebase-frequency in each cpu instead of /cpus. */
 	if (w->timebase == 0 && dt_uint(w->fdt, node, "timebase-frequency", &w->timebase) == -ERR_BADDT)
 		return dt_fail(w->err, name, "timebase-frequency malformed");
@@ -307,12 +314,20 @@ static int dt_plic(struct dt_walk *w, int node, int parent)
 
 	if (info->plic.present)
 		return 0;	/* the first PLIC serves */
+	w->plic = node;
 	if (dt_device_at(w->fdt, node, parent, &info->plic, w->err))
 		return -ERR_BADDT;
 	if (dt_uint(w->fdt, node, "riscv,ndev", &ndev) || ndev == 0 || ndev > 1023)
 		return dt_fail(w->err, info->plic.name, "riscv,ndev missing or out of range");
 	info->plic_ndev = (uint32_t)ndev;
 	return 0;
+}
+
+static int dt_rtc(struct dt_walk *w, int node, int parent)
+{
+	if (w->info->rtc.present)
+		return 0;
+	return dt_device_at(w->fdt, node, parent, &w->info->rtc, w->err);
 }
 
 static int dt_finisher(struct dt_walk *w, int node, int parent)
@@ -348,6 +363,7 @@ static const struct dt_match {
 	{ "riscv,plic0", dt_plic },
 	{ "sifive,plic-1.0.0", dt_plic },
 	{ "sifive,test0", dt_finisher },
+	{ "google,goldfish-rtc", dt_rtc },
 	{ "virtio,mmio", dt_virtio },
 };
 
@@ -474,9 +490,36 @@ static int dt_walk_tree(struct dt_walk *w)
 	return first;
 }
 
+/*
+ * dt_plic_contexts: which PLIC context takes each hart's S-mode external
+ * interrupts. The PLIC's interrupts-extended lists (intc phandle, cause) pairs,
+ * one per context in order; cause 9 is the supervisor external interrupt.
+ */
+static int dt_plic_contexts(struct dt_walk *w)
+{
+	const fdt32_t *p;
+	int len;
+
+	if (w->plic < 0)
+		return 0;
+	p = fdt_getprop(w->fdt, w->plic, "interrupts-extended", &len);
+	if (!p)
+		return 0;
+	if (len % 8)
+		return dt_fail(w->err, w->info->plic.name, "interrupts-extended malformed");
+	for (int ctx = 0; ctx < len / 8; ctx++) {
+		uint32_t phandle = fdt32_to_cpu(p[2 * ctx]), cause = fdt32_to_cpu(p[2 * ctx + 1]);
+
+		for (unsigned i = 0; i < w->info->ncpus && cause == DT_IRQ_S_EXT; i++)
+			if (w->info->cpus[i].intc_phandle == phandle)
+				w->info->cpus[i].plic_s_context = ctx;
+	}
+	return 0;
+}
+
 int dt_parse(const void *fdt, struct dt_info *info, struct dt_error *err)
 {
-	struct dt_walk w = { fdt, info, err, -1, -1, -1, 0 };
+	struct dt_walk w = { fdt, info, err, -1, -1, -1, -1, 0 };
 	int ret, walk;
 
 	memset(info, 0, sizeof(*info));
@@ -504,7 +547,7 @@ int dt_parse(const void *fdt, struct dt_info *info, struct dt_error *err)
 		return dt_fail(err, "/cpus", "timebase-frequency missing or out of range "
 				"(1 kHz to 4 GHz)");
 	info->timebase_hz = (uint32_t)w.timebase;
-	return 0;
+	return dt_plic_contexts(&w);
 }
 
 int dt_cpu_index(const struct dt_info *info, uint64_t hartid)

@@ -19,7 +19,8 @@
 #define DT_MAX_VIRTIO	16
 
 #define DT_MMU_NONE	1
-#define DT_MIN_TIMEBASE_HZ 1000	/* mmu-type "riscv,none"; 0 = property absent */
+#define DT_MIN_TIMEBASE_HZ 1000
+#define DT_IRQ_S_EXT	9	/* the hart-local cause of supervisor external interrupts */	/* mmu-type "riscv,none"; 0 = property absent */
 
 struct dt_range {
 	uint64_t base;
@@ -38,6 +39,8 @@ struct dt_cpu {
 	unsigned mmu_bits;	/* 39, 48, 57, DT_MMU_NONE, or 0 if absent */
 	bool sstc;		/* riscv,isa lists the Sstc extension */
 	const char *isa;
+	uint32_t intc_phandle;	/* its interrupt-controller node, 0 if none */
+	int plic_s_context;	/* its S-mode PLIC context, -1 if none */
 };
 
 /* A memory-mapped device node. */
@@ -70,6 +73,7 @@ struct dt_info {
 
 	struct dt_device plic;
 	uint32_t plic_ndev;
+	struct dt_device rtc;		/* google,goldfish-rtc */
 	struct dt_device finisher;	/* sifive,test0 */
 	struct dt_device virtio[DT_MAX_VIRTIO];	/* sorted by address */
 	unsigned nvirtio;

@@ -3,6 +3,7 @@
 
 #include "console.h"
 #include "elf.h"
+#include "irq.h"
 #include "pmem.h"
 #include "sched.h"
 #include "task.h"
@@ -95,11 +96,14 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, "ram") : -ERR_NOSPC;
 	}
 	for (unsigned i = 0; !err && i < res->ndevices; i++) {
-		const struct dt_device *d = &res->devices[i];
+		const struct dt_device *d = res->devices[i];
 		struct pmem *p = pmem_alloc(KOBJ_DEVICE, d->reg.base, (d->reg.size + PAGE_SIZE - 1) &
 							       ~(PAGE_SIZE - 1));
+		struct irq *irq = d->irq ? irq_alloc(d->irq) : NULL;
 
 		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, d->name) : -ERR_NOSPC;
+		if (!err && d->irq)
+			err = irq ? give_handle(task, bi, &irq->obj, d->irq, 0, d->name) : -ERR_NOSPC;
 	}
 	memmap_init(res->free);	/* it all belongs to the root task now */
 	return err;

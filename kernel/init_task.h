@@ -13,7 +13,7 @@
  * device register ranges. */
 struct init_resources {
 	struct memmap *free;
-	const struct dt_device *devices;
+	const struct dt_device *const *devices;	/* each with its interrupt line */
 	unsigned ndevices;
 	unsigned long hartid;
 };

@@ -2,6 +2,7 @@
 #include "ipc.h"
 
 #include "fault.h"
+#include "irq.h"
 #include "sched.h"
 
 #include <arch/uctx.h>
@@ -132,6 +133,8 @@ static void ipc_recv_on(struct thread *t, struct endpoint *ep, bool block)
 		t->caller = NULL;
 		ipc_abort_call(c);
 	}
+	if (irq_take_pending(ep, t))
+		return;
 	s = queue_pop(&ep->senders);
 	if (s) {
 		s->queue = NULL;
@@ -222,6 +225,7 @@ void ipc_endpoint_destroy(struct endpoint *ep)
 	struct thread *t;
 
 	kobj_kill(&ep->obj);
+	irq_unbind_all(ep);
 	while ((t = queue_pop(&ep->senders))) {
 		t->queue = NULL;
 		if (t->faulting)

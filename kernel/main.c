@@ -16,6 +16,8 @@
 
 #include "bootargs.h"
 #include "init_task.h"
+#include "irq.h"
+#include "plic.h"
 #include "sched.h"
 #include "console.h"
 #include "dt.h"
@@ -211,7 +213,7 @@ static void boot_device_add(struct memmap *devs, const struct dt_device *dev)
  * devices sharing a page share its mapping). */
 static void boot_device_map(struct memmap *devs)
 {
-	const struct dt_device *fixed[] = { &dt.uart, &dt.plic, &dt.finisher };
+	const struct dt_device *fixed[] = { &dt.uart, &dt.plic, &dt.finisher, &dt.rtc };
 
 	memmap_init(devs);
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -346,6 +348,20 @@ static void boot_virtio(void)
 	kprintf("virtio: %u device%s in %u slots\n", devices, devices == 1 ? "" : "s", dt.nvirtio);
 }
 
+/* boot_irqs: route device interrupts to the boot hart through the PLIC. */
+static void boot_irqs(void)
+{
+	if (!dt.plic.present || boot_cpu->plic_s_context < 0) {
+		kprintf("irq: no PLIC context for the boot hart; interrupts stay off\n");
+		return;
+	}
+	plic_init(phys_to_virt(dt.plic.reg.base), dt.plic_ndev);
+	irq_init((unsigned)boot_cpu->plic_s_context);
+	irq_external_enable();
+	kprintf("irq: PLIC context %d for the boot hart, %u sources\n", boot_cpu->plic_s_context,
+		dt.plic_ndev);
+}
+
 /* boot_selftest: the test= hooks the QEMU test suite uses. */
 static void boot_selftest(void)
 {
@@ -365,7 +381,8 @@ static void boot_init_task(void)
 {
 	unsigned long pages = 0;
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
-	struct init_resources res = { &free_map, dt.virtio, dt.nvirtio, this_hart->hartid };
+	const struct dt_device *devices[DT_MAX_VIRTIO + 1];
+	struct init_resources res = { &free_map, devices, 0, this_hart->hartid };
 	const char *why;
 	char sz[24];
 	uint64_t before;
@@ -375,6 +392,10 @@ static void boot_init_task(void)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
 	if (!dt.has_initrd)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
+	for (unsigned i = 0; i < dt.nvirtio; i++)
+		devices[res.ndevices++] = &dt.virtio[i];
+	if (dt.rtc.present && boot_device_ok(&dt.rtc))
+		devices[res.ndevices++] = &dt.rtc;
 	if (frames_init(&ram_map, &free_map))
 		boot_fail("mem: no room for the frame table");
 	before = memmap_total(&free_map);
@@ -429,6 +450,7 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	boot_timer();
 	boot_harts();
 	boot_virtio();
+	boot_irqs();
 	boot_selftest();
 	boot_init_task();
 	kprintf("boot: done in %lu us of emulated time, %lu instructions on the boot hart\n",

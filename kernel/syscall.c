@@ -3,6 +3,7 @@
 
 #include "console.h"
 #include "ipc.h"
+#include "irq.h"
 #include "panic.h"
 #include "sched.h"
 #include "vm.h"
@@ -308,6 +309,39 @@ static long sys_vm_query(struct thread *t)
 	return 0;
 }
 
+/* irq_handle: the IRQ object of handle @h with the MANAGE right. */
+static int irq_handle(struct thread *t, unsigned long h, struct irq **out)
+{
+	struct handle hd;
+	int err = handle_get(t->task, h, KOBJ_IRQ, RIGHT_MANAGE, &hd);
+
+	if (!err)
+		*out = (struct irq *)hd.obj;	/* obj is the first member */
+	return err;
+}
+
+static long sys_irq_bind(struct thread *t)
+{
+	struct irq *irq;
+	struct handle ep;
+	int err = irq_handle(t, uctx_arg(&t->frame, 0), &irq);
+
+	if (!err)
+		err = handle_get(t->task, uctx_arg(&t->frame, 1), KOBJ_ENDPOINT, RIGHT_WRITE, &ep);
+	if (err)
+		return err;
+	irq_bind(irq, &ep);
+	return 0;
+}
+
+static long sys_irq_ack(struct thread *t)
+{
+	struct irq *irq;
+	int err = irq_handle(t, uctx_arg(&t->frame, 0), &irq);
+
+	return err ? err : irq_ack(irq);
+}
+
 typedef long (*syscall_fn)(struct thread *t);
 
 static const syscall_fn syscalls[SYS_COUNT] = {
@@ -333,6 +367,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_VM_PROTECT] = sys_vm_protect,
 	[SYS_VM_QUERY] = sys_vm_query,
 	[SYS_THREAD_START] = sys_thread_start,
+	[SYS_IRQ_BIND] = sys_irq_bind,
+	[SYS_IRQ_ACK] = sys_irq_ack,
 };
 
 /* The non-blocking variants (number | SYS_NONBLOCK). */

@@ -74,10 +74,13 @@ struct thread_queue {
 	struct thread *head, *tail;
 };
 
+struct irq;
+
 struct endpoint {
 	struct kobj obj;
 	struct task *owner;		/* the endpoint dies with it */
 	struct thread_queue senders, receivers;
+	struct irq *irqs;		/* interrupts bound to it */
 };
 
 /* thread_of: the thread owning user frame @tf. */

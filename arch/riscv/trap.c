@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "fault.h"
+#include "irq.h"
 #include "panic.h"
 #include "sched.h"
 #include "syscall.h"
@@ -104,6 +105,10 @@ void trap_kernel(struct trap_frame *tf)
 		timer_interrupt();
 		return;
 	}
+	if (tf->scause == (CAUSE_INTERRUPT | IRQ_S_EXT)) {
+		irq_external();	/* taken while idle in the kernel */
+		return;
+	}
 	trap_panic(tf);
 }
 
@@ -130,6 +135,9 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		timer_interrupt();
 		sched_tick();
 		break;
+	case CAUSE_INTERRUPT | IRQ_S_EXT:
+		irq_external();
+		break;
 	default:
 		if (tf->scause & CAUSE_INTERRUPT)
 			trap_panic(tf);
@@ -137,4 +145,9 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		break;
 	}
 	return sched_resume();
+}
+
+void irq_external_enable(void)
+{
+	csr_set(CSR_SIE, SIE_SEIE);
 }

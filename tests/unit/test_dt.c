@@ -116,6 +116,12 @@ static void test_qemu_2g_smp4(void **state)
 		assert_int_equal(dt_cpu_index(&info, i), (int)i);
 	}
 	assert_int_equal(dt_cpu_index(&info, 4), -1);
+	/* interrupts-extended pairs (M, S) per hart: S-mode context 2i + 1 */
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(info.cpus[i].plic_s_context, 2 * i + 1);
+	assert_true(info.rtc.present);
+	assert_int_equal(info.rtc.reg.base, 0x101000);
+	assert_int_equal(info.rtc.irq, 11);
 }
 
 /* What OpenSBI and QEMU add at boot: reserved memory, an initrd, bootargs. */

@@ -34,7 +34,9 @@
 #define SYS_VM_PROTECT	19	/* (task h, va, flags): new permissions for the page at va */
 #define SYS_VM_QUERY	20	/* (task h, va, clear): accessed/dirty bits of 64 pages */
 #define SYS_THREAD_START 21	/* (thread h): let a new thread run */
-#define SYS_COUNT	22
+#define SYS_IRQ_BIND	22	/* (irq h, endpoint h): deliver the interrupt there */
+#define SYS_IRQ_ACK	23	/* (irq h): the interrupt was handled; it may come again */
+#define SYS_COUNT	24
 
 /* SYS_VM_QUERY: which bits to clear after reading them. */
 #define QUERY_CLEAR_A	0x1
@@ -69,6 +71,7 @@
 #define HANDLE_ENDPOINT	3
 #define HANDLE_PMEM	4	/* a range of RAM */
 #define HANDLE_DEVICE	5	/* a range of device registers */
+#define HANDLE_IRQ	6	/* an interrupt line (base = its number) */
 
 /* SYS_VM_MAP flags: permissions and page size. Never W+X, never W without R. */
 #define VM_R		0x1
@@ -86,6 +89,13 @@
 #define LABEL_IRQ	(LABEL_KERNEL | 2)	/* an interrupt */
 #define LABEL_RESUME	(LABEL_KERNEL | 16)	/* reply to a fault: retry the instruction */
 #define LABEL_KILL	(LABEL_KERNEL | 17)	/* reply to a fault: kill the thread */
+
+/*
+ * The interrupt message (label LABEL_IRQ, badge = the badge of the endpoint
+ * handle it was bound with): word 0 = the interrupt number. The line stays
+ * masked until SYS_IRQ_ACK.
+ */
+#define IRQ_W_NUMBER	0
 
 /*
  * The fault message (label LABEL_FAULT, badge = the badge of the faulting
@@ -115,12 +125,13 @@
 /*
  * The boot info: one read-only page the kernel maps into the root task at
  * BOOTINFO_VA, listing the handles it starts with: its own task (handle 0,
- * all rights), every range of free RAM (pmem) and every device (virtio-mmio
- * slots), all with all rights.
+ * all rights), every range of free RAM (pmem), every device (virtio-mmio
+ * slots, the goldfish RTC) and each device's interrupt line, all with all
+ * rights.
  */
 #define BOOTINFO_VA	(INIT_STACK_TOP - INIT_STACK_SIZE - 0x2000ul)
 #define BOOTINFO_MAGIC	0x464c4249u	/* "FLBI" */
-#define BOOTINFO_MAX	48
+#define BOOTINFO_MAX	56
 
 #ifndef __ASSEMBLER__
 struct bootinfo_handle {

@@ -68,6 +68,9 @@ const char *trap_cause_name(unsigned long cause);
 /* trap_dump: print @tf's CSRs and all registers, then a backtrace from it. */
 void trap_dump(const struct trap_frame *tf);
 
+/* irq_external_enable: let external interrupts (the PLIC) reach this hart. */
+void irq_external_enable(void);
+
 /* irq_enable / irq_disable: set or clear sstatus.SIE on this hart. */
 void irq_enable(void);
 void irq_disable(void);
