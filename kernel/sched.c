@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * One run queue per priority level and a bitmap of the non-empty ones, so the
+ * next thread is found with one count-leading-zeros: O(1) whatever the load.
+ */
 #include "sched.h"
 
 #include <arch/csr.h>
@@ -6,17 +10,51 @@
 #include <arch/trap.h>
 
 _Thread_local struct thread *current;
-static struct thread_queue runq;
+static struct thread_queue runq[PRIO_LEVELS];
+static unsigned runq_bits;	/* bit p set: runq[p] is not empty */
 
 void sched_enqueue(struct thread *t)
 {
 	t->state = THREAD_RUNNABLE;
-	queue_push(&runq, t);
+	queue_push(&runq[t->prio], t);
+	runq_bits |= 1u << t->prio;
 }
 
 void sched_dequeue(struct thread *t)
 {
-	queue_remove(&runq, t);
+	queue_remove(&runq[t->prio], t);
+	if (!runq[t->prio].head)
+		runq_bits &= ~(1u << t->prio);
+}
+
+/* runq_top: the highest non-empty level, or -1. */
+static int runq_top(void)
+{
+	return runq_bits ? 31 - __builtin_clz(runq_bits) : -1;
+}
+
+static struct thread *runq_pop(void)
+{
+	int p = runq_top();
+	struct thread *t;
+
+	if (p < 0)
+		return NULL;
+	t = queue_pop(&runq[p]);
+	if (!runq[p].head)
+		runq_bits &= ~(1u << p);
+	return t;
+}
+
+void sched_set_priority(struct thread *t, unsigned prio)
+{
+	bool queued = t->state == THREAD_RUNNABLE;
+
+	if (queued)
+		sched_dequeue(t);
+	t->prio = prio;
+	if (queued)
+		sched_enqueue(t);
 }
 
 void sched_switch_to(struct thread *t)
@@ -27,7 +65,8 @@ void sched_switch_to(struct thread *t)
 
 void sched_tick(void)
 {
-	if (current && current->state == THREAD_RUNNING && runq.head) {
+	/* round robin among equals; a higher level preempts in sched_resume */
+	if (current && current->state == THREAD_RUNNING && runq_top() >= (int)current->prio) {
 		sched_enqueue(current);
 		current = NULL;
 	}
@@ -37,9 +76,13 @@ struct trap_frame *sched_resume(void)
 {
 	struct thread *t = current;
 
+	if (t && t->state == THREAD_RUNNING && runq_top() > (int)t->prio) {
+		sched_enqueue(t);	/* a higher-priority thread became runnable */
+		t = NULL;
+	}
 	if (!t || t->state != THREAD_RUNNING) {
 		current = NULL;
-		while (!(t = queue_pop(&runq))) {
+		while (!(t = runq_pop())) {
 			irq_enable();
 			wfi();
 			irq_disable();

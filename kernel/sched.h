@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scheduler: one FIFO run queue, round robin on the timer tick. Only the
- * boot hart runs user threads so far; the others stay parked (see docs/kernel.md).
+ * The scheduler: fixed priorities, the highest runnable level runs, round robin
+ * inside a level on the timer tick. Only the boot hart runs user threads so
+ * far; the others stay parked (see docs/kernel.md).
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -21,14 +22,17 @@ void sched_dequeue(struct thread *t);
  * bypassing the run queue); the previous one must already be blocked. */
 void sched_switch_to(struct thread *t);
 
+/* sched_set_priority: give @t priority @prio (< PRIO_LEVELS), requeueing it. */
+void sched_set_priority(struct thread *t, unsigned prio);
+
 /* sched_tick: a timer tick on this hart: rotate the current thread to the back
  * of the queue if another thread is waiting. */
 void sched_tick(void);
 
 /*
  * sched_resume: the frame of the thread this hart runs next: the current one if
- * it is still running, else the first runnable (waiting with interrupts on until
- * there is one). Switches to its address space and prepares its frame for
+ * it is still running and no higher level is runnable, else the first thread of
+ * the highest runnable level (waiting with interrupts on until there is one). Switches to its address space and prepares its frame for
  * user_return.
  */
 struct trap_frame *sched_resume(void);

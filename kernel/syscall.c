@@ -124,6 +124,7 @@ static long sys_thread_create(struct thread *t)
 	if (!n)
 		return -ERR_NOMEM;
 	uctx_init(&n->frame, pc, sp);
+	n->prio = t->prio;	/* never above its creator */
 	if (task == t->task)
 		uctx_copy_tp(&n->frame, f);
 	if (gift.obj)
@@ -342,6 +343,23 @@ static long sys_irq_ack(struct thread *t)
 	return err ? err : irq_ack(irq);
 }
 
+static long sys_thread_priority(struct thread *t)
+{
+	struct handle th;
+	unsigned long prio = uctx_arg(&t->frame, 1);
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_THREAD, RIGHT_MANAGE, &th);
+
+	if (err)
+		return err;
+	if (prio >= PRIO_LEVELS)
+		return -ERR_INVAL;
+	if (prio > t->prio)
+		return -ERR_DENIED;	/* no thread lifts another above itself */
+	sched_set_priority((struct thread *)((char *)th.obj - offsetof(struct thread, obj)),
+			   (unsigned)prio);
+	return 0;
+}
+
 typedef long (*syscall_fn)(struct thread *t);
 
 static const syscall_fn syscalls[SYS_COUNT] = {
@@ -369,6 +387,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_THREAD_START] = sys_thread_start,
 	[SYS_IRQ_BIND] = sys_irq_bind,
 	[SYS_IRQ_ACK] = sys_irq_ack,
+	[SYS_THREAD_PRIORITY] = sys_thread_priority,
 };
 
 /* The non-blocking variants (number | SYS_NONBLOCK). */

@@ -83,6 +83,7 @@ struct thread *thread_alloc(struct task *task)
 		t->task = task;
 		t->id = i + 1;
 		t->state = THREAD_STOPPED;
+		t->prio = PRIO_DEFAULT;
 		task->nthreads++;
 		return t;
 	}

@@ -58,6 +58,7 @@ struct thread {
 	struct task *task;
 	enum thread_state state;
 	unsigned id;			/* index in the thread table + 1 */
+	unsigned prio;			/* 0 .. PRIO_LEVELS - 1, higher runs first */
 	struct thread *next;		/* link in the run queue or an endpoint queue */
 	struct endpoint *queue;		/* the endpoint whose queue holds it */
 	bool calling;			/* SENDING: wants a reply (call or fault) */

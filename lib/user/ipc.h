@@ -137,6 +137,11 @@ static inline long sys_thread_create(void (*fn)(unsigned long), void *sp, unsign
 	return sys_thread_create_in(0, (unsigned long)fn, (unsigned long)sp, arg, IPC_NO_HANDLE);
 }
 
+static inline long sys_thread_priority(long thread, unsigned long prio)
+{
+	return syscall3(SYS_THREAD_PRIORITY, thread, (long)prio, 0);
+}
+
 /* thread_spawn: create and start; returns the handle or an error. */
 static inline long thread_spawn(void (*fn)(unsigned long), void *sp, unsigned long arg)
 {

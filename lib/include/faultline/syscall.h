@@ -36,7 +36,13 @@
 #define SYS_THREAD_START 21	/* (thread h): let a new thread run */
 #define SYS_IRQ_BIND	22	/* (irq h, endpoint h): deliver the interrupt there */
 #define SYS_IRQ_ACK	23	/* (irq h): the interrupt was handled; it may come again */
-#define SYS_COUNT	24
+#define SYS_THREAD_PRIORITY 24	/* (thread h, priority): at most the caller's own */
+#define SYS_COUNT	25
+
+/* Thread priorities: the highest runnable level runs, round robin inside a
+ * level on the timer tick. New threads and the root task start at the default. */
+#define PRIO_LEVELS	16
+#define PRIO_DEFAULT	8
 
 /* SYS_VM_QUERY: which bits to clear after reading them. */
 #define QUERY_CLEAR_A	0x1
