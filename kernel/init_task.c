@@ -88,6 +88,7 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 	bi->magic = BOOTINFO_MAGIC;
 	bi->va_bits = mmu_mode()->va_bits;
 	bi->hartid = (unsigned)res->hartid;
+	bi->nharts = res->nharts;
 	err = give_handle(task, bi, &task->obj, 0, 0, task->name);
 	for (unsigned i = 0; !err && i < res->free->n; i++) {
 		const struct mem_range *r = &res->free->r[i];

@@ -16,6 +16,7 @@ struct init_resources {
 	const struct dt_device *const *devices;	/* each with its interrupt line */
 	unsigned ndevices;
 	unsigned long hartid;
+	unsigned nharts;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bkl.h"
 #include "bootargs.h"
 #include "init_task.h"
 #include "irq.h"
@@ -382,7 +383,7 @@ static void boot_init_task(void)
 	unsigned long pages = 0;
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
 	const struct dt_device *devices[DT_MAX_VIRTIO + 1];
-	struct init_resources res = { &free_map, devices, 0, this_hart->hartid };
+	struct init_resources res = { &free_map, devices, 0, this_hart->hartid, 0 };
 	const char *why;
 	char sz[24];
 	uint64_t before;
@@ -392,6 +393,8 @@ static void boot_init_task(void)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
 	if (!dt.has_initrd)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
+	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++)
+		res.nharts += harts[cpu].online;
 	for (unsigned i = 0; i < dt.nvirtio; i++)
 		devices[res.ndevices++] = &dt.virtio[i];
 	if (dt.rtc.present && boot_device_ok(&dt.rtc))
@@ -456,5 +459,7 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	kprintf("boot: done in %lu us of emulated time, %lu instructions on the boot hart\n",
 		(unsigned long)((rdtime() - time0) * 1000000 / dt.timebase_hz),
 		rdinstret() - instret0);
+	hart_release();
+	bkl_lock();
 	sched_start();
 }

@@ -6,18 +6,30 @@
 #include "sched.h"
 
 #include <arch/csr.h>
+#include <arch/hart.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
+
+#include "bkl.h"
 
 _Thread_local struct thread *current;
 static struct thread_queue runq[PRIO_LEVELS];
 static unsigned runq_bits;	/* bit p set: runq[p] is not empty */
+static unsigned idle_cpus;	/* bit c set: logical cpu c waits for work */
 
 void sched_enqueue(struct thread *t)
 {
+	unsigned others = idle_cpus & ~(1u << this_hart->cpu);
+
 	t->state = THREAD_RUNNABLE;
 	queue_push(&runq[t->prio], t);
 	runq_bits |= 1u << t->prio;
+	if (others) {	/* wake one idle hart to take it */
+		unsigned cpu = (unsigned)__builtin_ctz(others);
+
+		idle_cpus &= ~(1u << cpu);
+		hart_ipi(cpu);
+	}
 }
 
 void sched_dequeue(struct thread *t)
@@ -60,7 +72,29 @@ void sched_set_priority(struct thread *t, unsigned prio)
 void sched_switch_to(struct thread *t)
 {
 	t->state = THREAD_RUNNING;
+	t->cpu = this_hart->cpu;
 	current = t;
+}
+
+/*
+ * sched_idle: nothing to run: leave the big kernel lock and wait for an
+ * interrupt. The hart goes to the kernel's own address space first, so the
+ * tables of a task that dies meanwhile are not in use here. wfi runs with
+ * interrupts masked so that a wake-up arriving before it is not lost (wfi
+ * returns for any pending enabled interrupt); they are taken just after.
+ */
+static void sched_idle(void)
+{
+	unsigned bit = 1u << this_hart->cpu;
+
+	mmu_switch_kernel();
+	idle_cpus |= bit;
+	bkl_unlock();
+	wfi();
+	irq_enable();
+	irq_disable();
+	bkl_lock();
+	idle_cpus &= ~bit;
 }
 
 void sched_tick(void)
@@ -82,15 +116,13 @@ struct trap_frame *sched_resume(void)
 	}
 	if (!t || t->state != THREAD_RUNNING) {
 		current = NULL;
-		while (!(t = runq_pop())) {
-			irq_enable();
-			wfi();
-			irq_disable();
-		}
+		while (!(t = runq_pop()))
+			sched_idle();
 		sched_switch_to(t);
 	}
 	mmu_switch_user(t->task->root, t->task->asid);
 	user_frame_prepare(&t->frame);
+	bkl_unlock();
 	return &t->frame;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The scheduler: fixed priorities, the highest runnable level runs, round robin
- * inside a level on the timer tick. Only the boot hart runs user threads so
- * far; the others stay parked (see docs/kernel.md).
+ * inside a level on the timer tick, on every hart; one run queue for all, under
+ * the big kernel lock (see docs/kernel.md).
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -37,7 +37,8 @@ void sched_tick(void);
  */
 struct trap_frame *sched_resume(void);
 
-/* sched_start: run user threads on this hart from now on; does not return. */
+/* sched_start: run user threads on this hart from now on (the big kernel lock
+ * held); does not return. */
 __attribute__((noreturn)) void sched_start(void);
 
 #endif

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "task.h"
 
+#include <arch/hart.h>
+
 #include "console.h"
 #include "ipc.h"
 #include "panic.h"
@@ -126,6 +128,15 @@ void thread_kill(struct thread *t, int status)
 {
 	struct task *task = t->task;
 
+	if (t->state == THREAD_RUNNING && t != current) {
+		/* running on another hart: it ends it at its next kernel entry */
+		if (!t->killed) {
+			t->killed = true;
+			t->kill_status = status;
+			hart_ipi(t->cpu);
+		}
+		return;
+	}
 	ipc_thread_detach(t);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);

@@ -59,6 +59,9 @@ struct thread {
 	enum thread_state state;
 	unsigned id;			/* index in the thread table + 1 */
 	unsigned prio;			/* 0 .. PRIO_LEVELS - 1, higher runs first */
+	unsigned cpu;			/* RUNNING: the hart running it */
+	bool killed;			/* RUNNING elsewhere: that hart must end it */
+	int kill_status;
 	struct thread *next;		/* link in the run queue or an endpoint queue */
 	struct endpoint *queue;		/* the endpoint whose queue holds it */
 	bool calling;			/* SENDING: wants a reply (call or fault) */

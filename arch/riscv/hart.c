@@ -8,9 +8,12 @@
 #include <arch/trap.h>
 #include <picotls.h>
 
+#include "bkl.h"
 #include "console.h"
+#include "sched.h"
 
 struct hart harts[MAX_HARTS];
+static bool harts_released;
 _Thread_local struct hart *this_hart;
 
 /* Each hart's TLS block; entry.S points tp at hart_tls[cpu]. */
@@ -52,9 +55,33 @@ void secondary_main(unsigned long hartid, unsigned cpu)
 	while (this_hart->ticks == 0)
 		wfi();
 	__atomic_store_n(&this_hart->online, true, __ATOMIC_RELEASE);
-	/* Parked until the kernel core gives secondary harts threads to run. */
-	for (;;)
-		wfi();
+	while (!__atomic_load_n(&harts_released, __ATOMIC_ACQUIRE))
+		wfi();		/* until the boot hart has made the root task */
+	csr_set(CSR_SIE, SIE_SSIE);
+	irq_disable();
+	bkl_lock();
+	sched_start();
+}
+
+void hart_release(void)
+{
+	__atomic_store_n(&harts_released, true, __ATOMIC_RELEASE);
+	csr_set(CSR_SIE, SIE_SSIE);
+}
+
+void hart_ipi(unsigned cpu)
+{
+	sbi_send_ipi(1ul << harts[cpu].hartid, 0);
+}
+
+unsigned long hart_others_mask(void)
+{
+	unsigned long mask = 0;
+
+	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++)
+		if (harts[cpu].online && &harts[cpu] != this_hart && harts[cpu].hartid < 64)
+			mask |= 1ul << harts[cpu].hartid;
+	return mask;
 }
 
 /* smp_online: how many harts are online. */

@@ -2,6 +2,8 @@
 #include <arch/mmu.h>
 
 #include <arch/csr.h>
+#include <arch/hart.h>
+#include <arch/sbi.h>
 #include <arch/layout.h>
 #include <faultline/errno.h>
 
@@ -142,6 +144,18 @@ void mmu_flush_page(vaddr_t va, unsigned asid)
 	__asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((unsigned long)asid) : "memory");
 }
 
+void mmu_shootdown(vaddr_t va, uint64_t size, unsigned asid)
+{
+	unsigned long others = hart_others_mask();
+
+	if (size == PAGE_SIZE)
+		mmu_flush_page(va, asid);
+	else
+		mmu_flush_asid(asid);
+	if (others)	/* SBI RFENCE: the other harts flush before it returns */
+		sbi_remote_sfence_vma_asid(others, 0, va, size, asid);
+}
+
 void mmu_flush_asid(unsigned asid)
 {
 	__asm__ volatile("sfence.vma zero, %0" : : "r"((unsigned long)asid) : "memory");
@@ -149,5 +163,15 @@ void mmu_flush_asid(unsigned asid)
 
 void mmu_sync_icache(void)
 {
+	unsigned long others = hart_others_mask();
+
 	__asm__ volatile("fence.i" : : : "memory");
+	if (others)
+		sbi_remote_fence_i(others, 0);
+}
+
+void mmu_switch_kernel(void)
+{
+	if (csr_read(CSR_SATP) != kernel_satp)
+		csr_write(CSR_SATP, kernel_satp);
 }

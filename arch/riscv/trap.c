@@ -8,6 +8,7 @@
 
 #include <arch/hart.h>
 
+#include "bkl.h"
 #include "console.h"
 #include "fault.h"
 #include "irq.h"
@@ -106,7 +107,13 @@ void trap_kernel(struct trap_frame *tf)
 		return;
 	}
 	if (tf->scause == (CAUSE_INTERRUPT | IRQ_S_EXT)) {
-		irq_external();	/* taken while idle in the kernel */
+		bkl_lock();	/* taken while idle in the kernel, lock released */
+		irq_external();
+		bkl_unlock();
+		return;
+	}
+	if (tf->scause == (CAUSE_INTERRUPT | IRQ_S_SOFT)) {
+		csr_clear(CSR_SIP, SIE_SSIE);	/* a wake-up: the idle loop looks again */
 		return;
 	}
 	trap_panic(tf);
@@ -126,6 +133,11 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);
 
+	bkl_lock();
+	if (t->killed) {	/* another hart ended it while it ran here */
+		thread_kill(t, t->kill_status);
+		return sched_resume();
+	}
 	switch (tf->scause) {
 	case CAUSE_USER_ECALL:
 		tf->sepc += 4;
@@ -137,6 +149,9 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		break;
 	case CAUSE_INTERRUPT | IRQ_S_EXT:
 		irq_external();
+		break;
+	case CAUSE_INTERRUPT | IRQ_S_SOFT:
+		csr_clear(CSR_SIP, SIE_SSIE);
 		break;
 	default:
 		if (tf->scause & CAUSE_INTERRUPT)

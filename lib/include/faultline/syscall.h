@@ -152,7 +152,8 @@ struct bootinfo {
 	unsigned int magic;
 	unsigned int nhandles;
 	unsigned int va_bits;		/* 39, 48 or 57: user space ends at 2^(va_bits-1) */
-	unsigned int hartid;
+	unsigned int hartid;		/* the boot hart */
+	unsigned int nharts;		/* harts running user threads */
 	struct bootinfo_handle handles[BOOTINFO_MAX];
 };
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-prio (init=test-prio): fixed priorities. A runnable lower-priority
- * thread never runs while a higher one is busy, even across many timer ticks;
- * two threads of one level share the hart round robin; a thread raised above a
- * busy one takes over at once; and nobody lifts a thread above itself.
+ * test-prio (init=test-prio): fixed priorities on every hart. With all harts
+ * busy at one level (this thread and a "hog" for each other hart), a runnable
+ * lower-priority thread never runs, even across many timer ticks; one more
+ * thread at that level still gets turns (round robin); raising the low thread
+ * to that level lets it run; nobody lifts a thread above itself.
  */
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
@@ -12,22 +13,15 @@
 #include "check.h"
 #include "ipc.h"
 
-static unsigned long low_stack[256] __attribute__((aligned(16)));
-static unsigned long peer_stack[256] __attribute__((aligned(16)));
-static volatile unsigned long low_count, peer_count;
+#define MAX_HOGS 16
 
-static void low(unsigned long arg)
-{
-	(void)arg;
-	for (;;)
-		low_count++;
-}
+static unsigned long stacks[MAX_HOGS + 2][256] __attribute__((aligned(16)));
+static volatile unsigned long counts[MAX_HOGS + 2];
 
-static void peer(unsigned long arg)
+static void spin(unsigned long slot)
 {
-	(void)arg;
 	for (;;)
-		peer_count++;
+		counts[slot]++;
 }
 
 /* busy: spin long enough for many 10 ms timer ticks. */
@@ -37,25 +31,39 @@ static void busy(void)
 		;
 }
 
+/* start: a thread spinning on counts[slot], started at @prio. */
+static long start(unsigned slot, unsigned prio)
+{
+	long th = sys_thread_create(spin, stacks[slot] + 256, slot);
+
+	check("create", th >= 0, 1);
+	check("set priority", sys_thread_priority(th, prio), 0);
+	check("start", sys_thread_start(th), 0);
+	return th;
+}
+
 int main(void)
 {
-	long lo = sys_thread_create(low, low_stack + 256, 0);
-	long pe = sys_thread_create(peer, peer_stack + 256, 0);
+	unsigned nharts = bootinfo()->nharts, hogs = nharts - 1, low = MAX_HOGS, peer = MAX_HOGS + 1;
+	long low_th;
 
-	check("priority above the caller's", sys_thread_priority(lo, PRIO_DEFAULT + 1), -ERR_DENIED);
-	check("priority out of range", sys_thread_priority(lo, PRIO_LEVELS), -ERR_INVAL);
-	check("lower the thread", sys_thread_priority(lo, PRIO_DEFAULT - 4), 0);
-	check("start it", sys_thread_start(lo), 0);
+	check("harts reported", nharts >= 1 && hogs < MAX_HOGS, 1);
+	for (unsigned i = 0; i < hogs; i++)
+		start(i, PRIO_DEFAULT);		/* every other hart busy at our level */
+	low_th = sys_thread_create(spin, stacks[low] + 256, low);
+	check("priority above the caller's", sys_thread_priority(low_th, PRIO_DEFAULT + 1),
+	      -ERR_DENIED);
+	check("priority out of range", sys_thread_priority(low_th, PRIO_LEVELS), -ERR_INVAL);
+	check("lower the thread", sys_thread_priority(low_th, PRIO_DEFAULT - 4), 0);
+	check("start it", sys_thread_start(low_th), 0);
 	busy();
-	check("a lower priority never ran while we were busy", (long)low_count, 0);
-	check("start a peer at our level", sys_thread_start(pe), 0);
+	check("a lower priority never ran while every hart was busy", (long)counts[low], 0);
+	start(peer, PRIO_DEFAULT);		/* one more thread than harts at our level */
 	busy();
-	check("the peer shared the hart round robin", peer_count > 0, 1);
-	check("the low thread still never ran", (long)low_count, 0);
-	check("park the peer below", sys_thread_priority(pe, 0), 0);
-	/* raising the low thread to our level lets it run at the next tick */
-	check("raise the low thread to our level", sys_thread_priority(lo, PRIO_DEFAULT), 0);
+	check("the extra thread got turns round robin", counts[peer] > 0, 1);
+	check("the low thread still never ran", (long)counts[low], 0);
+	check("raise the low thread to our level", sys_thread_priority(low_th, PRIO_DEFAULT), 0);
 	busy();
-	check("now it ran", low_count > 0, 1);
+	check("now it ran", counts[low] > 0, 1);
 	return check_done();
 }

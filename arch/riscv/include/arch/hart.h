@@ -43,6 +43,15 @@ void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi);
  */
 unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks);
 
+/* hart_ipi: wake logical cpu @cpu with a software interrupt. */
+void hart_ipi(unsigned cpu);
+
+/* hart_others_mask: the SBI hart mask (base 0) of every other online hart. */
+unsigned long hart_others_mask(void);
+
+/* hart_release: let the secondary harts enter the scheduler (after boot). */
+void hart_release(void);
+
 /* Entry points in entry.S */
 void _start(void);
 void _secondary_start(void);

@@ -51,6 +51,9 @@ bool mmu_secondary_enable(void);
  * kernel stays mapped while the address space is installed. */
 void mmu_user_root_init(paddr_t root);
 
+/* mmu_switch_kernel: install the kernel's own address space (ASID 0). */
+void mmu_switch_kernel(void);
+
 /* mmu_switch_user: install the address space (@root, @asid) on this hart. */
 void mmu_switch_user(paddr_t root, unsigned asid);
 
@@ -58,11 +61,16 @@ void mmu_switch_user(paddr_t root, unsigned asid);
  * (sfence.vma va, asid: privileged spec 4.2.1). */
 void mmu_flush_page(vaddr_t va, unsigned asid);
 
+/* mmu_shootdown: drop the translations of [@va, @va + @size) in @asid on every
+ * online hart (locally with sfence.vma, remotely with SBI RFENCE). @size -1:
+ * the whole ASID. */
+void mmu_shootdown(vaddr_t va, uint64_t size, unsigned asid);
+
 /* mmu_flush_asid: drop this hart's cached translations of @asid. */
 void mmu_flush_asid(unsigned asid);
 
-/* mmu_sync_icache: make this hart's instruction fetches see earlier stores
- * (fence.i, unprivileged spec "Zifencei"). */
+/* mmu_sync_icache: make every hart's instruction fetches see earlier stores
+ * (fence.i here, unprivileged spec "Zifencei"; SBI remote fence.i elsewhere). */
 void mmu_sync_icache(void);
 
 /* mmu_user_top: the first address above user space in the current mode. */

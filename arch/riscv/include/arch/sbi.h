@@ -11,6 +11,8 @@
 #define SBI_EXT_BASE		0x10
 #define SBI_EXT_TIME		0x54494d45	/* "TIME" */
 #define SBI_EXT_HSM		0x48534d	/* "HSM" */
+#define SBI_EXT_IPI		0x735049	/* "sPI" */
+#define SBI_EXT_RFENCE		0x52464e43	/* "RFNC" */
 #define SBI_EXT_SRST		0x53525354	/* "SRST" */
 
 /* Error codes (SBI spec table 1) */
@@ -43,6 +45,10 @@ struct sbiret {
 struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
 		       unsigned long a1, unsigned long a2);
 
+/* sbi_call5: the same with five arguments (a0..a4). */
+struct sbiret sbi_call5(unsigned long ext, unsigned long fid, unsigned long a0,
+			unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4);
+
 /* sbi_probe: true if the firmware implements extension @ext. */
 bool sbi_probe(unsigned long ext);
 
@@ -57,6 +63,18 @@ long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long 
 
 /* sbi_hart_status: the HSM state of @hartid, or a negative SBI error. */
 long sbi_hart_status(unsigned long hartid);
+
+/* sbi_send_ipi: a supervisor software interrupt to the harts in @mask (bit i =
+ * hart @base + i; IPI extension). */
+long sbi_send_ipi(unsigned long mask, unsigned long base);
+
+/* sbi_remote_sfence_vma_asid: sfence.vma of [@start, @start + @size) in @asid
+ * on the harts in @mask (RFENCE extension, function 2; @size -1 = all). */
+long sbi_remote_sfence_vma_asid(unsigned long mask, unsigned long base, unsigned long start,
+				unsigned long size, unsigned long asid);
+
+/* sbi_remote_fence_i: fence.i on the harts in @mask (RFENCE function 0). */
+long sbi_remote_fence_i(unsigned long mask, unsigned long base);
 
 /* sbi_shutdown: system reset (SRST) shutdown; returns only if SRST is missing. */
 void sbi_shutdown(bool failure);
