@@ -15,8 +15,9 @@ struct bootarg_value {
 
 struct bootarg_key {
 	const char *key;
-	const struct bootarg_value *values;	/* NULL-terminated; NULL: a name */
+	const struct bootarg_value *values;	/* NULL-terminated; NULL: a name or number */
 	size_t offset;				/* of the unsigned/enum or name field */
+	unsigned max;				/* a number 0..max (values NULL); 0: a name */
 };
 
 static const struct bootarg_value sv_values[] = {
@@ -33,11 +34,30 @@ static const struct bootarg_value test_values[] = {
 _Static_assert(sizeof(enum boot_timer) == sizeof(unsigned), "enum fields are unsigned-sized");
 
 static const struct bootarg_key bootarg_keys[] = {
-	{ "sv", sv_values, offsetof(struct boot_args, sv) },
-	{ "timer", timer_values, offsetof(struct boot_args, timer) },
-	{ "test", test_values, offsetof(struct boot_args, test) },
-	{ "init", NULL, offsetof(struct boot_args, init) },
+	{ "sv", sv_values, offsetof(struct boot_args, sv), 0 },
+	{ "timer", timer_values, offsetof(struct boot_args, timer), 0 },
+	{ "test", test_values, offsetof(struct boot_args, test), 0 },
+	{ "init", NULL, offsetof(struct boot_args, init), 0 },
+	{ "asid_bits", NULL, offsetof(struct boot_args, asid_bits), 16 },
 };
+
+/* bootarg_number: store decimal @value (0..@max) in the unsigned at @field. */
+static int bootarg_number(const char *word, const char *value, unsigned max, unsigned *field,
+			  char *why, size_t why_len)
+{
+	unsigned long v = 0;
+	const char *p = value;
+
+	while (*p >= '0' && *p <= '9' && v <= max)
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	if (p == value || *p || v > max) {
+		snprintf(why, why_len, "bad value in '%s': expected a number from 0 to %u", word,
+			 max);
+		return -ERR_INVAL;
+	}
+	*field = (unsigned)v;
+	return 0;
+}
 
 /* bootarg_name: store @value in the name field at @field; 0 or -ERR_INVAL. */
 static int bootarg_name(const char *word, const char *value, char *field, char *why,
@@ -74,6 +94,9 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 
 		if (strlen(key->key) != klen || strncmp(word, key->key, klen))
 			continue;
+		if (!key->values && key->max)
+			return bootarg_number(word, eq ? eq + 1 : "", key->max,
+					      (unsigned *)((char *)args + key->offset), why, why_len);
 		if (!key->values)
 			return bootarg_name(word, eq ? eq + 1 : "", (char *)args + key->offset, why,
 					    why_len);
@@ -102,7 +125,7 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 
 int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len)
 {
-	const struct boot_args defaults = { 0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init" };
+	const struct boot_args defaults = { 0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", 16 };
 	struct boot_args parsed = defaults;
 	const char *p = cmdline;
 

@@ -12,6 +12,9 @@
  *                        boot-time self-test hooks used by the test suite
  *   init=NAME            the boot-archive entry to run as the root task
  *                        (default "init"; letters, digits, '-', '_', '.')
+ *   asid_bits=N          use at most N of the hart's ASID bits (0..16; the
+ *                        default, 16, uses all it has): small N forces ASID
+ *                        rollover, for testing
  */
 #ifndef KERNEL_BOOTARGS_H
 #define KERNEL_BOOTARGS_H
@@ -28,6 +31,7 @@ struct boot_args {
 	enum boot_timer timer;
 	enum boot_test test;
 	char init[BOOTARG_NAME_MAX];	/* root task's name in the boot archive */
+	unsigned asid_bits;
 };
 
 /*

@@ -248,7 +248,7 @@ static bool boot_try_mode(const struct pt_mode *mode, const struct memmap *dmap,
 /* boot_paging: the mode from sv= (auto: the highest the DT allows that sticks). */
 static void boot_paging(void)
 {
-	unsigned cap = harts_mmu_cap, bits;
+	unsigned cap = harts_mmu_cap, bits, asid_bits;
 	struct memmap dmap = ram_map, devs;
 	struct mmu_report rep;
 	const struct pt_mode *mode = NULL;
@@ -277,9 +277,13 @@ static void boot_paging(void)
 			boot_fail("mmu: no paging mode up to sv%u sticks in satp", cap ? cap : 57);
 	}
 	mode = pt_mode_by_satp(csr_read(CSR_SATP) >> SATP_MODE_SHIFT);
-	kprintf("mmu: %s (satp.MODE %u, %s), %u ASID bits, user VA 0-0x%lx (%s)\n",
+	asid_bits = mmu_asid_bits();
+	if (asid_bits > args.asid_bits)
+		asid_bits = args.asid_bits;
+	mmu_asid_init(asid_bits);
+	kprintf("mmu: %s (satp.MODE %u, %s), %u ASID bits (using %u), user VA 0-0x%lx (%s)\n",
 		mode->name, mode->satp_mode, args.sv ? "sv= boot argument" : "auto",
-		mmu_asid_bits(), (1ul << (mode->va_bits - 1)) - 1,
+		mmu_asid_bits(), asid_bits, (1ul << (mode->va_bits - 1)) - 1,
 		fmt_size(sz, 1ul << (mode->va_bits - 1)));
 	kprintf("mmu: direct map at 0x%lx: %lu x 1G, %lu x 2M, %lu x 4K; %lu table pages\n",
 		(unsigned long)DMAP_BASE, rep.dmap.pages[2], rep.dmap.pages[1], rep.dmap.pages[0],

@@ -120,7 +120,7 @@ struct trap_frame *sched_resume(void)
 			sched_idle();
 		sched_switch_to(t);
 	}
-	mmu_switch_user(t->task->root, t->task->asid);
+	mmu_switch_user(t->task->root, &t->task->asid);
 	user_frame_prepare(&t->frame);
 	bkl_unlock();
 	return &t->frame;

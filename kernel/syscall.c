@@ -149,7 +149,7 @@ static long sys_task_create(struct thread *t)
 	task = task_alloc("task");
 	if (!task)
 		return -ERR_NOMEM;
-	snprintf(task->name, sizeof(task->name), "task%u", task->asid);
+	snprintf(task->name, sizeof(task->name), "task%u", task->slot);
 	vm_task_init(task, root);
 	hd = (struct handle){ &task->obj, task->obj.gen, RIGHTS_ALL, 0 };
 	return handle_install(t->task, &hd);

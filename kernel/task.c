@@ -65,7 +65,7 @@ struct task *task_alloc(const char *name)
 		memset(t, 0, sizeof(*t));
 		t->obj = (struct kobj){ KOBJ_TASK, gen };
 		t->used = true;
-		t->asid = i + 1;	/* ASID 0 is the kernel's boot address space */
+		t->slot = i;
 		strncpy(t->name, name, TASK_NAME_MAX - 1);
 		return t;
 	}

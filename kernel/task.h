@@ -8,6 +8,7 @@
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
 
+#include <arch/mmu.h>
 #include <arch/pte.h>
 #include <arch/trap.h>
 #include <faultline/syscall.h>
@@ -44,8 +45,9 @@ struct task {
 	bool used;
 	bool is_root;		/* the root task (init): may shut the machine down */
 	char name[TASK_NAME_MAX];
+	unsigned slot;		/* index in the task table */
 	paddr_t root;		/* page-table root */
-	unsigned asid;
+	struct mmu_asid asid;	/* assigned when first installed */
 	unsigned nthreads;	/* live threads */
 	paddr_t pool;		/* page-table pool: free frames linked through their first word */
 	unsigned pool_count;

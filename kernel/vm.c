@@ -136,7 +136,7 @@ void vm_map_perform(const struct vm_map_req *req)
 	(void)err;	/* vm_map_decode checked every way it can fail */
 	if (req->ram)
 		frames_mapped(req->pa, pt_level_size(req->level), 1);
-	mmu_flush_page(req->va, req->task->asid);
+	mmu_flush_page(req->va);
 	if (req->pte_flags & PTE_X)
 		mmu_sync_icache();	/* the frame may hold freshly written code */
 }
@@ -169,7 +169,7 @@ int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
 		return err;
 	pa = pte_pa(*slot.pte);
 	*slot.pte = 0;
-	mmu_shootdown(va, pt_level_size(slot.level), task->asid);
+	mmu_shootdown(va, pt_level_size(slot.level));
 	frames_mapped(pa, pt_level_size(slot.level), -1);	/* device frames are not counted */
 	return 0;
 }
@@ -219,7 +219,7 @@ int vm_protect(struct task *caller, unsigned long task_h, vaddr_t va, unsigned l
 	if ((pte & PTE_W) && !(*slot.pte & PTE_SW_WRITABLE))
 		return -ERR_DENIED;	/* mapped from a handle without WRITE */
 	*slot.pte = (*slot.pte & ~(pte_t)PTE_PERM_MASK) | pte;
-	mmu_shootdown(va, pt_level_size(slot.level), task->asid);
+	mmu_shootdown(va, pt_level_size(slot.level));
 	if (pte & PTE_X)
 		mmu_sync_icache();
 	return 0;
@@ -249,7 +249,7 @@ struct vm_query vm_query(struct task *caller, unsigned long task_h, vaddr_t va,
 		q.dirty |= (*slot.pte & PTE_D ? 1ul : 0) << i;
 		if (bits & *slot.pte) {
 			*slot.pte &= ~bits;
-			mmu_shootdown(page, PAGE_SIZE, task->asid);
+			mmu_shootdown(page, PAGE_SIZE);
 		}
 	}
 	return q;
@@ -298,5 +298,5 @@ void vm_task_release(struct task *task)
 	frames_set_table(task->root, false);
 	while (task->pool)
 		frames_set_table(pool_take(task), false);
-	mmu_shootdown(0, (uint64_t)-1, task->asid);	/* the next task with it starts clean */
+	mmu_shootdown(0, (uint64_t)-1);	/* no hart keeps its translations */
 }

@@ -7,6 +7,8 @@
 #include <arch/layout.h>
 #include <faultline/errno.h>
 
+#include "console.h"
+
 /* Linker-script symbols bounding the image's sections (all page aligned). */
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
@@ -125,13 +127,62 @@ void mmu_user_root_init(paddr_t root)
 		user[i] = kernel[i];
 }
 
-void mmu_switch_user(paddr_t root, unsigned asid)
-{
-	unsigned long satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
-			     ((unsigned long)asid << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
+/*
+ * ASIDs. A task holds an ASID of some generation. When the numbers run out, the
+ * generation moves on and numbering restarts; every hart flushes its whole TLB
+ * before it next installs an address space (hart_gen tells whether it has), so
+ * a reused number never meets entries of its previous owner. Flushes of
+ * particular pages therefore go by address across all ASIDs: a task may still
+ * run on another hart under its number of the previous generation.
+ */
+static unsigned asid_max;		/* highest usable number; 0: no ASIDs */
+static unsigned asid_next = 1;		/* 0 is the kernel's */
+static unsigned long asid_gen = 1;
+static unsigned long asid_rollovers;
+static _Thread_local unsigned long hart_gen;
 
-	if (csr_read(CSR_SATP) != satp)
-		csr_write(CSR_SATP, satp);	/* ASID-tagged: no flush needed */
+void mmu_asid_init(unsigned bits)
+{
+	asid_max = bits ? (1u << bits) - 1 : 0;
+}
+
+unsigned long mmu_asid_rollovers(void)
+{
+	return asid_rollovers;
+}
+
+/* asid_assign: a number of the current generation for @a. */
+static void asid_assign(struct mmu_asid *a)
+{
+	if (a->gen == asid_gen)
+		return;
+	if (asid_max && asid_next > asid_max) {
+		asid_gen++;
+		asid_next = 1;
+		asid_rollovers++;
+		if (!(asid_rollovers & (asid_rollovers - 1)))	/* 1, 2, 4, 8, ... */
+			kprintf("mmu: ASID numbers ran out: generation %lu\n", asid_gen);
+	}
+	a->num = asid_max ? asid_next++ : 0;
+	a->gen = asid_gen;
+}
+
+void mmu_switch_user(paddr_t root, struct mmu_asid *a)
+{
+	unsigned long satp;
+
+	asid_assign(a);
+	satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
+	       ((unsigned long)a->num << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
+	if (hart_gen != asid_gen) {
+		sfence_vma_all();	/* numbers were reused since this hart flushed */
+		hart_gen = asid_gen;
+	}
+	if (csr_read(CSR_SATP) == satp)
+		return;
+	csr_write(CSR_SATP, satp);
+	if (!asid_max)
+		sfence_vma_all();	/* no ASIDs: every switch flushes */
 }
 
 vaddr_t mmu_user_top(void)
@@ -139,27 +190,23 @@ vaddr_t mmu_user_top(void)
 	return 1ul << (kernel_mode->va_bits - 1);
 }
 
-void mmu_flush_page(vaddr_t va, unsigned asid)
+void mmu_flush_page(vaddr_t va)
 {
-	__asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((unsigned long)asid) : "memory");
+	__asm__ volatile("sfence.vma %0, zero" : : "r"(va) : "memory");
 }
 
-void mmu_shootdown(vaddr_t va, uint64_t size, unsigned asid)
+void mmu_shootdown(vaddr_t va, uint64_t size)
 {
 	unsigned long others = hart_others_mask();
 
 	if (size == PAGE_SIZE)
-		mmu_flush_page(va, asid);
+		mmu_flush_page(va);
 	else
-		mmu_flush_asid(asid);
+		sfence_vma_all();
 	if (others)	/* SBI RFENCE: the other harts flush before it returns */
-		sbi_remote_sfence_vma_asid(others, 0, va, size, asid);
+		sbi_remote_sfence_vma(others, 0, va, size);
 }
 
-void mmu_flush_asid(unsigned asid)
-{
-	__asm__ volatile("sfence.vma zero, %0" : : "r"((unsigned long)asid) : "memory");
-}
 
 void mmu_sync_icache(void)
 {

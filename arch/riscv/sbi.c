@@ -60,10 +60,10 @@ long sbi_send_ipi(unsigned long mask, unsigned long base)
 	return sbi_call(SBI_EXT_IPI, 0, mask, base, 0).error;
 }
 
-long sbi_remote_sfence_vma_asid(unsigned long mask, unsigned long base, unsigned long start,
-				unsigned long size, unsigned long asid)
+long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, unsigned long start,
+			   unsigned long size)
 {
-	return sbi_call5(SBI_EXT_RFENCE, 2, mask, base, start, size, asid).error;
+	return sbi_call5(SBI_EXT_RFENCE, 1, mask, base, start, size, 0).error;
 }
 
 long sbi_remote_fence_i(unsigned long mask, unsigned long base)

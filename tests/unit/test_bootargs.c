@@ -14,7 +14,7 @@
 
 static void test_defaults(void **state)
 {
-	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x" };
+	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", 3 };
 	char why[128] = "";
 	(void)state;
 
@@ -25,6 +25,26 @@ static void test_defaults(void **state)
 	assert_int_equal(bootargs_parse("   \t ", &a, why, sizeof(why)), 0);
 	assert_int_equal(a.sv, 0);
 	assert_string_equal(a.init, "init");
+	assert_int_equal(a.asid_bits, 16);
+}
+
+static void test_number(void **state)
+{
+	struct boot_args a;
+	char why[160];
+	(void)state;
+
+	assert_int_equal(bootargs_parse("asid_bits=2", &a, why, sizeof(why)), 0);
+	assert_int_equal(a.asid_bits, 2);
+	assert_int_equal(bootargs_parse("asid_bits=0", &a, why, sizeof(why)), 0);
+	assert_int_equal(a.asid_bits, 0);
+	assert_int_equal(bootargs_parse("asid_bits=17", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "bad value in 'asid_bits=17': expected a number from 0 to 16");
+	assert_int_equal(a.asid_bits, 16);
+	assert_int_equal(bootargs_parse("asid_bits=1x", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("asid_bits=", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("asid_bits=99999999999999999999", &a, why, sizeof(why)),
+			 -ERR_INVAL);
 }
 
 static void test_init_name(void **state)
@@ -74,7 +94,7 @@ static void test_errors_leave_defaults(void **state)
 	assert_int_equal(bootargs_parse("timer", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'timer': expected timer=auto|sstc|sbi");
 	assert_int_equal(bootargs_parse("sv=39 pager=clock", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_string_equal(why, "unknown boot argument 'pager=clock' (known: sv= timer= test= init=)");
+	assert_string_equal(why, "unknown boot argument 'pager=clock' (known: sv= timer= test= init= asid_bits=)");
 	assert_int_equal(a.sv, 0);
 	assert_int_equal(bootargs_parse("svx=39", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("s=39", &a, why, sizeof(why)), -ERR_INVAL);
@@ -102,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_init_name),
+		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_errors_leave_defaults),
 		cmocka_unit_test(test_long_word),
 	};

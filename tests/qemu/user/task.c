@@ -13,6 +13,7 @@
 
 #define CHECK_PROG "test-task"
 #include "check.h"
+#include "frames.h"
 #include "ipc.h"
 
 #define SELF 0
@@ -47,38 +48,23 @@ __asm__(".text\n"
 	".globl child_end\n"
 	"child_end:\n");
 
-static const struct bootinfo_handle *ram;
-static unsigned long next_frame;
-
-static unsigned long frame(void)
-{
-	unsigned long pa = (ram->base + next_frame + 4095) & ~4095ul;
-
-	next_frame = pa - ram->base + 4096;
-	return pa - ram->base;
-}
-
 int main(void)
 {
-	const struct bootinfo *bi = bootinfo();
 	unsigned long root_f, code_f, stack_f, pool_f[4];
 	long task, ep, badged, th, extra;
 	struct msg m;
 
-	for (unsigned i = 0; i < bi->nhandles; i++)
-		if (bi->handles[i].type == HANDLE_PMEM &&
-		    (!ram || bi->handles[i].size > ram->size))
-			ram = &bi->handles[i];
+	frames_init();
 	for (int i = 0; i < 4; i++)
-		check("our own pool", sys_vm_pool_add(SELF, ram->handle, frame()), 0);
-	root_f = frame();
-	code_f = frame();
-	stack_f = frame();
+		check("our own pool", sys_vm_pool_add(SELF, ram->handle, frame(4096)), 0);
+	root_f = frame(4096);
+	code_f = frame(4096);
+	stack_f = frame(4096);
 	task = sys_task_create(ram->handle, root_f);
 	check("task_create", task > 0, 1);
 	check("task_create on a used frame", sys_task_create(ram->handle, root_f), -ERR_DENIED);
 	for (int i = 0; i < 4; i++) {
-		pool_f[i] = frame();
+		pool_f[i] = frame(4096);
 		check("pool for the child", sys_vm_pool_add(task, ram->handle, pool_f[i]), 0);
 	}
 	/* its code: copy the server into a frame we map, then map it in the child */
@@ -112,7 +98,7 @@ int main(void)
 	check("the child got it in its slot 1 (slot 0: its endpoint)", (long)m.w[3], 1);
 	/* the child cannot touch our memory: its task handle is not ours to give */
 	check("destroy", sys_task_destroy(task), 0);
-	check("its handle is stale", sys_vm_map(task, 0x30000, ram->handle, frame(), VM_R),
+	check("its handle is stale", sys_vm_map(task, 0x30000, ram->handle, frame(4096), VM_R),
 	      -ERR_HANDLE);
 	check("its thread handle is stale", sys_thread_set_fault(th, ep), -ERR_HANDLE);
 	check("the root frame is back", sys_vm_pool_add(SELF, ram->handle, root_f), 0);

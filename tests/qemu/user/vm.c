@@ -14,6 +14,7 @@
 
 #define CHECK_PROG "test-vm"
 #include "check.h"
+#include "frames.h"
 #include "ipc.h"
 
 #define STR_(x) #x
@@ -23,18 +24,6 @@
 #define GB (1ul << 30)
 
 
-static const struct bootinfo_handle *ram;	/* the largest pmem range */
-static unsigned long next_frame;		/* offset of the next unused frame in it */
-
-/* frame: the offset of a fresh frame in ram, aligned to @align. */
-static unsigned long frame(unsigned long align)
-{
-	unsigned long pa = (ram->base + next_frame + align - 1) & ~(align - 1);
-
-	next_frame = pa - ram->base + align;
-	return pa - ram->base;
-}
-
 static void test_bootinfo(void)
 {
 	const struct bootinfo *bi = bootinfo();
@@ -43,13 +32,10 @@ static void test_bootinfo(void)
 	check("boot info magic", bi->magic, BOOTINFO_MAGIC);
 	check("handle 0 is the task", bi->handles[0].type, HANDLE_TASK);
 	check("va_bits", bi->va_bits == 39 || bi->va_bits == 48 || bi->va_bits == 57, 1);
-	for (unsigned i = 0; i < bi->nhandles; i++) {
-		const struct bootinfo_handle *h = &bi->handles[i];
-
-		if (h->type == HANDLE_PMEM && (!ram || h->size > ram->size))
-			ram = h;
-		devices += h->type == HANDLE_DEVICE && h->name[0] == 'v';	/* virtio_mmio@... */
-	}
+	frames_init();
+	for (unsigned i = 0; i < bi->nhandles; i++)
+		devices += bi->handles[i].type == HANDLE_DEVICE &&
+			   bi->handles[i].name[0] == 'v';	/* virtio_mmio@... */
 	check("a pmem handle", ram != NULL, 1);
 	check("8 virtio device handles", devices, 8);
 	printf("test-vm: %u handles, largest RAM 0x%lx-0x%lx\n", bi->nhandles, ram->base,

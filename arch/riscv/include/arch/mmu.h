@@ -54,20 +54,30 @@ void mmu_user_root_init(paddr_t root);
 /* mmu_switch_kernel: install the kernel's own address space (ASID 0). */
 void mmu_switch_kernel(void);
 
-/* mmu_switch_user: install the address space (@root, @asid) on this hart. */
-void mmu_switch_user(paddr_t root, unsigned asid);
+/* A task's address-space identifier: its number and the generation the
+ * number belongs to (see mmu.c). Zero-initialised means "none yet". */
+struct mmu_asid {
+	unsigned num;
+	unsigned long gen;
+};
 
-/* mmu_flush_page: drop this hart's cached translations of @va in @asid
- * (sfence.vma va, asid: privileged spec 4.2.1). */
-void mmu_flush_page(vaddr_t va, unsigned asid);
+/* mmu_asid_init: use @bits ASID bits (0: no ASIDs, flush on every switch). */
+void mmu_asid_init(unsigned bits);
 
-/* mmu_shootdown: drop the translations of [@va, @va + @size) in @asid on every
- * online hart (locally with sfence.vma, remotely with SBI RFENCE). @size -1:
- * the whole ASID. */
-void mmu_shootdown(vaddr_t va, uint64_t size, unsigned asid);
+/* mmu_asid_rollovers: how many times the ASID numbers ran out and restarted. */
+unsigned long mmu_asid_rollovers(void);
 
-/* mmu_flush_asid: drop this hart's cached translations of @asid. */
-void mmu_flush_asid(unsigned asid);
+/* mmu_switch_user: install the address space @root on this hart, giving it an
+ * ASID of the current generation in @asid if it has none. */
+void mmu_switch_user(paddr_t root, struct mmu_asid *asid);
+
+/* mmu_flush_page: drop this hart's cached translations of @va, all ASIDs
+ * (sfence.vma va, zero: privileged spec 4.2.1). */
+void mmu_flush_page(vaddr_t va);
+
+/* mmu_shootdown: drop the translations of [@va, @va + @size) on every online
+ * hart, all ASIDs (locally sfence.vma, remotely SBI RFENCE); @size -1: all. */
+void mmu_shootdown(vaddr_t va, uint64_t size);
 
 /* mmu_sync_icache: make every hart's instruction fetches see earlier stores
  * (fence.i here, unprivileged spec "Zifencei"; SBI remote fence.i elsewhere). */

@@ -68,10 +68,10 @@ long sbi_hart_status(unsigned long hartid);
  * hart @base + i; IPI extension). */
 long sbi_send_ipi(unsigned long mask, unsigned long base);
 
-/* sbi_remote_sfence_vma_asid: sfence.vma of [@start, @start + @size) in @asid
- * on the harts in @mask (RFENCE extension, function 2; @size -1 = all). */
-long sbi_remote_sfence_vma_asid(unsigned long mask, unsigned long base, unsigned long start,
-				unsigned long size, unsigned long asid);
+/* sbi_remote_sfence_vma: sfence.vma of [@start, @start + @size), all ASIDs, on
+ * the harts in @mask (RFENCE extension, function 1; @size -1 = everything). */
+long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, unsigned long start,
+			   unsigned long size);
 
 /* sbi_remote_fence_i: fence.i on the harts in @mask (RFENCE function 0). */
 long sbi_remote_fence_i(unsigned long mask, unsigned long base);
