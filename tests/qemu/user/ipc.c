@@ -182,6 +182,18 @@ static void test_fault(void)
 	ipc(SYS_REPLY_RECV | SYS_NONBLOCK, fep, &m);
 	check("KILL replied; nothing more to receive", m.status, -ERR_AGAIN);
 	check("the killed thread's handle is stale", sys_thread_set_fault(th, badged), -ERR_HANDLE);
+
+	/* a handler that moves on without replying: the faulting thread dies */
+	th = sys_thread_create(faulter, faulter_stack + 256, 0);
+	sys_thread_set_fault(th, badged);
+	sys_thread_start(th);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, fep, &m);
+	check("third fault received", (long)m.label, (long)LABEL_FAULT);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV | SYS_NONBLOCK, fep, &m);	/* receive again, no reply */
+	check("nothing else to receive", m.status, -ERR_AGAIN);
+	check("the abandoned thread was killed", sys_thread_start(th), -ERR_HANDLE);
 }
 
 int main(void)
