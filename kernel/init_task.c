@@ -2,7 +2,7 @@
 #include "init_task.h"
 
 #include "console.h"
-#include "elf.h"
+#include <faultline/elf.h>
 #include "irq.h"
 #include "pmem.h"
 #include "sched.h"
@@ -54,11 +54,11 @@ static int load_segment(struct task *task, const struct elf_segment *seg, const 
 	return 0;
 }
 
-/* give_handle: a handle to @obj in @task, listed in @bi. */
+/* give_handle: a handle to @obj with @rights in @task, listed in @bi. */
 static int give_handle(struct task *task, struct bootinfo *bi, struct kobj *obj, paddr_t base,
-		       uint64_t size, const char *name)
+		       uint64_t size, const char *name, uint8_t rights)
 {
-	struct handle hd = { obj, obj->gen, RIGHTS_ALL, 0 };
+	struct handle hd = { obj, obj->gen, rights, 0 };
 	long h;
 	struct bootinfo_handle *e;
 
@@ -89,12 +89,13 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 	bi->va_bits = mmu_mode()->va_bits;
 	bi->hartid = (unsigned)res->hartid;
 	bi->nharts = res->nharts;
-	err = give_handle(task, bi, &task->obj, 0, 0, task->name);
+	err = give_handle(task, bi, &task->obj, 0, 0, task->name, RIGHTS_ALL);
 	for (unsigned i = 0; !err && i < res->free->n; i++) {
 		const struct mem_range *r = &res->free->r[i];
 		struct pmem *p = pmem_alloc(KOBJ_PMEM, r->base, r->end - r->base);
 
-		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, "ram") : -ERR_NOSPC;
+		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, "ram", RIGHTS_ALL)
+			: -ERR_NOSPC;
 	}
 	for (unsigned i = 0; !err && i < res->ndevices; i++) {
 		const struct dt_device *d = res->devices[i];
@@ -102,9 +103,19 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 							       ~(PAGE_SIZE - 1));
 		struct irq *irq = d->irq ? irq_alloc(d->irq) : NULL;
 
-		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, d->name) : -ERR_NOSPC;
+		err = p ? give_handle(task, bi, &p->obj, p->base, p->size, d->name, RIGHTS_ALL)
+			: -ERR_NOSPC;
 		if (!err && d->irq)
-			err = irq ? give_handle(task, bi, &irq->obj, d->irq, 0, d->name) : -ERR_NOSPC;
+			err = irq ? give_handle(task, bi, &irq->obj, d->irq, 0, d->name, RIGHTS_ALL)
+				  : -ERR_NOSPC;
+	}
+	if (!err) {	/* the boot archive, read-only, for loading the other servers */
+		struct pmem *p = pmem_alloc(KOBJ_PMEM, res->archive,
+					    (res->archive_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+
+		err = p ? give_handle(task, bi, &p->obj, res->archive, res->archive_size,
+				      BOOTINFO_ARCHIVE, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT)
+			: -ERR_NOSPC;
 	}
 	memmap_init(res->free);	/* it all belongs to the root task now */
 	return err;

@@ -17,6 +17,8 @@ struct init_resources {
 	unsigned ndevices;
 	unsigned long hartid;
 	unsigned nharts;
+	paddr_t archive;		/* the boot archive (page aligned) */
+	uint64_t archive_size;
 };
 
 /*

@@ -387,7 +387,7 @@ static void boot_init_task(void)
 	unsigned long pages = 0;
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
 	const struct dt_device *devices[DT_MAX_VIRTIO + 1];
-	struct init_resources res = { &free_map, devices, 0, this_hart->hartid, 0 };
+	struct init_resources res = { &free_map, devices, 0, this_hart->hartid, 0, 0, 0 };
 	const char *why;
 	char sz[24];
 	uint64_t before;
@@ -397,6 +397,11 @@ static void boot_init_task(void)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
 	if (!dt.has_initrd)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
+	if (dt.initrd_start & (PAGE_SIZE - 1))
+		boot_fail("init: the boot archive at 0x%lx is not page aligned",
+			  (unsigned long)dt.initrd_start);
+	res.archive = dt.initrd_start;
+	res.archive_size = dt.initrd_end - dt.initrd_start;
 	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++)
 		res.nharts += harts[cpu].online;
 	for (unsigned i = 0; i < dt.nvirtio; i++)

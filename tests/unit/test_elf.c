@@ -16,7 +16,7 @@
 
 #include <faultline/errno.h>
 
-#include "elf.h"
+#include <faultline/elf.h>
 
 #define SV39_USER_TOP (1ul << 38)
 

@@ -133,10 +133,12 @@
  * BOOTINFO_VA, listing the handles it starts with: its own task (handle 0,
  * all rights), every range of free RAM (pmem), every device (virtio-mmio
  * slots, the goldfish RTC) and each device's interrupt line, all with all
- * rights.
+ * rights, and the boot archive (read-only).
  */
 #define BOOTINFO_VA	(INIT_STACK_TOP - INIT_STACK_SIZE - 0x2000ul)
 #define BOOTINFO_MAGIC	0x464c4249u	/* "FLBI" */
+#define BOOTINFO_ARCHIVE "bootarchive"	/* name of the boot archive's pmem handle
+					 * (READ, MAP, GRANT; size = its exact length) */
 #define BOOTINFO_MAX	56
 
 #ifndef __ASSEMBLER__

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checking an ELF64 executable before loading it (System V ABI "ELF-64 Object
- * File Format" 1.5; RISC-V ELF psABI). Pure C: shared with the host unit tests.
+ * File Format" 1.5; RISC-V ELF psABI). Pure C: shared by the kernel (the root
+ * task), init and the pager (the servers they start), and the host unit tests.
  */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+#ifndef FAULTLINE_ELF_H
+#define FAULTLINE_ELF_H
 
 #include <stdbool.h>
 #include <stddef.h>

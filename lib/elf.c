@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "elf.h"
+#include <faultline/elf.h>
 
 #include <faultline/errno.h>
 #include <string.h>
