@@ -38,6 +38,8 @@ static const struct bootarg_key bootarg_keys[] = {
 	{ "timer", timer_values, offsetof(struct boot_args, timer), 0 },
 	{ "test", test_values, offsetof(struct boot_args, test), 0 },
 	{ "init", NULL, offsetof(struct boot_args, init), 0 },
+	{ "pager", NULL, offsetof(struct boot_args, pager), 0 },
+	{ "run", NULL, offsetof(struct boot_args, run), 0 },
 	{ "asid_bits", NULL, offsetof(struct boot_args, asid_bits), 16 },
 };
 
@@ -125,7 +127,9 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 
 int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len)
 {
-	const struct boot_args defaults = { 0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", 16 };
+	const struct boot_args defaults = {
+		0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", "pager", "demo", 16,
+	};
 	struct boot_args parsed = defaults;
 	const char *p = cmdline;
 

@@ -12,6 +12,8 @@
  *                        boot-time self-test hooks used by the test suite
  *   init=NAME            the boot-archive entry to run as the root task
  *                        (default "init"; letters, digits, '-', '_', '.')
+ *   pager=NAME           the pager server init starts (default "pager")
+ *   run=NAME             the program init asks the pager to run (default "demo")
  *   asid_bits=N          use at most N of the hart's ASID bits (0..16; the
  *                        default, 16, uses all it has): small N forces ASID
  *                        rollover, for testing
@@ -31,6 +33,8 @@ struct boot_args {
 	enum boot_timer timer;
 	enum boot_test test;
 	char init[BOOTARG_NAME_MAX];	/* root task's name in the boot archive */
+	char pager[BOOTARG_NAME_MAX];	/* passed to init in the boot info */
+	char run[BOOTARG_NAME_MAX];
 	unsigned asid_bits;
 };
 

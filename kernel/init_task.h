@@ -17,6 +17,7 @@ struct init_resources {
 	unsigned ndevices;
 	unsigned long hartid;
 	unsigned nharts;
+	const char *pager, *run;	/* boot arguments for init */
 	paddr_t archive;		/* the boot archive (page aligned) */
 	uint64_t archive_size;
 };

@@ -387,7 +387,8 @@ static void boot_init_task(void)
 	unsigned long pages = 0;
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
 	const struct dt_device *devices[DT_MAX_VIRTIO + 1];
-	struct init_resources res = { &free_map, devices, 0, this_hart->hartid, 0, 0, 0 };
+	struct init_resources res = { &free_map, devices,   0,	      this_hart->hartid, 0,
+				      args.pager, args.run, 0,	      0 };
 	const char *why;
 	char sz[24];
 	uint64_t before;

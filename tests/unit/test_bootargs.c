@@ -14,7 +14,7 @@
 
 static void test_defaults(void **state)
 {
-	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", 3 };
+	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", "y", "z", 3 };
 	char why[128] = "";
 	(void)state;
 
@@ -26,6 +26,8 @@ static void test_defaults(void **state)
 	assert_int_equal(a.sv, 0);
 	assert_string_equal(a.init, "init");
 	assert_int_equal(a.asid_bits, 16);
+	assert_string_equal(a.pager, "pager");
+	assert_string_equal(a.run, "demo");
 }
 
 static void test_number(void **state)
@@ -93,8 +95,8 @@ static void test_errors_leave_defaults(void **state)
 	assert_int_equal(a.sv, 0);	/* not 39: nothing from a bad line is kept */
 	assert_int_equal(bootargs_parse("timer", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'timer': expected timer=auto|sstc|sbi");
-	assert_int_equal(bootargs_parse("sv=39 pager=clock", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_string_equal(why, "unknown boot argument 'pager=clock' (known: sv= timer= test= init= asid_bits=)");
+	assert_int_equal(bootargs_parse("sv=39 swap=on", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "unknown boot argument 'swap=on' (known: sv= timer= test= init= pager= run= asid_bits=)");
 	assert_int_equal(a.sv, 0);
 	assert_int_equal(bootargs_parse("svx=39", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("s=39", &a, why, sizeof(why)), -ERR_INVAL);

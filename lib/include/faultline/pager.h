@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pager protocol: messages between init, the pager and its clients, on the
+ * pager's endpoint. Requests are calls; a reply has label 0 and results in its
+ * words, or label PAGER_ERROR with the negative error in w0.
+ */
+#ifndef FAULTLINE_PAGER_H
+#define FAULTLINE_PAGER_H
+
+/* init -> pager, at start: resources, one handle each (transferred). */
+#define PAGER_GIVE	0x100	/* w0 = PAGER_GIVE_*, w1 = offset of the first free byte */
+#define PAGER_GIVE_SELF	1	/* the pager's own task handle */
+#define PAGER_GIVE_RAM	2	/* a pmem range: the pager owns it from w1 on */
+#define PAGER_GIVE_ARCHIVE 3	/* the boot archive (read-only), w1 = its length */
+#define PAGER_GIVE_NOTIFY 4	/* an endpoint (send) for PAGER_EXITED notices to init */
+#define PAGER_READY	0x101	/* no more resources: the pager starts serving */
+
+/* init -> pager: start a program from the boot archive, w0..w3 = its name
+ * (up to 31 bytes, NUL padded). Reply w0 = the client's id. */
+#define PAGER_SPAWN	0x102
+
+/* client -> pager: a new region. w0 = length (pages), w1 = VM_* permissions,
+ * w2 = PAGER_REGION_*, w3 = flags. Reply w0 = its address. */
+#define PAGER_MAP	0x110
+#define PAGER_REGION_ANON	1	/* zero-filled on first touch */
+
+/* client -> pager: this task is done, w0 = status. No reply: the task ends. */
+#define PAGER_EXIT	0x111
+
+/* pager -> init (send): client w0 ended with status w1 (killed: w2 = 1). */
+#define PAGER_EXITED	0x120
+
+#define PAGER_ERROR	0x1ff	/* reply label for a refused request, w0 = -ERR_* */
+
+#define PAGER_NAME_MAX	32
+
+#endif
