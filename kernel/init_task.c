@@ -166,6 +166,7 @@ int init_task_create(const void *archive, size_t size, const char *name,
 	if (err)
 		return err;
 	uctx_init(&thread->frame, img.entry, INIT_STACK_TOP);
+	uctx_set_arg(&thread->frame, 1, (unsigned long)IPC_NO_HANDLE);	/* no pager */
 	sched_enqueue(thread);
 	kprintf("root task: %s, %zu-byte ELF, entry 0x%lx, %u segments, %lu KiB stack at 0x%lx\n",
 		name, entry.size, (unsigned long)img.entry, img.nsegments, INIT_STACK_SIZE >> 10,

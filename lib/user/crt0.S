@@ -8,6 +8,8 @@
 	.globl _start
 _start:
 	la	tp, __tls_base
+	la	t0, user_pager_ep	/* a1: the handle to our pager, -1 for the root task */
+	sd	a1, 0(t0)
 	li	s0, 0		/* end of the frame-pointer chain */
 	li	a0, 0		/* argc */
 	li	a1, 0		/* argv */

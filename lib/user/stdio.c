@@ -3,6 +3,7 @@
  * picolibc stdio glue for user programs: stdout and stderr go to the kernel
  * console through SYS_DEBUG_WRITE, a line (or DEBUG_WRITE_MAX bytes) at a time.
  */
+#include <faultline/pager.h>
 #include <stdio.h>
 
 #include "sys.h"
@@ -31,10 +32,22 @@ static FILE user_stdout = FDEV_SETUP_STREAM(user_putc, NULL, user_flush, _FDEV_S
 FILE *const stdout = &user_stdout;
 FILE *const stderr = &user_stdout;
 
+long user_pager_ep = -1;
+
 /* user_exit: flush stdout and end the task with @status (crt0 calls it with
- * main's return value). */
+ * main's return value): through the pager for its clients, so that it takes
+ * back the memory, else directly. */
 __attribute__((noreturn)) void user_exit(int status)
 {
 	fflush(stdout);
+	if (user_pager_ep >= 0) {
+		register long a0 __asm__("a0") = user_pager_ep;
+		register long a1 __asm__("a1") = PAGER_EXIT;
+		register long a2 __asm__("a2") = status;
+		register long a6 __asm__("a6") = -1;
+		register long a7 __asm__("a7") = SYS_CALL;
+
+		__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a6), "r"(a7) : "memory");
+	}
 	sys_exit(status);
 }

@@ -6,6 +6,9 @@
 #include <faultline/syscall.h>
 #include <stddef.h>
 
+/* The handle of this task's pager (set by crt0 from a1 at start), -1 if none. */
+extern long user_pager_ep;
+
 /* syscall2: the raw call with two arguments. */
 static inline long syscall2(long nr, long a0, long a1)
 {

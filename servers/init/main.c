@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init: the root task. For now it proves the user runtime and the system-call
- * path: it prints through picolibc's printf, checks that the kernel refuses bad
- * system-call arguments without harm, and exits; the kernel then shuts down
- * with init's status.
+ * init: the root task. It checks that the kernel refuses bad system-call
+ * arguments, loads the pager named by pager= from the boot archive, gives it all
+ * free RAM and the archive, asks it to run the program named by run=, waits for
+ * that program to end, and exits with its status; the kernel then shuts down.
  */
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
 #include <stdio.h>
 
+#include <faultline/pager.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "loader.h"
 #include "sys.h"
+
+#define SELF 0
+#define ARCHIVE_VA 0x2000000000ul
+#define SCRATCH_VA 0x1000000000ul
+#define OWN_POOL 8
 
 /* check: report one expectation; returns 1 if it failed. */
 static int check(const char *what, long got, long want)
@@ -45,14 +55,102 @@ static int bad_arguments(void)
 	return failed;
 }
 
+/* give: one PAGER_GIVE call; 0 or the pager's error. */
+static long give(long ep, unsigned long kind, long handle, unsigned long w1, unsigned long w2,
+		 unsigned long w3)
+{
+	struct msg m = { 0, PAGER_GIVE, { kind, w1, w2, w3 }, handle, 0 };
+
+	ipc(SYS_CALL, ep, &m);
+	return m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;
+}
+
+/* start_pager: load the pager, hand it everything; its endpoint, or an error. */
+static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle *archive,
+			const struct bootinfo_handle *ram, struct frame_pool *fp, long notify)
+{
+	struct loaded pg;
+	const char *why;
+	long ep = sys_endpoint_create(), err;
+	struct msg m;
+
+	err = load_program((const void *)ARCHIVE_VA, archive->size, bi->pager, fp, SELF, SCRATCH_VA,
+			   4, ep, &pg, &why);
+	if (err) {
+		printf("init: cannot load the pager '%s': %s (%ld)\n", bi->pager, why, err);
+		return err;
+	}
+	sys_thread_start(pg.thread);
+	err = give(ep, PAGER_GIVE_SELF, pg.task, 0, 0, 0);
+	if (!err)
+		err = give(ep, PAGER_GIVE_NOTIFY, sys_handle_mint(notify, RIGHT_WRITE | RIGHT_GRANT, 0),
+			   0, 0, 0);
+	if (!err)
+		err = give(ep, PAGER_GIVE_ARCHIVE, archive->handle, archive->size, 0, 0);
+	for (unsigned i = 0; !err && i < bi->nhandles; i++) {
+		const struct bootinfo_handle *h = &bi->handles[i];
+
+		if (h->type == HANDLE_PMEM && h != archive)
+			err = give(ep, PAGER_GIVE_RAM, h->handle, h == ram ? fp->next : 0, h->base,
+				   h->size);
+	}
+	m = (struct msg){ 0, PAGER_READY, { bi->va_bits, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+	if (!err)
+		ipc(SYS_CALL, ep, &m);
+	return err ? err : m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : ep;
+}
+
+/* run: ask the pager to start @name and wait for it to end; its status. */
+static int run(long ep, long notify, const char *name)
+{
+	struct msg m = { 0, PAGER_SPAWN, { 0 }, IPC_NO_HANDLE, 0 };
+	unsigned long id;
+
+	strncpy((char *)m.w, name, PAGER_NAME_MAX - 1);
+	ipc(SYS_CALL, ep, &m);
+	if (m.status || m.label == PAGER_ERROR) {
+		printf("init: the pager cannot run '%s' (%ld)\n", name,
+		       m.status ? m.status : (long)m.w[0]);
+		return 1;
+	}
+	id = m.w[0];
+	printf("init: %s started\n", name);
+	do {
+		m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_RECV, notify, &m);
+	} while (m.status == 0 && !(m.label == PAGER_EXITED && m.w[0] == id));
+	printf("init: %s %s with status %lu\n", name, m.w[2] ? "was killed" : "exited", m.w[1]);
+	return (int)m.w[1];
+}
+
 int main(void)
 {
+	const struct bootinfo *bi = bootinfo();
+	const struct bootinfo_handle *archive = NULL, *ram = NULL;
+	struct frame_pool fp;
+	long ep, notify = sys_endpoint_create();
 	int failed;
 
 	printf("init: hello from user space\n");
 	failed = bad_arguments();
-	printf("init: %s; exiting with status %d\n",
-	       failed ? "some system-call checks failed" : "system-call checks passed",
-	       failed ? 1 : 0);
-	return failed ? 1 : 0;
+	printf("init: %s\n", failed ? "some system-call checks failed" : "system-call checks passed");
+	if (failed)
+		return 1;
+	for (unsigned i = 0; i < bi->nhandles; i++) {
+		const struct bootinfo_handle *h = &bi->handles[i];
+
+		if (h->type == HANDLE_PMEM && !strcmp(h->name, BOOTINFO_ARCHIVE))
+			archive = h;
+		else if (h->type == HANDLE_PMEM && (!ram || h->size > ram->size))
+			ram = h;
+	}
+	fp = (struct frame_pool){ ram->handle, ram->size, 0 };
+	for (int i = 0; i < OWN_POOL; i++)
+		sys_vm_pool_add(SELF, ram->handle, (unsigned long)frame_take(&fp));
+	for (unsigned long off = 0; off < archive->size; off += 4096)
+		sys_vm_map(SELF, ARCHIVE_VA + off, archive->handle, off, VM_R);
+	ep = start_pager(bi, archive, ram, &fp, notify);
+	if (ep < 0)
+		return 1;
+	return run(ep, notify, bi->run);
 }

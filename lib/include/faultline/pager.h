@@ -8,12 +8,14 @@
 #define FAULTLINE_PAGER_H
 
 /* init -> pager, at start: resources, one handle each (transferred). */
-#define PAGER_GIVE	0x100	/* w0 = PAGER_GIVE_*, w1 = offset of the first free byte */
+#define PAGER_GIVE	0x100	/* w0 = PAGER_GIVE_*, then as below; one handle */
 #define PAGER_GIVE_SELF	1	/* the pager's own task handle */
-#define PAGER_GIVE_RAM	2	/* a pmem range: the pager owns it from w1 on */
+#define PAGER_GIVE_RAM	2	/* a pmem range: w1 = the offset from which the pager
+				 * owns it, w2 = its physical base, w3 = its size */
 #define PAGER_GIVE_ARCHIVE 3	/* the boot archive (read-only), w1 = its length */
 #define PAGER_GIVE_NOTIFY 4	/* an endpoint (send) for PAGER_EXITED notices to init */
-#define PAGER_READY	0x101	/* no more resources: the pager starts serving */
+#define PAGER_READY	0x101	/* no more resources, w0 = va_bits: the pager starts
+				 * serving (the reply says it is up) */
 
 /* init -> pager: start a program from the boot archive, w0..w3 = its name
  * (up to 31 bytes, NUL padded). Reply w0 = the client's id. */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The pager's clients: tasks it started, their regions, their frames. */
+#ifndef PAGER_CLIENT_H
+#define PAGER_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLIENT_MAX	16
+#define REGION_MAX	32
+#define STACK_MAX	(256ul << 10)	/* stack region, above one guard page */
+#define MAP_BASE	0x40000000ul	/* where PAGER_MAP regions start */
+
+enum region_kind { REGION_IMAGE, REGION_ANON, REGION_STACK };
+
+struct region {
+	uint64_t start, end;		/* page aligned, end exclusive */
+	unsigned perms;			/* VM_R | VM_W | VM_X */
+	enum region_kind kind;
+	const char *file;		/* IMAGE: the segment's bytes for start.. */
+	uint64_t file_start, file_end;	/* IMAGE: offsets from start that hold file bytes */
+};
+
+struct client {
+	bool used;
+	unsigned id;			/* also the badge of its fault endpoint */
+	char name[32];
+	long task, thread;
+	struct region regions[REGION_MAX];	/* sorted by start, disjoint */
+	unsigned nregions;
+	uint64_t next_map;		/* where the next PAGER_MAP region goes */
+	uint32_t frames;		/* first frame (page number) of its list */
+	unsigned long faults, pages, tables;
+};
+
+extern struct client clients[CLIENT_MAX];
+
+/* region_find: the region of @c holding @va, or NULL (binary search). */
+struct region *region_find(struct client *c, uint64_t va);
+
+/* region_add: a new region [@start, @end); 0, -ERR_NOSPC or -ERR_EXIST. */
+int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
+	       enum region_kind kind);
+
+#endif

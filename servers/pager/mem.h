@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pager's memory: RAM in buddy zones, one small record per frame, and the
+ * pager's own view of its RAM at PAGER_DMAP + physical address.
+ */
+#ifndef PAGER_MEM_H
+#define PAGER_MEM_H
+
+#include <faultline/buddy.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PAGER_DMAP	0x1000000000ul	/* the pager's direct map of its data RAM */
+#define MEM_ZONES	8
+
+/* One record per frame, beside the buddy allocator's own: who uses it for what. */
+struct frame {
+	uint16_t owner;		/* client id, 0 = the pager or free */
+	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE */
+	uint32_t vpage;		/* virtual page number in the owner */
+	uint32_t next;		/* the owner's list of frames (index), or MEM_NONE */
+};
+
+enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF };
+
+#define MEM_NONE UINT32_MAX
+
+struct zone {
+	long pmem;		/* handle */
+	uint64_t pmem_base;	/* physical address of the pmem object */
+	struct buddy buddy;
+	struct buddy_frame *links;	/* the buddy allocator's record per page */
+	struct frame *frames;		/* ours, one per page of the zone */
+	bool tables;		/* holds page-table frames (not in the pager's direct map) */
+};
+
+extern struct zone zones[MEM_ZONES];
+extern unsigned nzones;
+
+/* mem_add_range: take the pmem range @pmem ([base, base + size), the pager's
+ * from offset @from) under management. 0 or -ERR_*. */
+int mem_add_range(long pmem, uint64_t base, uint64_t size, uint64_t from);
+
+/* mem_setup: build the zones (a table zone and data zones), map the data zones
+ * into the pager and lay out the frame records. @self: the pager's task handle. */
+int mem_setup(long self);
+
+/* mem_alloc: a frame (physical address) from the data zones, or 0. */
+uint64_t mem_alloc(void);
+
+/* mem_alloc_table: a frame for page tables, with its zone's pmem handle and
+ * offset, or 0. */
+uint64_t mem_alloc_table(long *pmem, uint64_t *offset);
+
+/* mem_free: give back frame @pa (data or table). */
+void mem_free(uint64_t pa);
+
+/* mem_frame: the record of frame @pa, its zone's pmem handle and offset. */
+struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset);
+
+/* mem_ptr: the pager's pointer to the data frame @pa. */
+static inline void *mem_ptr(uint64_t pa)
+{
+	return (void *)(PAGER_DMAP + pa);
+}
+
+/* MEM_BYTES_PER_FRAME: what the frame table costs per frame. */
+#define MEM_BYTES_PER_FRAME (sizeof(struct buddy_frame) + sizeof(struct frame))
+
+/* mem_free_pages: free pages in the data zones and in the table zone. */
+uint64_t mem_free_pages(bool tables);
+
+/* mem_check: buddy_check of every zone; 0 or the first error. */
+int mem_check(void);
+
+#endif
