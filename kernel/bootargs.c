@@ -71,12 +71,12 @@ static int bootarg_name(const char *word, const char *value, char *field, char *
 		char c = value[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
+		      c == '-' || c == '_' || c == '.' || c == '+'))
 			n = 0;
 	}
 	if (n == 0 || n >= BOOTARG_NAME_MAX) {
 		snprintf(why, why_len,
-			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.'",
+			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.', '+'",
 			 word, BOOTARG_NAME_MAX - 1);
 		return -ERR_INVAL;
 	}

@@ -11,9 +11,10 @@
  *   test=none|kernel-fault
  *                        boot-time self-test hooks used by the test suite
  *   init=NAME            the boot-archive entry to run as the root task
- *                        (default "init"; letters, digits, '-', '_', '.')
+ *                        (default "init"; letters, digits, '-', '_', '.', '+')
  *   pager=NAME           the pager server init starts (default "pager")
- *   run=NAME             the program init asks the pager to run (default "demo")
+ *   run=NAME[+NAME...]   the programs init asks the pager to run, together
+ *                        (default "demo")
  *   asid_bits=N          use at most N of the hart's ASID bits (0..16; the
  *                        default, 16, uses all it has): small N forces ASID
  *                        rollover, for testing
@@ -26,7 +27,7 @@
 enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
 enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT };
 
-#define BOOTARG_NAME_MAX 32
+#define BOOTARG_NAME_MAX 64
 
 struct boot_args {
 	unsigned sv;		/* 39, 48, 57, or 0 for auto */

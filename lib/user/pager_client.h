@@ -19,4 +19,21 @@ static inline long pager_map(unsigned long pages, unsigned long perms)
 	return m.label == PAGER_ERROR ? (long)m.w[0] : (long)m.w[0];
 }
 
+/* Counters from the pager (PAGER_STATS). */
+struct pager_stats {
+	unsigned long faults, pages, free_data, free_tables;
+};
+
+static inline long pager_stats(struct pager_stats *st)
+{
+	struct msg m = { 0, PAGER_STATS, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	st->faults = m.w[0];
+	st->pages = m.w[1];
+	st->free_data = m.w[2];
+	st->free_tables = m.w[3];
+	return m.status;
+}
+
 #endif

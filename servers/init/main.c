@@ -100,27 +100,55 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 	return err ? err : m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : ep;
 }
 
-/* run: ask the pager to start @name and wait for it to end; its status. */
-static int run(long ep, long notify, const char *name)
+/* spawn: ask the pager to start @name; its client id, or -1. */
+static long spawn(long ep, const char *name)
 {
 	struct msg m = { 0, PAGER_SPAWN, { 0 }, IPC_NO_HANDLE, 0 };
-	unsigned long id;
 
 	strncpy((char *)m.w, name, PAGER_NAME_MAX - 1);
 	ipc(SYS_CALL, ep, &m);
 	if (m.status || m.label == PAGER_ERROR) {
 		printf("init: the pager cannot run '%s' (%ld)\n", name,
 		       m.status ? m.status : (long)m.w[0]);
-		return 1;
+		return -1;
 	}
-	id = m.w[0];
 	printf("init: %s started\n", name);
+	return (long)m.w[0];
+}
+
+/* run: start every program in @names ("a+b+c") and wait for all to end; the
+ * first non-zero status, or 0. */
+static int run(long ep, long notify, const char *names)
+{
+	char list[sizeof(bootinfo()->run)], *name = list, *plus;
+	unsigned running = 0;
+	int status = 0;
+
+	strncpy(list, names, sizeof(list) - 1);
+	list[sizeof(list) - 1] = '\0';
 	do {
-		m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		plus = strchr(name, '+');
+		if (plus)
+			*plus = '\0';
+		if (spawn(ep, name) < 0)
+			status = status ? status : 1;
+		else
+			running++;
+		name = plus + 1;
+	} while (plus);
+	while (running) {
+		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
 		ipc(SYS_RECV, notify, &m);
-	} while (m.status == 0 && !(m.label == PAGER_EXITED && m.w[0] == id));
-	printf("init: %s %s with status %lu\n", name, m.w[2] ? "was killed" : "exited", m.w[1]);
-	return (int)m.w[1];
+		if (m.status || m.label != PAGER_EXITED)
+			continue;
+		running--;
+		printf("init: client %lu %s with status %lu\n", m.w[0],
+		       m.w[2] ? "was killed" : "exited", m.w[1]);
+		if (!status)
+			status = (int)m.w[1];
+	}
+	return status;
 }
 
 int main(void)

@@ -74,6 +74,16 @@ static void client_release(struct client *c)
 	c->used = false;
 }
 
+/* clients_running: how many clients there are. */
+static unsigned clients_running(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < CLIENT_MAX; i++)
+		n += clients[i].used;
+	return n;
+}
+
 /* client_end: @c ended with @status (@killed: by the pager); tell init. */
 static void client_end(struct client *c, int status, bool killed)
 {
@@ -81,9 +91,12 @@ static void client_end(struct client *c, int status, bool killed)
 			 IPC_NO_HANDLE, 0 };
 
 	sys_task_destroy(c->task);
+	client_release(c);
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned\n",
 	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables);
-	client_release(c);
+	if (!clients_running())
+		printf("pager: no clients; free: %lu data pages, %lu table pages\n",
+		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
 	if (notify >= 0)
 		ipc(SYS_SEND | SYS_NONBLOCK, notify, &n);
 }
@@ -300,6 +313,11 @@ static void serve(struct msg *first)
 			ret = spawn(name);
 		} else if (m.label == PAGER_MAP && c) {
 			ret = map_region(c, &m);
+		} else if (m.label == PAGER_STATS && c) {
+			m = (struct msg){ 0, 0, { c->faults, c->pages, mem_free_pages(false),
+						  mem_free_pages(true) }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_REPLY_RECV, ep, &m);
+			continue;
 		} else if (m.label == PAGER_EXIT && c) {
 			client_end(c, (int)(m.w[0] & 0xff), false);
 			m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
@@ -363,6 +381,8 @@ int main(void)
 		reply_and_recv(&m, PAGER_ERROR, (unsigned long)err);
 		return 1;
 	}
+	printf("pager: free: %lu data pages, %lu table pages\n",
+	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
 	reply_and_recv(&m, 0, 0);	/* answers PAGER_READY */
 	serve(&m);
 	return 0;

@@ -37,6 +37,8 @@ def parse_args(argv):
                    help="expected exit status")
     p.add_argument("--expect", action="append", default=[], metavar="REGEX")
     p.add_argument("--reject", action="append", default=[], metavar="REGEX")
+    p.add_argument("--equal-groups", action="append", default=[], metavar="REGEX",
+                   help="every match of REGEX must capture the same groups")
     p.add_argument("--max-boot-us", type=int,
                    help="the 'boot: done in N us' figure must not exceed this")
     return p.parse_args(argv)
@@ -98,6 +100,11 @@ def check(args, status, out):
     for pattern in args.reject:
         results.append((re.search(pattern, out, re.M) is None,
                         f"output does not match /{pattern}/"))
+    for pattern in args.equal_groups:
+        found = [m.groups() for m in re.finditer(pattern, out, re.M)]
+        results.append((len(found) >= 2 and len(set(found)) == 1,
+                        f"all {len(found)} matches of /{pattern}/ capture the same values"
+                        f" ({sorted(set(found))})"))
     if args.max_boot_us is not None:
         m = re.search(r"^boot: done in (\d+) us", out, re.M)
         us = int(m.group(1)) if m else None

@@ -57,12 +57,14 @@ static void test_init_name(void **state)
 
 	assert_int_equal(bootargs_parse("init=test-ufault", &a, why, sizeof(why)), 0);
 	assert_string_equal(a.init, "test-ufault");
+	assert_int_equal(bootargs_parse("run=a+b", &a, why, sizeof(why)), 0);
+	assert_string_equal(a.run, "a+b");
 	assert_int_equal(bootargs_parse("init=a/b", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(a.init, "init");
 	assert_non_null(strstr(why, "expected a name"));
 	assert_int_equal(bootargs_parse("init=", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("init", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_int_equal(bootargs_parse("init=0123456789012345678901234567890123", &a, why,
+	assert_int_equal(bootargs_parse("init=0123456789012345678901234567890123456789012345678901234567890123", &a, why,
 					sizeof(why)), -ERR_INVAL);
 }
 

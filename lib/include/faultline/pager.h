@@ -26,6 +26,10 @@
 #define PAGER_MAP	0x110
 #define PAGER_REGION_ANON	1	/* zero-filled on first touch */
 
+/* client -> pager: reply w0 = faults served, w1 = pages held, w2 = free data
+ * pages, w3 = free page-table pages (for tests and curious programs). */
+#define PAGER_STATS	0x112
+
 /* client -> pager: this task is done, w0 = status. No reply: the task ends. */
 #define PAGER_EXIT	0x111
 

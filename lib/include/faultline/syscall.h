@@ -156,8 +156,8 @@ struct bootinfo {
 	unsigned int va_bits;		/* 39, 48 or 57: user space ends at 2^(va_bits-1) */
 	unsigned int hartid;		/* the boot hart */
 	unsigned int nharts;		/* harts running user threads */
-	char pager[32];			/* boot argument pager=: the pager to start */
-	char run[32];			/* boot argument run=: the program to run */
+	char pager[64];			/* boot argument pager=: the pager to start */
+	char run[64];			/* boot argument run=: the programs to run */
 	struct bootinfo_handle handles[BOOTINFO_MAX];
 };
 #endif
