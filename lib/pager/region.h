@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The pager's clients: tasks it started, their regions, their frames. */
-#ifndef PAGER_CLIENT_H
-#define PAGER_CLIENT_H
+/* The pager's clients (tasks it started), their regions and frames. Pure C:
+ * region lookup and insertion are shared with the host unit tests. */
+#ifndef PAGER_REGION_H
+#define PAGER_REGION_H
 
 #include <stdbool.h>
 #include <stdint.h>

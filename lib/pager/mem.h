@@ -16,7 +16,8 @@
 /* One record per frame, beside the buddy allocator's own: who uses it for what. */
 struct frame {
 	uint16_t owner;		/* client id, 0 = the pager or free */
-	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE */
+	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE, FRAME_SELF */
+	uint8_t order;		/* DATA: the block's order (the first frame's record) */
 	uint32_t vpage;		/* virtual page number in the owner */
 	uint32_t next;		/* the owner's list of frames (index), or MEM_NONE */
 };
@@ -45,15 +46,16 @@ int mem_add_range(long pmem, uint64_t base, uint64_t size, uint64_t from);
  * into the pager and lay out the frame records. @self: the pager's task handle. */
 int mem_setup(long self);
 
-/* mem_alloc: a frame (physical address) from the data zones, or 0. */
-uint64_t mem_alloc(void);
+/* mem_alloc: a block of 2^@order frames (physical address, aligned to its size)
+ * from the data zones, or 0. */
+uint64_t mem_alloc(unsigned order);
 
 /* mem_alloc_table: a frame for page tables, with its zone's pmem handle and
  * offset, or 0. */
 uint64_t mem_alloc_table(long *pmem, uint64_t *offset);
 
-/* mem_free: give back frame @pa (data or table). */
-void mem_free(uint64_t pa);
+/* mem_free: give back the block of 2^@order frames at @pa (data or table). */
+void mem_free(uint64_t pa, unsigned order);
 
 /* mem_frame: the record of frame @pa, its zone's pmem handle and offset. */
 struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset);

@@ -128,14 +128,14 @@ static struct zone *zone_of(uint64_t pa)
 	return NULL;
 }
 
-uint64_t mem_alloc(void)
+uint64_t mem_alloc(unsigned order)
 {
 	for (unsigned i = 0; i < nzones; i++) {
 		uint64_t pfn;
 
 		if (zones[i].tables)
 			continue;
-		pfn = buddy_alloc(&zones[i].buddy, 0);
+		pfn = buddy_alloc(&zones[i].buddy, order);
 		if (pfn)
 			return pfn << 12;
 	}
@@ -172,7 +172,7 @@ struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset)
 	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
 }
 
-void mem_free(uint64_t pa)
+void mem_free(uint64_t pa, unsigned order)
 {
 	struct zone *z = zone_of(pa);
 	struct frame *f;
@@ -182,7 +182,8 @@ void mem_free(uint64_t pa)
 	f = &z->frames[(pa >> 12) - z->buddy.base_pfn];
 	f->owner = 0;
 	f->kind = FRAME_FREE;
-	buddy_free(&z->buddy, pa >> 12, 0);
+	f->order = 0;
+	buddy_free(&z->buddy, pa >> 12, order);
 }
 
 uint64_t mem_free_pages(bool tables)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "client.h"
+#include "region.h"
 
 #include <faultline/errno.h>
 #include <string.h>

@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pager library's core: it receives all free RAM from init, starts
+ * programs from the boot archive on request, and answers every page fault of
+ * its clients: nothing is mapped until touched, and a first touch gets a
+ * zeroed frame (or the program's bytes) through map-then-reply. A fault
+ * outside any region, or against its permissions, ends the client with a
+ * one-line report, and everything it held comes back.
+ */
+#include <faultline/cpio.h>
+#include <faultline/elf.h>
+#include <faultline/errno.h>
+#include <faultline/pager.h>
+#include <faultline/syscall.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "pager.h"
+
+#define ARCHIVE_VA	0x2000000000ul	/* the boot archive, read-only */
+#define POOL_CHUNK	4		/* table frames given to a client at a time */
+
+static const struct pager_policy *policy;
+static long self = -1, ep, notify = -1, archive = -1;
+static uint64_t archive_len;
+static unsigned va_bits;	/* the paging mode's, from PAGER_READY */
+
+/* reply_and_recv: answer the current caller with @label and @w0, take the next message. */
+static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
+{
+	*m = (struct msg){ 0, label, { w0, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV, ep, m);
+}
+
+/* give_tables: @n more page-table frames to @c's pool. */
+static int give_tables(struct client *c, unsigned n)
+{
+	while (n--) {
+		long pmem;
+		uint64_t off, pa = mem_alloc_table(&pmem, &off);
+		struct frame *f;
+		long err;
+
+		if (!pa)
+			return -ERR_NOMEM;
+		err = sys_vm_pool_add(c->task, pmem, off);
+		if (err) {
+			mem_free(pa, 0);
+			return (int)err;
+		}
+		f = mem_frame(pa, NULL, NULL);
+		f->owner = (uint16_t)c->id;
+		f->kind = FRAME_TABLE;
+		f->next = c->frames;
+		c->frames = (uint32_t)(pa >> 12);
+		c->tables++;
+	}
+	return 0;
+}
+
+/* client_release: give back every frame @c held; the task is gone. */
+static void client_release(struct client *c)
+{
+	uint32_t pfn = c->frames;
+
+	while (pfn != MEM_NONE && pfn) {
+		struct frame *f = mem_frame((uint64_t)pfn << 12, NULL, NULL);
+		uint32_t next = f->next;
+		unsigned order = f->kind == FRAME_DATA ? f->order : 0;
+
+		if (policy->on_release)
+			policy->on_release((uint64_t)pfn << 12, f, order);
+		mem_free((uint64_t)pfn << 12, order);
+		pfn = next;
+	}
+	c->used = false;
+}
+
+/* clients_running: how many clients there are. */
+static unsigned clients_running(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < CLIENT_MAX; i++)
+		n += clients[i].used;
+	return n;
+}
+
+/* client_end: @c ended with @status (@killed: by the pager); tell init. */
+static void client_end(struct client *c, int status, bool killed)
+{
+	struct msg n = { 0, PAGER_EXITED, { c->id, (unsigned long)status, killed, 0 },
+			 IPC_NO_HANDLE, 0 };
+
+	sys_task_destroy(c->task);
+	client_release(c);
+	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned\n",
+	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables);
+	if (!clients_running())
+		printf("pager: no clients; free: %lu data pages, %lu table pages\n",
+		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
+	if (notify >= 0)
+		ipc(SYS_SEND | SYS_NONBLOCK, notify, &n);
+}
+
+/* image_regions: a region per segment of @img, reading from @file. */
+static int image_regions(struct client *c, const struct elf_image *img, const char *file)
+{
+	for (unsigned i = 0; i < img->nsegments; i++) {
+		const struct elf_segment *s = &img->segments[i];
+		unsigned perms = (s->read ? VM_R : 0) | (s->write ? VM_R | VM_W : 0) |
+				 (s->exec ? VM_X : 0);
+		int err = region_add(c, s->vaddr, s->vaddr + s->memsz, perms, REGION_IMAGE);
+
+		if (err)
+			return err;
+		struct region *r = region_find(c, s->vaddr);
+
+		r->file = file + s->offset;
+		r->file_start = s->file_skip;
+		r->file_end = s->file_skip + s->filesz;
+	}
+	return region_add(c, INIT_STACK_TOP - STACK_MAX, INIT_STACK_TOP, VM_R | VM_W, REGION_STACK);
+}
+
+/* client_new: a free client slot. */
+static struct client *client_new(const char *name)
+{
+	for (unsigned i = 1; i < CLIENT_MAX; i++) {
+		struct client *c = &clients[i];
+
+		if (c->used)
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->used = true;
+		c->id = i;
+		c->frames = MEM_NONE;
+		c->next_map = MAP_BASE;
+		strncpy(c->name, name, sizeof(c->name) - 1);
+		return c;
+	}
+	return NULL;
+}
+
+/* spawn: start the program @name from the boot archive as a client. */
+static long spawn(const char *name)
+{
+	const struct cpio_entry *e;
+	struct cpio_entry entry;
+	struct elf_image img;
+	const char *why;
+	struct client *c;
+	long pmem, fault_ep, talk_ep, err;
+	uint64_t off, root;
+
+	if (cpio_find((const void *)ARCHIVE_VA, archive_len, name, &entry))
+		return -ERR_NOENT;
+	e = &entry;
+	err = elf_check(e->data, e->size, 1ul << (va_bits - 1), &img, &why);
+	if (err) {
+		printf("pager: %s: %s\n", name, why);
+		return err;
+	}
+	c = client_new(name);
+	if (!c)
+		return -ERR_NOSPC;
+	root = mem_alloc_table(&pmem, &off);
+	c->task = root ? sys_task_create(pmem, off) : -ERR_NOMEM;
+	if (c->task < 0) {
+		if (root)
+			mem_free(root, 0);
+		c->used = false;
+		return c->task;
+	}
+	mem_frame(root, NULL, NULL)->next = MEM_NONE;
+	c->frames = (uint32_t)(root >> 12);	/* the root table comes back too */
+	err = image_regions(c, &img, e->data);
+	if (!err)
+		err = give_tables(c, POOL_CHUNK);
+	fault_ep = sys_handle_mint(ep, RIGHT_WRITE, c->id);
+	talk_ep = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, c->id);
+	c->thread = err ? -1 : sys_thread_create_in(c->task, img.entry, INIT_STACK_TOP, 0, talk_ep);
+	if (c->thread >= 0)
+		err = sys_thread_set_fault(c->thread, fault_ep);
+	if (!err && c->thread >= 0)
+		err = sys_thread_start(c->thread);
+	sys_handle_close(fault_ep);
+	sys_handle_close(talk_ep);
+	if (err || c->thread < 0) {
+		client_end(c, EXIT_INIT_KILLED, true);
+		return err ? err : c->thread;
+	}
+	return c->id;
+}
+
+/* access_ok: does @perms allow the access @kind (FAULT_*)? */
+static bool access_ok(unsigned perms, unsigned long kind)
+{
+	return (kind == FAULT_READ && (perms & VM_R)) || (kind == FAULT_WRITE && (perms & VM_W)) ||
+	       (kind == FAULT_EXEC && (perms & VM_X));
+}
+
+/* fill: the contents of the page(s) at @va of region @r into the frame at @pa;
+ * @bytes: 4 KiB or 2 MiB. */
+static void fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes)
+{
+	char *page = mem_ptr(pa);
+	uint64_t off = va - r->start, from, to;
+
+	memset(page, 0, bytes);
+	if (r->kind != REGION_IMAGE)
+		return;
+	from = off > r->file_start ? off : r->file_start;
+	to = off + bytes < r->file_end ? off + bytes : r->file_end;
+	if (from < to)
+		memcpy(page + (from - off), r->file + from, to - from);
+}
+
+/* kill_faulting: end @c after a fault it may not take; the next message in @m. */
+static void kill_faulting(struct client *c, const struct region *r, struct msg *m)
+{
+	static const char *const kinds[] = { "?", "read", "write", "?", "execute" };
+	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & ~4095ul;
+	unsigned long kind = m->w[FAULT_W_ACCESS];
+
+	printf("pager: %s: %s at 0x%lx, pc 0x%lx: %s; killed\n", c ? c->name : "?",
+	       kinds[kind < 5 ? kind : 0], (unsigned long)addr, m->w[FAULT_W_PC],
+	       r ? "not allowed in its region"
+	       : va >= INIT_STACK_TOP - STACK_MAX - 4096 && va < INIT_STACK_TOP - STACK_MAX
+		       ? "stack guard page" : "outside every region");
+	if (c && c->used)
+		client_end(c, EXIT_INIT_KILLED, true);
+	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, ep, m);
+}
+
+/* want_2m: whether to try a 2 MiB page for this fault. */
+static bool want_2m(const struct client *c, const struct region *r, uint64_t addr,
+		    unsigned long kind)
+{
+	struct pager_fault f = { c, r, addr, (unsigned)kind };
+	uint64_t base = addr & ~((2ul << 20) - 1);
+
+	return policy->on_fault && policy->on_fault(&f) == PAGE_2M && r->kind == REGION_ANON &&
+	       base >= r->start && base + (2ul << 20) <= r->end;
+}
+
+/* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
+ * take the next message into @m; topping up the table pool as needed. Returns
+ * the kernel's answer (0, or -ERR_EXIST when a 2 MiB page does not fit). */
+static long map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+		      unsigned order, struct msg *m)
+{
+	long pmem;
+	uint64_t off;
+	struct frame *f = mem_frame(pa, &pmem, &off);
+	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
+
+	for (;;) {
+		struct msg next;
+
+		vm_map_reply(c->task, va, pmem, off, flags, ep, &next);
+		if (next.status == -ERR_POOL && give_tables(c, POOL_CHUNK) == 0)
+			continue;
+		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
+			return next.status;
+		f->owner = (uint16_t)c->id;
+		f->kind = FRAME_DATA;
+		f->order = (uint8_t)order;
+		f->vpage = (uint32_t)(va >> 12);
+		f->next = c->frames;
+		c->frames = (uint32_t)(pa >> 12);
+		c->faults++;
+		c->pages += 1ul << order;
+		if (policy->on_map)
+			policy->on_map(c, va, pa, f, order);
+		*m = next;
+		return 0;
+	}
+}
+
+/* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
+static void fault(struct msg *m)
+{
+	struct client *c = m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge]
+									    : NULL;
+	uint64_t addr = m->w[FAULT_W_ADDR], pa;
+	unsigned long kind = m->w[FAULT_W_ACCESS];
+	struct region *r = c ? region_find(c, addr) : NULL;
+	long err;
+
+	if (!r || !access_ok(r->perms, kind)) {
+		kill_faulting(c, r, m);
+		return;
+	}
+	if (want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
+		uint64_t va = addr & ~((2ul << 20) - 1);
+
+		fill(r, va, pa, 2ul << 20);
+		if (map_frame(c, r, va, pa, 9, m) == 0)
+			return;
+		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
+	}
+	pa = mem_alloc(0);
+	if (pa) {
+		fill(r, addr & ~4095ul, pa, 4096);
+		err = map_frame(c, r, addr & ~4095ul, pa, 0, m);
+		if (!err)
+			return;
+		mem_free(pa, 0);
+		if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
+			reply_and_recv(m, LABEL_RESUME, 0);
+			return;
+		}
+	}
+	printf("pager: %s: out of memory at 0x%lx; killed\n", c->name, (unsigned long)addr);
+	client_end(c, EXIT_INIT_KILLED, true);
+	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, ep, m);
+}
+
+/* map_region: PAGER_MAP from client @c. */
+static long map_region(struct client *c, const struct msg *m)
+{
+	uint64_t pages = m->w[0], len = pages << 12, start = c->next_map;
+	unsigned perms = (unsigned)m->w[1];
+	int err;
+
+	if (pages == 0 || pages > (1ul << 20) || m->w[2] != PAGER_REGION_ANON || m->w[3] ||
+	    !perms || (perms & ~VM_PERMS) || (perms & (VM_W | VM_X)) == (VM_W | VM_X) ||
+	    (perms & (VM_R | VM_W)) == VM_W)
+		return -ERR_INVAL;
+	err = region_add(c, start, start + len, perms, REGION_ANON);
+	if (err)
+		return err;
+	c->next_map = start + len + 4096;	/* a gap between regions */
+	return (long)start;
+}
+
+/* serve: answer requests and faults forever, starting with the message in @first. */
+static void serve(struct msg *first)
+{
+	struct msg m = *first;
+
+	for (;;) {
+		struct client *c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used
+					   ? &clients[m.badge] : NULL;
+		long ret = -ERR_INVAL;
+
+		if (m.status) {
+			ipc(SYS_RECV, ep, &m);
+			continue;
+		}
+		if (m.label == LABEL_FAULT) {
+			fault(&m);
+			continue;
+		}
+		if (m.label == PAGER_SPAWN && !m.badge) {
+			char name[PAGER_NAME_MAX];
+
+			memcpy(name, m.w, sizeof(name));
+			name[PAGER_NAME_MAX - 1] = '\0';
+			ret = spawn(name);
+		} else if (m.label == PAGER_MAP && c) {
+			ret = map_region(c, &m);
+		} else if (m.label == PAGER_STATS && c) {
+			m = (struct msg){ 0, 0, { c->faults, c->pages, mem_free_pages(false),
+						  mem_free_pages(true) }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_REPLY_RECV, ep, &m);
+			continue;
+		} else if (m.label == PAGER_EXIT && c) {
+			client_end(c, (int)(m.w[0] & 0xff), false);
+			m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_RECV, ep, &m);
+			continue;
+		}
+		if (ret < 0)
+			reply_and_recv(&m, PAGER_ERROR, (unsigned long)ret);
+		else
+			reply_and_recv(&m, 0, (unsigned long)ret);
+	}
+}
+
+/* take_resources: PAGER_GIVE messages from init until PAGER_READY, which stays
+ * unanswered in @mp. */
+static int take_resources(struct msg *mp)
+{
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_RECV, ep, &m);
+	while (m.label == PAGER_GIVE) {
+		long ret = 0;
+
+		if (m.w[0] == PAGER_GIVE_SELF) {
+			self = m.handle;
+		} else if (m.w[0] == PAGER_GIVE_NOTIFY) {
+			notify = m.handle;
+		} else if (m.w[0] == PAGER_GIVE_ARCHIVE) {
+			archive = m.handle;
+			archive_len = m.w[1];
+			ret = sys_vm_map(self, ARCHIVE_VA, archive, 0, VM_R);
+			for (uint64_t o = 4096; !ret && o < archive_len; o += 4096)
+				ret = sys_vm_map(self, ARCHIVE_VA + o, archive, o, VM_R);
+		} else if (m.w[0] == PAGER_GIVE_RAM) {
+			ret = mem_add_range(m.handle, m.w[2], m.w[3], m.w[1]);
+		}
+		reply_and_recv(&m, ret ? PAGER_ERROR : 0, (unsigned long)ret);
+	}
+	*mp = m;
+	if (m.label != PAGER_READY || self < 0 || archive < 0)
+		return -ERR_INVAL;
+	va_bits = (unsigned)m.w[0];
+	return 0;
+}
+
+int pager_main(const struct pager_policy *p)
+{
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	long err;
+
+	policy = p;
+	ep = user_pager_ep;	/* init started us with its endpoint to us */
+	err = take_resources(&m);
+	if (!err)
+		err = mem_setup(self);
+	printf("pager: policy %s; %lu KiB free for data, %lu KiB for page tables, %u zones; %zu "
+	       "bytes per frame\n",
+	       policy->name, (unsigned long)(mem_free_pages(false) * 4),
+	       (unsigned long)(mem_free_pages(true) * 4), nzones, (size_t)MEM_BYTES_PER_FRAME);
+	if (err) {
+		printf("pager: cannot start (%s)\n", err_name((int)err));
+		reply_and_recv(&m, PAGER_ERROR, (unsigned long)err);
+		return 1;
+	}
+	printf("pager: free: %lu data pages, %lu table pages\n",
+	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
+	reply_and_recv(&m, 0, 0);	/* answers PAGER_READY */
+	serve(&m);
+	return 0;
+}

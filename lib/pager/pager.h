@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pager library: everything a pager server needs but its policy. The
+ * library runs the start-up with init, the memory zones and frame table, the
+ * clients and their regions, and the fault loop; a policy is a struct of hooks
+ * the loop calls at its decision points. A pager server is then one short file:
+ *
+ *	#include <pager.h>
+ *
+ *	static unsigned my_page_size(const struct pager_fault *f) { return PAGE_4K; }
+ *	static const struct pager_policy my_policy = {
+ *		.name = "mine",
+ *		.on_fault = my_page_size,
+ *	};
+ *
+ *	int main(void) { return pager_main(&my_policy); }
+ *
+ * docs/pager.md has the tutorial. Hooks left NULL get the default behaviour.
+ * Policy code includes only this header and builds for the host as well.
+ */
+#ifndef PAGER_H
+#define PAGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mem.h"
+#include "region.h"
+
+/* Page sizes a policy may ask for (the kernel's VM page levels). */
+#define PAGE_4K 0
+#define PAGE_2M 1
+
+/* A fault the pager is about to serve (inside a region that allows it). */
+struct pager_fault {
+	const struct client *client;
+	const struct region *region;
+	uint64_t addr;		/* faulting address */
+	unsigned access;	/* FAULT_READ, FAULT_WRITE or FAULT_EXEC */
+};
+
+struct pager_policy {
+	const char *name;
+	/* on_fault: the page size to map for @f: PAGE_4K or PAGE_2M. PAGE_2M is
+	 * honoured when the 2 MiB page around the address lies inside an
+	 * anonymous region with nothing mapped in it and a free 2 MiB block
+	 * exists; otherwise the pager maps 4 KiB. Default: PAGE_4K. */
+	unsigned (*on_fault)(const struct pager_fault *f);
+	/* on_map: frame @pa (record @fr, 2^@order pages) now backs @va of @c. */
+	void (*on_map)(const struct client *c, uint64_t va, uint64_t pa, struct frame *fr,
+		       unsigned order);
+	/* on_release: frame @pa (2^@order pages) goes back to the free pool. */
+	void (*on_release)(uint64_t pa, struct frame *fr, unsigned order);
+};
+
+/* pager_main: run a pager with @policy: take resources from init, then serve
+ * faults and requests until the machine stops. Returns only on a start-up
+ * failure (1). */
+int pager_main(const struct pager_policy *policy);
+
+#endif
