@@ -21,6 +21,7 @@
 #ifndef PAGER_H
 #define PAGER_H
 
+#include <faultline/syscall.h>	/* FAULT_READ/WRITE/EXEC, VM_* */
 #include <stdbool.h>
 #include <stdint.h>
 
