@@ -280,6 +280,59 @@ static long map_frame(struct client *c, const struct region *r, uint64_t va, uin
 	}
 }
 
+/* frame_at: the frame (physical address) that backs @va in @c, or 0. A linear
+ * walk of the client's frames: fine for the aliasing primitives it serves. */
+static uint64_t frame_at(const struct client *c, uint64_t va)
+{
+	for (uint32_t pfn = c->frames; pfn != MEM_NONE && pfn;) {
+		struct frame *f = mem_frame((uint64_t)pfn << 12, NULL, NULL);
+		uint64_t base = (uint64_t)f->vpage << 12, size = 4096ul << f->order;
+
+		if (f->kind == FRAME_DATA && va >= base && va < base + size)
+			return ((uint64_t)pfn << 12) + (va - base);
+		pfn = f->next;
+	}
+	return 0;
+}
+
+/* alias_fault: a fault on an alias page: the frame behind the page it shows
+ * (faulted in there first if need be) is mapped here too. */
+static void alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
+{
+	uint64_t va = addr & ~4095ul, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
+	const struct region *sr = region_find(c, src);
+	long pmem;
+	uint64_t off;
+	struct frame *f;
+
+	if (!pa && sr && (pa = mem_alloc(0))) {	/* nothing there yet: fault it in */
+		fill(sr, src, pa, 4096);
+		f = mem_frame(pa, &pmem, &off);
+		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
+		       give_tables(c, POOL_CHUNK) == 0)
+			;
+		*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, 0, (uint32_t)(src >> 12),
+				     c->frames };
+		c->frames = (uint32_t)(pa >> 12);
+		c->pages++;
+	}
+	if (!pa) {
+		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
+		       (unsigned long)addr);
+		client_end(c, EXIT_INIT_KILLED, true);
+		*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_RECV, ep, m);
+		return;
+	}
+	mem_frame(pa, &pmem, &off);
+	for (;;) {
+		vm_map_reply(c->task, va, pmem, off, r->perms, ep, m);
+		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
+			break;
+	}
+	c->faults++;
+}
+
 /* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
 static void fault(struct msg *m)
 {
@@ -292,6 +345,10 @@ static void fault(struct msg *m)
 
 	if (!r || !access_ok(r->perms, kind)) {
 		kill_faulting(c, r, m);
+		return;
+	}
+	if (r->kind == REGION_ALIAS) {
+		alias_fault(c, r, addr, m);
 		return;
 	}
 	if (want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
@@ -318,6 +375,88 @@ static void fault(struct msg *m)
 	client_end(c, EXIT_INIT_KILLED, true);
 	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_RECV, ep, m);
+}
+
+/* perms_ok: VM_* permissions a primitive may set. */
+static bool perms_ok(unsigned long perms)
+{
+	return perms && !(perms & ~(unsigned long)VM_PERMS) &&
+	       (perms & (VM_R | VM_W)) != VM_W && (perms & (VM_W | VM_X)) != (VM_W | VM_X);
+}
+
+/* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
+static int range_args(uint64_t addr, uint64_t pages)
+{
+	return (addr & 4095) || pages == 0 || pages > (1ul << 20) ? -ERR_INVAL : 0;
+}
+
+/* protect_pages: apply @perms to the mapped pages of [@start, @end) in @c. */
+static void protect_pages(struct client *c, uint64_t start, uint64_t end, unsigned perms)
+{
+	for (uint64_t va = start; va < end; va += 4096) {
+		long err = sys_vm_protect(c->task, va, perms);
+
+		if (err == -ERR_ALIGN)	/* inside a 2 MiB page: it goes as a whole */
+			sys_vm_protect(c->task, va & ~((2ul << 20) - 1), perms);
+	}
+}
+
+/* prot: PAGER_PROT (@unprot false) and PAGER_UNPROT from @c. */
+static long prot(struct client *c, const struct msg *m, bool unprot)
+{
+	uint64_t addr = m->w[0], pages = m->w[1], end = addr + (pages << 12);
+	unsigned first, n;
+	int err = range_args(addr, pages);
+
+	if (!err && !unprot && !perms_ok(m->w[2]))
+		err = -ERR_INVAL;
+	if (!err)
+		err = region_range(c, addr, end, &first, &n);
+	for (unsigned i = 0; !err && !unprot && i < n; i++)
+		if (m->w[2] & ~(unsigned long)c->regions[first + i].max_perms)
+			err = -ERR_DENIED;	/* never more than the region was made with */
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n; i++) {
+		struct region *r = &c->regions[first + i];
+
+		r->perms = unprot ? r->max_perms : (unsigned)m->w[2];
+		protect_pages(c, r->start, r->end, r->perms);
+	}
+	return 0;
+}
+
+/* dirty: PAGER_DIRTY: the pages of the 64 at w0 written since the last call. */
+static long dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
+{
+	unsigned long accessed;
+
+	if (range_args(m->w[0], 1))
+		return -ERR_INVAL;
+	return sys_vm_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
+}
+
+/* map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
+static long map2(struct client *c, const struct msg *m)
+{
+	uint64_t addr = m->w[0], pages = m->w[1], len = pages << 12, start = c->next_map;
+	struct region *src = region_find(c, addr);
+	int err = range_args(addr, pages);
+
+	if (!err && !perms_ok(m->w[2]))
+		err = -ERR_INVAL;
+	if (!err && (!src || addr + len > src->end || src->kind == REGION_ALIAS))
+		err = -ERR_RANGE;	/* inside one region, and not an alias itself */
+	if (!err && (m->w[2] & ~(unsigned long)src->max_perms))
+		err = -ERR_DENIED;
+	if (!err)
+		err = region_add(c, start, start + len, (unsigned)m->w[2], REGION_ALIAS);
+	if (err)
+		return err;
+	region_find(c, start)->alias_of = addr;
+	region_find(c, start)->max_perms = (unsigned)m->w[2];
+	c->next_map = start + len + 4096;
+	return (long)start;
 }
 
 /* map_region: PAGER_MAP from client @c. */
@@ -364,6 +503,20 @@ static void serve(struct msg *first)
 			ret = spawn(name);
 		} else if (m.label == PAGER_MAP && c) {
 			ret = map_region(c, &m);
+		} else if ((m.label == PAGER_PROT || m.label == PAGER_UNPROT) && c) {
+			ret = prot(c, &m, m.label == PAGER_UNPROT);
+		} else if (m.label == PAGER_MAP2 && c) {
+			ret = map2(c, &m);
+		} else if (m.label == PAGER_DIRTY && c) {
+			unsigned long bitmap = 0;
+
+			ret = dirty(c, &m, &bitmap);
+			if (!ret)
+				ret = (long)(bitmap & ~(1ul << 63));	/* 63 pages fit a positive w0 */
+		} else if (m.label == PAGER_PAGESIZE && c) {
+			m = (struct msg){ 0, 0, { 4096, 2ul << 20, 0, 0 }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_REPLY_RECV, ep, &m);
+			continue;
 		} else if (m.label == PAGER_STATS && c) {
 			m = (struct msg){ 0, 0, { c->faults, c->pages, mem_free_pages(false),
 						  mem_free_pages(true) }, IPC_NO_HANDLE, 0 };

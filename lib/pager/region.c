@@ -36,7 +36,65 @@ int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
 	if (i < c->nregions && c->regions[i].start < end)
 		return -ERR_EXIST;
 	memmove(&c->regions[i + 1], &c->regions[i], (c->nregions - i) * sizeof(c->regions[0]));
-	c->regions[i] = (struct region){ start, end, perms, kind, NULL, 0, 0 };
+	c->regions[i] = (struct region){ start, end, perms, perms, kind, 0, NULL, 0, 0 };
 	c->nregions++;
+	return 0;
+}
+
+int region_split(struct client *c, uint64_t va)
+{
+	struct region *r = region_find(c, va);
+	unsigned i;
+
+	if (!r || r->start == va)
+		return 0;
+	if (c->nregions == REGION_MAX)
+		return -ERR_NOSPC;
+	i = (unsigned)(r - c->regions);
+	memmove(&c->regions[i + 1], &c->regions[i], (c->nregions - i) * sizeof(c->regions[0]));
+	c->nregions++;
+	c->regions[i].end = va;			/* the lower part */
+	c->regions[i + 1].start = va;		/* the upper part keeps its place in the file */
+	if (c->regions[i + 1].kind == REGION_ALIAS)
+		c->regions[i + 1].alias_of += va - c->regions[i].start;
+	if (c->regions[i + 1].kind == REGION_IMAGE) {
+		uint64_t cut = va - c->regions[i].start;
+
+		c->regions[i + 1].file += cut;
+		c->regions[i + 1].file_start = c->regions[i + 1].file_start > cut
+						       ? c->regions[i + 1].file_start - cut : 0;
+		c->regions[i + 1].file_end = c->regions[i + 1].file_end > cut
+						     ? c->regions[i + 1].file_end - cut : 0;
+	}
+	return 0;
+}
+
+int region_range(struct client *c, uint64_t start, uint64_t end, unsigned *first, unsigned *n)
+{
+	struct region *r = region_find(c, start);
+	uint64_t covered = r ? r->end : 0;
+	unsigned need = 0;
+	int err;
+
+	/* check first (nothing changes on a refusal): covered without gaps ... */
+	if (!r)
+		return -ERR_RANGE;
+	for (unsigned i = (unsigned)(r - c->regions) + 1; covered < end; i++) {
+		if (i == c->nregions || c->regions[i].start != covered)
+			return -ERR_RANGE;
+		covered = c->regions[i].end;
+	}
+	/* ... and room for the two splits it may take */
+	need = (r->start != start) + (region_find(c, end) && region_find(c, end)->start != end);
+	if (c->nregions + need > REGION_MAX)
+		return -ERR_NOSPC;
+	err = region_split(c, start);
+	if (!err)
+		err = region_split(c, end);
+	if (err)
+		return err;
+	*first = (unsigned)(region_find(c, start) - c->regions);
+	for (*n = 0; *first + *n < c->nregions && c->regions[*first + *n].start < end; ++*n)
+		;
 	return 0;
 }

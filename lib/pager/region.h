@@ -12,12 +12,14 @@
 #define STACK_MAX	(256ul << 10)	/* stack region, above one guard page */
 #define MAP_BASE	0x40000000ul	/* where PAGER_MAP regions start */
 
-enum region_kind { REGION_IMAGE, REGION_ANON, REGION_STACK };
+enum region_kind { REGION_IMAGE, REGION_ANON, REGION_STACK, REGION_ALIAS };
 
 struct region {
 	uint64_t start, end;		/* page aligned, end exclusive */
-	unsigned perms;			/* VM_R | VM_W | VM_X */
+	unsigned perms;			/* VM_R | VM_W | VM_X, as now (PROT may lower it) */
+	unsigned max_perms;		/* as created: PROT never goes above, UNPROT returns */
 	enum region_kind kind;
+	uint64_t alias_of;		/* ALIAS: the address its first page shows */
 	const char *file;		/* IMAGE: the segment's bytes for start.. */
 	uint64_t file_start, file_end;	/* IMAGE: offsets from start that hold file bytes */
 };
@@ -42,5 +44,15 @@ struct region *region_find(struct client *c, uint64_t va);
 /* region_add: a new region [@start, @end); 0, -ERR_NOSPC or -ERR_EXIST. */
 int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
 	       enum region_kind kind);
+
+/* region_split: make @va (page aligned) a region boundary, splitting the region
+ * that holds it in two with the same attributes. 0 (also when @va is already a
+ * boundary or in no region) or -ERR_NOSPC. */
+int region_split(struct client *c, uint64_t va);
+
+/* region_range: split so that [@start, @end) is made of whole regions, all of
+ * which must exist without gaps; the index of the first in *@first and their
+ * number in *@n. 0, -ERR_NOSPC, or -ERR_RANGE (a gap). */
+int region_range(struct client *c, uint64_t start, uint64_t end, unsigned *first, unsigned *n);
 
 #endif

@@ -7,16 +7,50 @@
 
 #include "ipc.h"
 
+/* pager_call: request @label with words @w0..@w2; the reply's w0 (a value, or
+ * the pager's negative error), or the IPC error. */
+static inline long pager_call(unsigned long label, unsigned long w0, unsigned long w1,
+			      unsigned long w2)
+{
+	struct msg m = { 0, label, { w0, w1, w2, 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	return m.status ? m.status : (long)m.w[0];
+}
+
 /* pager_map: a new anonymous region of @pages pages with VM_* @perms; its
  * address, or a negative error. Nothing is mapped until touched. */
 static inline long pager_map(unsigned long pages, unsigned long perms)
 {
-	struct msg m = { 0, PAGER_MAP, { pages, perms, PAGER_REGION_ANON, 0 }, IPC_NO_HANDLE, 0 };
+	return pager_call(PAGER_MAP, pages, perms, PAGER_REGION_ANON);
+}
 
-	ipc(SYS_CALL, user_pager_ep, &m);
-	if (m.status)
-		return m.status;
-	return m.label == PAGER_ERROR ? (long)m.w[0] : (long)m.w[0];
+/* The Appel-Li primitives (<faultline/pager.h>). PROT1 is pager_prot(a, 1, p). */
+static inline long pager_pagesize(void)
+{
+	return pager_call(PAGER_PAGESIZE, 0, 0, 0);
+}
+
+static inline long pager_prot(unsigned long addr, unsigned long pages, unsigned long perms)
+{
+	return pager_call(PAGER_PROT, addr, pages, perms);
+}
+
+static inline long pager_unprot(unsigned long addr, unsigned long pages)
+{
+	return pager_call(PAGER_UNPROT, addr, pages, 0);
+}
+
+/* pager_dirty: bitmap of the 63 pages at @addr written since the last call. */
+static inline long pager_dirty(unsigned long addr)
+{
+	return pager_call(PAGER_DIRTY, addr, 0, 0);
+}
+
+/* pager_map2: the frames of [@addr, +@pages) also at a new address, with @perms. */
+static inline long pager_map2(unsigned long addr, unsigned long pages, unsigned long perms)
+{
+	return pager_call(PAGER_MAP2, addr, pages, perms);
 }
 
 /* Counters from the pager (PAGER_STATS). */

@@ -30,6 +30,19 @@
  * pages, w3 = free page-table pages (for tests and curious programs). */
 #define PAGER_STATS	0x112
 
+/*
+ * Appel & Li's virtual-memory primitives ("Virtual Memory Primitives for User
+ * Programs", ASPLOS 1991), client -> pager, on page ranges inside regions:
+ */
+#define PAGER_PAGESIZE	0x113	/* reply w0 = 4096, w1 = the largest page size mapped */
+#define PAGER_PROT	0x114	/* w0 = address, w1 = pages, w2 = VM_* permissions: PROT1
+				 * (1 page) and PROTN; never more than the region allows */
+#define PAGER_UNPROT	0x115	/* w0 = address, w1 = pages: back to the region's own */
+#define PAGER_DIRTY	0x116	/* w0 = address (64 pages): reply w0 = bitmap of pages
+				 * written since the last PAGER_DIRTY on them */
+#define PAGER_MAP2	0x117	/* w0 = address, w1 = pages, w2 = VM_* permissions: the same
+				 * frames at a new address too; reply w0 = that address */
+
 /* client -> pager: this task is done, w0 = status. No reply: the task ends. */
 #define PAGER_EXIT	0x111
 
