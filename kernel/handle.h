@@ -23,6 +23,7 @@ enum kobj_type {
 	KOBJ_PMEM = HANDLE_PMEM,
 	KOBJ_DEVICE = HANDLE_DEVICE,
 	KOBJ_IRQ = HANDLE_IRQ,
+	KOBJ_REPLY = HANDLE_REPLY,
 };
 
 struct kobj {

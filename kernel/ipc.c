@@ -184,6 +184,43 @@ static void ipc_reply(struct thread *t, struct thread *c)
 	}
 }
 
+long ipc_reply_save(struct thread *t)
+{
+	struct thread *c = t->caller;
+	struct handle hd;
+
+	if (!c)
+		return -ERR_NOENT;
+	if (!handle_free_slot(t->task))
+		return -ERR_NOSPC;
+	hd = (struct handle){ &c->reply_obj, c->reply_obj.gen, RIGHTS_ALL, 0 };
+	t->caller = NULL;
+	c->callee = NULL;	/* it waits on, for whoever holds the handle */
+	return handle_install(t->task, &hd);
+}
+
+void ipc_reply_to(struct thread *t)
+{
+	struct handle rh, xfer = { 0 };
+	unsigned long h = uctx_arg(&t->frame, 6), rnum = uctx_arg(&t->frame, 0);
+	int err = handle_get(t->task, rnum, KOBJ_REPLY, 0, &rh);
+	struct thread *c;
+
+	if (!err && (long)h != IPC_NO_HANDLE)
+		err = handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, &xfer);
+	if (err) {
+		uctx_set_result(&t->frame, err);
+		return;
+	}
+	c = (struct thread *)((char *)rh.obj - offsetof(struct thread, reply_obj));
+	kobj_kill(&c->reply_obj);	/* one answer only */
+	handle_close(t->task, rnum);
+	t->send_handle = xfer;
+	t->faulting = false;
+	uctx_set_result(&t->frame, 0);
+	ipc_reply(t, c);
+}
+
 void ipc_reply_recv(struct thread *t, bool block)
 {
 	struct handle ep, xfer = { 0 };

@@ -19,6 +19,15 @@ void ipc_recv(struct thread *t, bool block);
 /* ipc_reply_recv: SYS_REPLY_RECV by @t. */
 void ipc_reply_recv(struct thread *t, bool block);
 
+/* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
+ * new reply handle in @t's task can answer it later (once, from any thread that
+ * holds it). Returns the handle number, -ERR_NOENT (no caller) or -ERR_NOSPC. */
+long ipc_reply_save(struct thread *t);
+
+/* ipc_reply_to: SYS_REPLY_TO by @t: answer the caller of the reply handle in
+ * a0 with the message in the IPC registers (a fault: LABEL_RESUME or KILL). */
+void ipc_reply_to(struct thread *t);
+
 /*
  * ipc_fault: deliver @t's fault (@cause, @addr, @pc, @access) to its fault
  * endpoint as a call. Returns false, changing nothing, if it has none (or the

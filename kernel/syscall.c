@@ -360,6 +360,17 @@ static long sys_thread_priority(struct thread *t)
 	return 0;
 }
 
+static long sys_reply_save(struct thread *t)
+{
+	return ipc_reply_save(t);
+}
+
+static long sys_reply_to(struct thread *t)
+{
+	ipc_reply_to(t);
+	return SYSCALL_DONE;
+}
+
 typedef long (*syscall_fn)(struct thread *t);
 
 static const syscall_fn syscalls[SYS_COUNT] = {
@@ -388,6 +399,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_IRQ_BIND] = sys_irq_bind,
 	[SYS_IRQ_ACK] = sys_irq_ack,
 	[SYS_THREAD_PRIORITY] = sys_thread_priority,
+	[SYS_REPLY_SAVE] = sys_reply_save,
+	[SYS_REPLY_TO] = sys_reply_to,
 };
 
 /* The non-blocking variants (number | SYS_NONBLOCK). */

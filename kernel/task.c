@@ -76,12 +76,13 @@ struct thread *thread_alloc(struct task *task)
 {
 	for (unsigned i = 0; i < THREAD_MAX; i++) {
 		struct thread *t = &threads[i];
-		uint32_t gen = t->obj.gen;
+		uint32_t gen = t->obj.gen, rgen = t->reply_obj.gen;
 
 		if (t->state != THREAD_FREE || t->task)
 			continue;
 		memset(t, 0, sizeof(*t));
 		t->obj = (struct kobj){ KOBJ_THREAD, gen };
+		t->reply_obj = (struct kobj){ KOBJ_REPLY, rgen };
 		t->task = task;
 		t->id = i + 1;
 		t->state = THREAD_STOPPED;
@@ -141,6 +142,7 @@ void thread_kill(struct thread *t, int status)
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);
 	kobj_kill(&t->obj);
+	kobj_kill(&t->reply_obj);
 	t->state = THREAD_FREE;
 	t->task = NULL;
 	if (--task->nthreads == 0)

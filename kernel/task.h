@@ -57,6 +57,7 @@ struct task {
 struct thread {
 	struct trap_frame frame;	/* first: trap.S reaches it through sscratch */
 	struct kobj obj;
+	struct kobj reply_obj;		/* KOBJ_REPLY: a saved reply to this thread's call */
 	struct task *task;
 	enum thread_state state;
 	unsigned id;			/* index in the thread table + 1 */

@@ -64,6 +64,10 @@ static void client_release(struct client *c)
 {
 	uint32_t pfn = c->frames;
 
+	for (unsigned i = 0; i < c->nregions; i++)
+		if (c->regions[i].trap_ep >= 0)
+			sys_handle_close(c->regions[i].trap_ep);
+
 	while (pfn != MEM_NONE && pfn) {
 		struct frame *f = mem_frame((uint64_t)pfn << 12, NULL, NULL);
 		uint32_t next = f->next;
@@ -333,6 +337,31 @@ static void alias_fault(struct client *c, const struct region *r, uint64_t addr,
 	c->faults++;
 }
 
+/* trap: hand a forbidden access in a TRAP region to the client's handler with
+ * a reply handle, so that it answers the stopped thread itself. false if the
+ * handler is not waiting (the access then ends the client as usual). */
+static bool trap(struct client *c, const struct region *r, struct msg *m)
+{
+	long rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	struct msg t = { 0, PAGER_TRAPPED, { m->w[FAULT_W_ADDR], m->w[FAULT_W_ACCESS],
+					     m->w[FAULT_W_PC], 0 }, rh, 0 };
+
+	if (rh < 0)
+		return false;
+	ipc(SYS_SEND | SYS_NONBLOCK, r->trap_ep, &t);
+	if (t.status) {	/* nobody to take it: answer the fault ourselves */
+		struct msg k = { 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc_reply_to(rh, &k);
+		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name, m->w[0]);
+		client_end(c, EXIT_INIT_KILLED, true);
+	}
+	sys_handle_close(rh);	/* the handler has its own copy */
+	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, ep, m);
+	return true;
+}
+
 /* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
 static void fault(struct msg *m)
 {
@@ -343,6 +372,8 @@ static void fault(struct msg *m)
 	struct region *r = c ? region_find(c, addr) : NULL;
 	long err;
 
+	if (r && !access_ok(r->perms, kind) && r->trap_ep >= 0 && trap(c, r, m))
+		return;
 	if (!r || !access_ok(r->perms, kind)) {
 		kill_faulting(c, r, m);
 		return;
@@ -507,6 +538,19 @@ static void serve(struct msg *first)
 			ret = prot(c, &m, m.label == PAGER_UNPROT);
 		} else if (m.label == PAGER_MAP2 && c) {
 			ret = map2(c, &m);
+		} else if (m.label == PAGER_TRAP && c) {
+			struct region *r = region_find(c, m.w[0]);
+
+			ret = !r || m.handle < 0 ? -ERR_INVAL : 0;
+			if (!ret)
+				r->trap_ep = m.handle;
+		} else if (m.label == PAGER_SELF && c) {
+			long h = sys_handle_mint(c->task, RIGHT_MANAGE | RIGHT_GRANT, 0);
+
+			m = (struct msg){ 0, 0, { 0 }, h, 0 };
+			ipc(SYS_REPLY_RECV, ep, &m);
+			sys_handle_close(h);
+			continue;
 		} else if (m.label == PAGER_DIRTY && c) {
 			unsigned long bitmap = 0;
 

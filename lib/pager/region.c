@@ -36,7 +36,7 @@ int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
 	if (i < c->nregions && c->regions[i].start < end)
 		return -ERR_EXIST;
 	memmove(&c->regions[i + 1], &c->regions[i], (c->nregions - i) * sizeof(c->regions[0]));
-	c->regions[i] = (struct region){ start, end, perms, perms, kind, 0, NULL, 0, 0 };
+	c->regions[i] = (struct region){ start, end, perms, perms, kind, 0, -1, NULL, 0, 0 };
 	c->nregions++;
 	return 0;
 }

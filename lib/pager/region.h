@@ -20,6 +20,7 @@ struct region {
 	unsigned max_perms;		/* as created: PROT never goes above, UNPROT returns */
 	enum region_kind kind;
 	uint64_t alias_of;		/* ALIAS: the address its first page shows */
+	long trap_ep;			/* TRAP endpoint (the pager's handle), or -1 */
 	const char *file;		/* IMAGE: the segment's bytes for start.. */
 	uint64_t file_start, file_end;	/* IMAGE: offsets from start that hold file bytes */
 };

@@ -217,6 +217,16 @@ static inline void vm_map_reply(long task, unsigned long va, long mem, unsigned 
 	msg_unpack(m, r);
 }
 
+/* ipc_reply_to: answer, with @m, the caller behind the saved reply handle @rh. */
+static inline long ipc_reply_to(long rh, struct msg *m)
+{
+	unsigned long r[8] = { (unsigned long)rh, m->label, m->w[0], m->w[1], m->w[2], m->w[3],
+			       (unsigned long)m->handle, 0 };
+
+	syscall8(SYS_REPLY_TO, r);
+	return (long)r[0];
+}
+
 /* bootinfo: the root task's boot info page. */
 static inline const struct bootinfo *bootinfo(void)
 {

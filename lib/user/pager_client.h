@@ -47,6 +47,25 @@ static inline long pager_dirty(unsigned long addr)
 	return pager_call(PAGER_DIRTY, addr, 0, 0);
 }
 
+/* pager_trap: forbidden accesses in the region at @addr go to endpoint @ep
+ * (needs WRITE and GRANT on it) as PAGER_TRAPPED messages. */
+static inline long pager_trap(unsigned long addr, long ep)
+{
+	struct msg m = { 0, PAGER_TRAP, { addr, 0, 0, 0 }, ep, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	return m.status ? m.status : (long)m.w[0];
+}
+
+/* pager_self: a handle to this task (MANAGE: for creating threads). */
+static inline long pager_self(void)
+{
+	struct msg m = { 0, PAGER_SELF, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	return m.status ? m.status : m.handle;
+}
+
 /* pager_map2: the frames of [@addr, +@pages) also at a new address, with @perms. */
 static inline long pager_map2(unsigned long addr, unsigned long pages, unsigned long perms)
 {

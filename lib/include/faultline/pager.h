@@ -40,6 +40,15 @@
 #define PAGER_UNPROT	0x115	/* w0 = address, w1 = pages: back to the region's own */
 #define PAGER_DIRTY	0x116	/* w0 = address (64 pages): reply w0 = bitmap of pages
 				 * written since the last PAGER_DIRTY on them */
+#define PAGER_TRAP	0x118	/* w0 = an address in a region, handle = an endpoint
+				 * (WRITE): accesses the region's permissions forbid
+				 * go there as PAGER_TRAPPED instead of ending the task */
+#define PAGER_TRAPPED	0x119	/* pager -> the TRAP endpoint: w0 = address, w1 =
+				 * FAULT_* access, w2 = pc; handle = a reply handle: the
+				 * handler answers the stopped thread with SYS_REPLY_TO
+				 * (LABEL_RESUME to retry, LABEL_KILL) */
+#define PAGER_SELF	0x11a	/* reply handle = the client's own task (MANAGE only:
+				 * to create threads) */
 #define PAGER_MAP2	0x117	/* w0 = address, w1 = pages, w2 = VM_* permissions: the same
 				 * frames at a new address too; reply w0 = that address */
 

@@ -37,7 +37,9 @@
 #define SYS_IRQ_BIND	22	/* (irq h, endpoint h): deliver the interrupt there */
 #define SYS_IRQ_ACK	23	/* (irq h): the interrupt was handled; it may come again */
 #define SYS_THREAD_PRIORITY 24	/* (thread h, priority): at most the caller's own */
-#define SYS_COUNT	25
+#define SYS_REPLY_SAVE	25	/* (): turn the pending caller into a reply handle */
+#define SYS_REPLY_TO	26	/* IPC registers, a0 = reply handle: answer that caller */
+#define SYS_COUNT	27
 
 /* Thread priorities: the highest runnable level runs, round robin inside a
  * level on the timer tick. New threads and the root task start at the default. */
@@ -78,6 +80,7 @@
 #define HANDLE_PMEM	4	/* a range of RAM */
 #define HANDLE_DEVICE	5	/* a range of device registers */
 #define HANDLE_IRQ	6	/* an interrupt line (base = its number) */
+#define HANDLE_REPLY	7	/* a saved reply: answers one waiting caller, once */
 
 /* SYS_VM_MAP flags: permissions and page size. Never W+X, never W without R. */
 #define VM_R		0x1
