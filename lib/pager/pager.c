@@ -22,7 +22,13 @@
 #define POOL_CHUNK	4		/* table frames given to a client at a time */
 
 static const struct pager_policy *policy;
-static long self = -1, ep, notify = -1, archive = -1;
+static long self = -1, ep, archive = -1;
+
+/* Client ends init has not heard of yet, and init's saved PAGER_WAIT reply. */
+#define ENDED_MAX CLIENT_MAX
+static struct { unsigned long id, status, killed; } ended[ENDED_MAX];
+static unsigned nended;
+static long waiter = -1;
 static uint64_t archive_len;
 static unsigned va_bits;	/* the paging mode's, from PAGER_READY */
 
@@ -59,14 +65,30 @@ static int give_tables(struct client *c, unsigned n)
 	return 0;
 }
 
+/* shared_put: a client leaves shared object @i; the last one frees its frames. */
+static void shared_put(int i)
+{
+	struct shared *sh = &shareds[i];
+
+	if (--sh->refs)
+		return;
+	for (uint64_t p = 0; p < sh->pages; p++)
+		if (sh->frames[p])
+			mem_free(sh->frames[p], 0);
+	memset(sh, 0, sizeof(*sh));
+}
+
 /* client_release: give back every frame @c held; the task is gone. */
 static void client_release(struct client *c)
 {
 	uint32_t pfn = c->frames;
 
-	for (unsigned i = 0; i < c->nregions; i++)
+	for (unsigned i = 0; i < c->nregions; i++) {
 		if (c->regions[i].trap_ep >= 0)
 			sys_handle_close(c->regions[i].trap_ep);
+		if (c->regions[i].kind == REGION_SHARED)
+			shared_put(c->regions[i].shared);
+	}
 
 	while (pfn != MEM_NONE && pfn) {
 		struct frame *f = mem_frame((uint64_t)pfn << 12, NULL, NULL);
@@ -79,6 +101,15 @@ static void client_release(struct client *c)
 		pfn = next;
 	}
 	c->used = false;
+}
+
+/* ended_pop: the oldest unreported end as a PAGER_EXITED message. */
+static void ended_pop(struct msg *n)
+{
+	*n = (struct msg){ 0, PAGER_EXITED, { ended[0].id, ended[0].status, ended[0].killed, 0 },
+			   IPC_NO_HANDLE, 0 };
+	nended--;
+	memmove(&ended[0], &ended[1], nended * sizeof(ended[0]));
 }
 
 /* clients_running: how many clients there are. */
@@ -94,8 +125,7 @@ static unsigned clients_running(void)
 /* client_end: @c ended with @status (@killed: by the pager); tell init. */
 static void client_end(struct client *c, int status, bool killed)
 {
-	struct msg n = { 0, PAGER_EXITED, { c->id, (unsigned long)status, killed, 0 },
-			 IPC_NO_HANDLE, 0 };
+	struct msg n;
 
 	sys_task_destroy(c->task);
 	client_release(c);
@@ -104,8 +134,16 @@ static void client_end(struct client *c, int status, bool killed)
 	if (!clients_running())
 		printf("pager: no clients; free: %lu data pages, %lu table pages\n",
 		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
-	if (notify >= 0)
-		ipc(SYS_SEND | SYS_NONBLOCK, notify, &n);
+	if (nended < ENDED_MAX) {
+		ended[nended].id = c->id;
+		ended[nended].status = (unsigned long)status;
+		ended[nended++].killed = killed;
+	}
+	if (waiter >= 0) {	/* init is waiting: answer it now */
+		ended_pop(&n);
+		ipc_reply_to(waiter, &n);
+		waiter = -1;
+	}
 }
 
 /* image_regions: a region per segment of @img, reading from @file. */
@@ -362,6 +400,81 @@ static bool trap(struct client *c, const struct region *r, struct msg *m)
 	return true;
 }
 
+/* perms_ok: VM_* permissions a primitive may set. */
+static bool perms_ok(unsigned long perms)
+{
+	return perms && !(perms & ~(unsigned long)VM_PERMS) &&
+	       (perms & (VM_R | VM_W)) != VM_W && (perms & (VM_W | VM_X)) != (VM_W | VM_X);
+}
+
+/* shared_fault: a fault in a shared region maps the object's frame for that
+ * page, allocating (and zeroing) it on the object's first touch. */
+static void shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
+{
+	struct shared *sh = &shareds[r->shared];
+	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page], off;
+	long pmem;
+
+	if (!pa && (pa = mem_alloc(0))) {
+		memset(mem_ptr(pa), 0, 4096);
+		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
+		sh->frames[page] = pa;
+	}
+	if (!pa) {
+		kill_faulting(c, r, m);
+		return;
+	}
+	mem_frame(pa, &pmem, &off);
+	for (;;) {
+		vm_map_reply(c->task, va, pmem, off, r->perms, ep, m);
+		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
+			break;
+	}
+	c->faults++;
+}
+
+/* share: PAGER_SHARE: a region of the named shared object (made if new). */
+static long share(struct client *c, const struct msg *m)
+{
+	char name[16];
+	uint64_t pages = m->w[2], start = c->next_map;
+	int free_slot = -1, i;
+	long err;
+
+	memcpy(name, m->w, sizeof(name));
+	name[15] = '\0';
+	if (!name[0] || !perms_ok(m->w[3]) || (m->w[3] & VM_X))
+		return -ERR_INVAL;
+	for (i = 0; i < SHARED_MAX; i++) {
+		if (shareds[i].refs && !strcmp(shareds[i].name, name))
+			break;
+		if (!shareds[i].refs && free_slot < 0)
+			free_slot = i;
+	}
+	if (i == SHARED_MAX) {	/* a new object, of the size asked */
+		if (free_slot < 0)
+			return -ERR_NOSPC;
+		if (pages == 0 || pages > SHARED_PAGES)
+			return -ERR_INVAL;
+		i = free_slot;
+		strcpy(shareds[i].name, name);
+		shareds[i].pages = pages;
+	} else if (pages != shareds[i].pages) {
+		return -ERR_INVAL;	/* it exists with another size */
+	}
+	err = region_add(c, start, start + (shareds[i].pages << 12), (unsigned)m->w[3],
+			 REGION_SHARED);
+	if (err) {
+		if (!shareds[i].refs)	/* a new object nobody got: forget it */
+			memset(&shareds[i], 0, sizeof(shareds[i]));
+		return err;
+	}
+	region_find(c, start)->shared = i;
+	shareds[i].refs++;
+	c->next_map = start + (shareds[i].pages << 12) + 4096;
+	return (long)start;
+}
+
 /* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
 static void fault(struct msg *m)
 {
@@ -380,6 +493,10 @@ static void fault(struct msg *m)
 	}
 	if (r->kind == REGION_ALIAS) {
 		alias_fault(c, r, addr, m);
+		return;
+	}
+	if (r->kind == REGION_SHARED) {
+		shared_fault(c, r, addr, m);
 		return;
 	}
 	if (want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
@@ -406,13 +523,6 @@ static void fault(struct msg *m)
 	client_end(c, EXIT_INIT_KILLED, true);
 	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_RECV, ep, m);
-}
-
-/* perms_ok: VM_* permissions a primitive may set. */
-static bool perms_ok(unsigned long perms)
-{
-	return perms && !(perms & ~(unsigned long)VM_PERMS) &&
-	       (perms & (VM_R | VM_W)) != VM_W && (perms & (VM_W | VM_X)) != (VM_W | VM_X);
 }
 
 /* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
@@ -526,6 +636,17 @@ static void serve(struct msg *first)
 			fault(&m);
 			continue;
 		}
+		if (m.label == PAGER_WAIT && !m.badge) {
+			if (nended) {
+				ended_pop(&m);
+				ipc(SYS_REPLY_RECV, ep, &m);
+			} else {
+				waiter = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+				m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+				ipc(SYS_RECV, ep, &m);
+			}
+			continue;
+		}
 		if (m.label == PAGER_SPAWN && !m.badge) {
 			char name[PAGER_NAME_MAX];
 
@@ -538,6 +659,8 @@ static void serve(struct msg *first)
 			ret = prot(c, &m, m.label == PAGER_UNPROT);
 		} else if (m.label == PAGER_MAP2 && c) {
 			ret = map2(c, &m);
+		} else if (m.label == PAGER_SHARE && c) {
+			ret = share(c, &m);
 		} else if (m.label == PAGER_TRAP && c) {
 			struct region *r = region_find(c, m.w[0]);
 
@@ -591,8 +714,6 @@ static int take_resources(struct msg *mp)
 
 		if (m.w[0] == PAGER_GIVE_SELF) {
 			self = m.handle;
-		} else if (m.w[0] == PAGER_GIVE_NOTIFY) {
-			notify = m.handle;
 		} else if (m.w[0] == PAGER_GIVE_ARCHIVE) {
 			archive = m.handle;
 			archive_len = m.w[1];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 struct client clients[CLIENT_MAX];
+struct shared shareds[SHARED_MAX];
 
 struct region *region_find(struct client *c, uint64_t va)
 {
@@ -36,7 +37,7 @@ int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
 	if (i < c->nregions && c->regions[i].start < end)
 		return -ERR_EXIST;
 	memmove(&c->regions[i + 1], &c->regions[i], (c->nregions - i) * sizeof(c->regions[0]));
-	c->regions[i] = (struct region){ start, end, perms, perms, kind, 0, -1, NULL, 0, 0 };
+	c->regions[i] = (struct region){ start, end, perms, perms, kind, 0, -1, -1, NULL, 0, 0 };
 	c->nregions++;
 	return 0;
 }

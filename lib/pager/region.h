@@ -12,7 +12,7 @@
 #define STACK_MAX	(256ul << 10)	/* stack region, above one guard page */
 #define MAP_BASE	0x40000000ul	/* where PAGER_MAP regions start */
 
-enum region_kind { REGION_IMAGE, REGION_ANON, REGION_STACK, REGION_ALIAS };
+enum region_kind { REGION_IMAGE, REGION_ANON, REGION_STACK, REGION_ALIAS, REGION_SHARED };
 
 struct region {
 	uint64_t start, end;		/* page aligned, end exclusive */
@@ -21,9 +21,23 @@ struct region {
 	enum region_kind kind;
 	uint64_t alias_of;		/* ALIAS: the address its first page shows */
 	long trap_ep;			/* TRAP endpoint (the pager's handle), or -1 */
+	int shared;			/* SHARED: the shared object's index */
 	const char *file;		/* IMAGE: the segment's bytes for start.. */
 	uint64_t file_start, file_end;	/* IMAGE: offsets from start that hold file bytes */
 };
+
+#define SHARED_MAX	8
+#define SHARED_PAGES	64
+
+/* A named shared object: frames several clients map, freed with the last. */
+struct shared {
+	char name[16];
+	unsigned refs;			/* clients with a region of it */
+	uint64_t pages;
+	uint64_t frames[SHARED_PAGES];	/* physical address per page, 0 = not yet */
+};
+
+extern struct shared shareds[SHARED_MAX];
 
 struct client {
 	bool used;

@@ -66,6 +66,18 @@ static inline long pager_self(void)
 	return m.status ? m.status : m.handle;
 }
 
+/* pager_share: a region of the shared object @name (made with @pages pages by
+ * the first client to name it); its address, or a negative error. */
+static inline long pager_share(const char *name, unsigned long pages, unsigned long perms)
+{
+	struct msg m = { 0, PAGER_SHARE, { 0, 0, pages, perms }, IPC_NO_HANDLE, 0 };
+
+	for (unsigned i = 0; i < 15 && name[i]; i++)
+		((char *)m.w)[i] = name[i];
+	ipc(SYS_CALL, user_pager_ep, &m);
+	return m.status ? m.status : (long)m.w[0];
+}
+
 /* pager_map2: the frames of [@addr, +@pages) also at a new address, with @perms. */
 static inline long pager_map2(unsigned long addr, unsigned long pages, unsigned long perms)
 {

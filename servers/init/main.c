@@ -67,7 +67,7 @@ static long give(long ep, unsigned long kind, long handle, unsigned long w1, uns
 
 /* start_pager: load the pager, hand it everything; its endpoint, or an error. */
 static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle *archive,
-			const struct bootinfo_handle *ram, struct frame_pool *fp, long notify)
+			const struct bootinfo_handle *ram, struct frame_pool *fp)
 {
 	struct loaded pg;
 	const char *why;
@@ -82,9 +82,6 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 	}
 	sys_thread_start(pg.thread);
 	err = give(ep, PAGER_GIVE_SELF, pg.task, 0, 0, 0);
-	if (!err)
-		err = give(ep, PAGER_GIVE_NOTIFY, sys_handle_mint(notify, RIGHT_WRITE | RIGHT_GRANT, 0),
-			   0, 0, 0);
 	if (!err)
 		err = give(ep, PAGER_GIVE_ARCHIVE, archive->handle, archive->size, 0, 0);
 	for (unsigned i = 0; !err && i < bi->nhandles; i++) {
@@ -118,7 +115,7 @@ static long spawn(long ep, const char *name)
 
 /* run: start every program in @names ("a+b+c") and wait for all to end; the
  * first non-zero status, or 0. */
-static int run(long ep, long notify, const char *names)
+static int run(long ep, const char *names)
 {
 	char list[sizeof(bootinfo()->run)], *name = list, *plus;
 	unsigned running = 0;
@@ -137,9 +134,9 @@ static int run(long ep, long notify, const char *names)
 		name = plus + 1;
 	} while (plus);
 	while (running) {
-		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		struct msg m = { 0, PAGER_WAIT, { 0 }, IPC_NO_HANDLE, 0 };
 
-		ipc(SYS_RECV, notify, &m);
+		ipc(SYS_CALL, ep, &m);
 		if (m.status || m.label != PAGER_EXITED)
 			continue;
 		running--;
@@ -156,7 +153,7 @@ int main(void)
 	const struct bootinfo *bi = bootinfo();
 	const struct bootinfo_handle *archive = NULL, *ram = NULL;
 	struct frame_pool fp;
-	long ep, notify = sys_endpoint_create();
+	long ep;
 	int failed;
 
 	printf("init: hello from user space\n");
@@ -177,8 +174,8 @@ int main(void)
 		sys_vm_pool_add(SELF, ram->handle, (unsigned long)frame_take(&fp));
 	for (unsigned long off = 0; off < archive->size; off += 4096)
 		sys_vm_map(SELF, ARCHIVE_VA + off, archive->handle, off, VM_R);
-	ep = start_pager(bi, archive, ram, &fp, notify);
+	ep = start_pager(bi, archive, ram, &fp);
 	if (ep < 0)
 		return 1;
-	return run(ep, notify, bi->run);
+	return run(ep, bi->run);
 }

@@ -13,7 +13,6 @@
 #define PAGER_GIVE_RAM	2	/* a pmem range: w1 = the offset from which the pager
 				 * owns it, w2 = its physical base, w3 = its size */
 #define PAGER_GIVE_ARCHIVE 3	/* the boot archive (read-only), w1 = its length */
-#define PAGER_GIVE_NOTIFY 4	/* an endpoint (send) for PAGER_EXITED notices to init */
 #define PAGER_READY	0x101	/* no more resources, w0 = va_bits: the pager starts
 				 * serving (the reply says it is up) */
 
@@ -49,13 +48,21 @@
 				 * (LABEL_RESUME to retry, LABEL_KILL) */
 #define PAGER_SELF	0x11a	/* reply handle = the client's own task (MANAGE only:
 				 * to create threads) */
+#define PAGER_SHARE	0x11b	/* w0..w1 = a name (16 bytes), w2 = pages, w3 = VM_*:
+				 * a region of the shared object of that name (made by
+				 * the first caller, with its size); every client that
+				 * names it sees the same frames. Reply w0 = address */
 #define PAGER_MAP2	0x117	/* w0 = address, w1 = pages, w2 = VM_* permissions: the same
 				 * frames at a new address too; reply w0 = that address */
 
 /* client -> pager: this task is done, w0 = status. No reply: the task ends. */
 #define PAGER_EXIT	0x111
 
-/* pager -> init (send): client w0 ended with status w1 (killed: w2 = 1). */
+/* init -> pager: wait until a client has ended; reply label PAGER_EXITED with
+ * w0 = its id, w1 = its status, w2 = 1 if the pager killed it. Ends are queued
+ * until init asks, so none is lost; the pager keeps the call's reply
+ * (SYS_REPLY_SAVE) while nothing has ended. */
+#define PAGER_WAIT	0x103
 #define PAGER_EXITED	0x120
 
 #define PAGER_ERROR	0x1ff	/* reply label for a refused request, w0 = -ERR_* */
