@@ -337,6 +337,24 @@ static uint64_t frame_at(const struct client *c, uint64_t va)
 	return 0;
 }
 
+/* map_shown: map @pa, a frame recorded elsewhere (a source page, a shared
+ * object), at @va of @c with @r's permissions and resume the faulting thread;
+ * the next message in @m. */
+static void map_shown(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+		      struct msg *m)
+{
+	long pmem;
+	uint64_t off;
+
+	mem_frame(pa, &pmem, &off);
+	for (;;) {
+		vm_map_reply(c->task, va, pmem, off, r->perms, ep, m);
+		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
+			break;
+	}
+	c->faults++;
+}
+
 /* alias_fault: a fault on an alias page: the frame behind the page it shows
  * (faulted in there first if need be) is mapped here too. */
 static void alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
@@ -366,13 +384,7 @@ static void alias_fault(struct client *c, const struct region *r, uint64_t addr,
 		ipc(SYS_RECV, ep, m);
 		return;
 	}
-	mem_frame(pa, &pmem, &off);
-	for (;;) {
-		vm_map_reply(c->task, va, pmem, off, r->perms, ep, m);
-		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
-			break;
-	}
-	c->faults++;
+	map_shown(c, r, va, pa, m);
 }
 
 /* trap: hand a forbidden access in a TRAP region to the client's handler with
@@ -412,8 +424,7 @@ static bool perms_ok(unsigned long perms)
 static void shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
 {
 	struct shared *sh = &shareds[r->shared];
-	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page], off;
-	long pmem;
+	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page];
 
 	if (!pa && (pa = mem_alloc(0))) {
 		memset(mem_ptr(pa), 0, 4096);
@@ -424,13 +435,7 @@ static void shared_fault(struct client *c, const struct region *r, uint64_t addr
 		kill_faulting(c, r, m);
 		return;
 	}
-	mem_frame(pa, &pmem, &off);
-	for (;;) {
-		vm_map_reply(c->task, va, pmem, off, r->perms, ep, m);
-		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
-			break;
-	}
-	c->faults++;
+	map_shown(c, r, va, pa, m);
 }
 
 /* share: PAGER_SHARE: a region of the named shared object (made if new). */
