@@ -3,20 +3,20 @@
  * The pager library: everything a pager server needs but its policy. The
  * library runs the start-up with init, the memory zones and frame table, the
  * clients and their regions, and the fault loop; a policy is a struct of hooks
- * the loop calls at its decision points. A pager server is then one short file:
+ * the loop calls at its decision points. A pager server is then one short file
+ * that defines `pager_policy` (the library supplies main):
  *
  *	#include <pager.h>
  *
  *	static unsigned my_page_size(const struct pager_fault *f) { return PAGE_4K; }
- *	static const struct pager_policy my_policy = {
+ *	const struct pager_policy pager_policy = {
  *		.name = "mine",
  *		.on_fault = my_page_size,
  *	};
  *
- *	int main(void) { return pager_main(&my_policy); }
- *
  * docs/pager.md has the tutorial. Hooks left NULL get the default behaviour.
- * Policy code includes only this header and builds for the host as well.
+ * Policy code includes only this header and builds for the host as well
+ * (tests/unit/test_policy.c runs every policy's hooks there).
  */
 #ifndef PAGER_H
 #define PAGER_H
@@ -53,6 +53,9 @@ struct pager_policy {
 	/* on_release: frame @pa (2^@order pages) goes back to the free pool. */
 	void (*on_release)(uint64_t pa, struct frame *fr, unsigned order);
 };
+
+/* The policy of this pager server, defined by the server's file. */
+extern const struct pager_policy pager_policy;
 
 /* pager_main: run a pager with @policy: take resources from init, then serve
  * faults and requests until the machine stops. Returns only on a start-up

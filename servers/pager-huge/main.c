@@ -30,13 +30,8 @@ static void huge_on_map(const struct client *c, uint64_t va, uint64_t pa, struct
 	}
 }
 
-static const struct pager_policy huge_policy = {
+const struct pager_policy pager_policy = {
 	.name = "huge (2 MiB pages where they fit)",
 	.on_fault = huge_on_fault,
 	.on_map = huge_on_map,
 };
-
-int main(void)
-{
-	return pager_main(&huge_policy);
-}

@@ -5,11 +5,6 @@
  */
 #include <pager.h>
 
-static const struct pager_policy default_policy = {
+const struct pager_policy pager_policy = {
 	.name = "default (4 KiB pages)",
 };
-
-int main(void)
-{
-	return pager_main(&default_policy);
-}
