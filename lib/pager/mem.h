@@ -13,13 +13,15 @@
 #define PAGER_DMAP	0x1000000000ul	/* the pager's direct map of its data RAM */
 #define MEM_ZONES	8
 
-/* One record per frame, beside the buddy allocator's own: who uses it for what. */
+/* One record per frame, beside the buddy allocator's own: who uses it for what,
+ * and two links a replacement policy threads its lists through. */
 struct frame {
 	uint16_t owner;		/* client id, 0 = the pager or free */
 	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE, FRAME_SELF */
 	uint8_t order;		/* DATA: the block's order (the first frame's record) */
 	uint32_t vpage;		/* virtual page number in the owner */
-	uint32_t next;		/* the owner's list of frames (index), or MEM_NONE */
+	uint32_t link_next;	/* the policy's list: page numbers, MEM_NONE at the ends */
+	uint32_t link_prev;
 };
 
 enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF };

@@ -58,8 +58,6 @@ static int give_tables(struct client *c, unsigned n)
 		f = mem_frame(pa, NULL, NULL);
 		f->owner = (uint16_t)c->id;
 		f->kind = FRAME_TABLE;
-		f->next = c->frames;
-		c->frames = (uint32_t)(pa >> 12);
 		c->tables++;
 	}
 	return 0;
@@ -78,27 +76,28 @@ static void shared_put(int i)
 	memset(sh, 0, sizeof(*sh));
 }
 
-/* client_release: give back every frame @c held; the task is gone. */
+/* client_release: give back every frame @c held (found by their owner in the
+ * frame records: a client keeps no list); the task is gone. */
 static void client_release(struct client *c)
 {
-	uint32_t pfn = c->frames;
-
 	for (unsigned i = 0; i < c->nregions; i++) {
 		if (c->regions[i].trap_ep >= 0)
 			sys_handle_close(c->regions[i].trap_ep);
 		if (c->regions[i].kind == REGION_SHARED)
 			shared_put(c->regions[i].shared);
 	}
+	for (unsigned z = 0; z < nzones; z++) {
+		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
+			struct frame *f = &zones[z].frames[i];
+			uint64_t pa = (zones[z].buddy.base_pfn + i) << 12;
+			unsigned order = f->kind == FRAME_DATA ? f->order : 0;
 
-	while (pfn != MEM_NONE && pfn) {
-		struct frame *f = mem_frame((uint64_t)pfn << 12, NULL, NULL);
-		uint32_t next = f->next;
-		unsigned order = f->kind == FRAME_DATA ? f->order : 0;
-
-		if (policy->on_release)
-			policy->on_release((uint64_t)pfn << 12, f, order);
-		mem_free((uint64_t)pfn << 12, order);
-		pfn = next;
+			if (f->owner != c->id || (f->kind != FRAME_DATA && f->kind != FRAME_TABLE))
+				continue;
+			if (f->kind == FRAME_DATA && policy->on_release)
+				policy->on_release(pa, f, order);
+			mem_free(pa, order);
+		}
 	}
 	c->used = false;
 }
@@ -129,8 +128,10 @@ static void client_end(struct client *c, int status, bool killed)
 
 	sys_task_destroy(c->task);
 	client_release(c);
-	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned\n",
-	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables);
+	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
+	       "clean pages evicted\n",
+	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables,
+	       c->evictions);
 	if (!clients_running())
 		printf("pager: no clients; free: %lu data pages, %lu table pages\n",
 		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
@@ -177,7 +178,6 @@ static struct client *client_new(const char *name)
 		memset(c, 0, sizeof(*c));
 		c->used = true;
 		c->id = i;
-		c->frames = MEM_NONE;
 		c->next_map = MAP_BASE;
 		strncpy(c->name, name, sizeof(c->name) - 1);
 		return c;
@@ -215,8 +215,8 @@ static long spawn(const char *name)
 		c->used = false;
 		return c->task;
 	}
-	mem_frame(root, NULL, NULL)->next = MEM_NONE;
-	c->frames = (uint32_t)(root >> 12);	/* the root table comes back too */
+	mem_frame(root, NULL, NULL)->owner = (uint16_t)c->id;	/* it comes back too */
+	mem_frame(root, NULL, NULL)->kind = FRAME_TABLE;
 	err = image_regions(c, &img, e->data);
 	if (!err)
 		err = give_tables(c, POOL_CHUNK);
@@ -288,6 +288,57 @@ static bool want_2m(const struct client *c, const struct region *r, uint64_t add
 	       base >= r->start && base + (2ul << 20) <= r->end;
 }
 
+struct frame *pager_frame(uint64_t pa)
+{
+	return mem_frame(pa, NULL, NULL);
+}
+
+bool pager_page_accessed(uint64_t pa, bool clear)
+{
+	struct frame *f = pager_frame(pa);
+	unsigned long a = 0, d;
+
+	if (!f || f->kind != FRAME_DATA || !f->owner || !clients[f->owner].used)
+		return false;
+	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12, clear ? QUERY_CLEAR_A : 0,
+		     &a, &d);
+	return a & 1;
+}
+
+/* evict_clean: free one clean page the policy picks; false if it found none. */
+static bool evict_clean(void)
+{
+	unsigned long tries = 0, limit = 0;
+
+	for (unsigned z = 0; z < nzones; z++)
+		limit += zones[z].buddy.npages - zones[z].buddy.free_pages;
+	while (policy->choose_victim && tries++ <= limit) {
+		uint64_t pa = policy->choose_victim(), va;
+		struct frame *f = pa ? pager_frame(pa) : NULL;
+		struct client *c;
+		unsigned long a, d;
+
+		if (!f)
+			return false;
+		c = &clients[f->owner];
+		if (f->kind != FRAME_DATA || f->order || !f->owner || !c->used)
+			continue;
+		va = (uint64_t)f->vpage << 12;
+		if (sys_vm_query(c->task, va, 0, &a, &d) || (d & 1))
+			continue;	/* written: only swap could keep it */
+		sys_vm_unmap(c->task, va);
+		if (policy->on_evict)
+			policy->on_evict(pa, f);
+		if (policy->on_release)
+			policy->on_release(pa, f, 0);
+		mem_free(pa, 0);
+		c->pages--;
+		c->evictions++;
+		return true;
+	}
+	return false;
+}
+
 /* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
  * take the next message into @m; topping up the table pool as needed. Returns
  * the kernel's answer (0, or -ERR_EXIST when a 2 MiB page does not fit). */
@@ -307,12 +358,8 @@ static long map_frame(struct client *c, const struct region *r, uint64_t va, uin
 			continue;
 		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
 			return next.status;
-		f->owner = (uint16_t)c->id;
-		f->kind = FRAME_DATA;
-		f->order = (uint8_t)order;
-		f->vpage = (uint32_t)(va >> 12);
-		f->next = c->frames;
-		c->frames = (uint32_t)(pa >> 12);
+		*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order,
+				     (uint32_t)(va >> 12), MEM_NONE, MEM_NONE };
 		c->faults++;
 		c->pages += 1ul << order;
 		if (policy->on_map)
@@ -322,17 +369,18 @@ static long map_frame(struct client *c, const struct region *r, uint64_t va, uin
 	}
 }
 
-/* frame_at: the frame (physical address) that backs @va in @c, or 0. A linear
- * walk of the client's frames: fine for the aliasing primitives it serves. */
+/* frame_at: the frame (physical address) that backs @va in @c, or 0. A scan
+ * of the frame records: fine for the aliasing primitives it serves. */
 static uint64_t frame_at(const struct client *c, uint64_t va)
 {
-	for (uint32_t pfn = c->frames; pfn != MEM_NONE && pfn;) {
-		struct frame *f = mem_frame((uint64_t)pfn << 12, NULL, NULL);
-		uint64_t base = (uint64_t)f->vpage << 12, size = 4096ul << f->order;
+	for (unsigned z = 0; z < nzones; z++) {
+		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
+			const struct frame *f = &zones[z].frames[i];
+			uint64_t base = (uint64_t)f->vpage << 12, size = 4096ul << f->order;
 
-		if (f->kind == FRAME_DATA && va >= base && va < base + size)
-			return ((uint64_t)pfn << 12) + (va - base);
-		pfn = f->next;
+			if (f->owner == c->id && f->kind == FRAME_DATA && va >= base && va < base + size)
+				return ((zones[z].buddy.base_pfn + i) << 12) + (va - base);
+		}
 	}
 	return 0;
 }
@@ -371,10 +419,11 @@ static void alias_fault(struct client *c, const struct region *r, uint64_t addr,
 		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
 		       give_tables(c, POOL_CHUNK) == 0)
 			;
-		*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, 0, (uint32_t)(src >> 12),
-				     c->frames };
-		c->frames = (uint32_t)(pa >> 12);
+		*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, 0, (uint32_t)(src >> 12), MEM_NONE,
+				     MEM_NONE };
 		c->pages++;
+		if (policy->on_map)
+			policy->on_map(c, src, pa, f, 0);
 	}
 	if (!pa) {
 		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
@@ -488,8 +537,11 @@ static void fault(struct msg *m)
 	uint64_t addr = m->w[FAULT_W_ADDR], pa;
 	unsigned long kind = m->w[FAULT_W_ACCESS];
 	struct region *r = c ? region_find(c, addr) : NULL;
+	static unsigned long all_faults;
 	long err;
 
+	if (policy->periodic_scan && ++all_faults % PAGER_SCAN_FAULTS == 0)
+		policy->periodic_scan();
 	if (r && !access_ok(r->perms, kind) && r->trap_ep >= 0 && trap(c, r, m))
 		return;
 	if (!r || !access_ok(r->perms, kind)) {
@@ -513,6 +565,8 @@ static void fault(struct msg *m)
 		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
 	}
 	pa = mem_alloc(0);
+	while (!pa && evict_clean())
+		pa = mem_alloc(0);
 	if (pa) {
 		fill(r, addr & ~4095ul, pa, 4096);
 		err = map_frame(c, r, addr & ~4095ul, pa, 0, m);

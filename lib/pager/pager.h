@@ -40,6 +40,31 @@ struct pager_fault {
 	unsigned access;	/* FAULT_READ, FAULT_WRITE or FAULT_EXEC */
 };
 
+/* A list of frames threaded through their records' policy links (page numbers). */
+struct frame_list {
+	uint32_t head, tail;	/* MEM_NONE when empty */
+	uint32_t count;
+};
+
+#define FRAME_LIST_INIT { MEM_NONE, MEM_NONE, 0 }
+
+/* pager_frame: the record of data frame @pa (the library supplies it; a host
+ * build of a policy supplies its own). */
+struct frame *pager_frame(uint64_t pa);
+
+/* pager_page_accessed: whether the page frame @pa backs was accessed since the
+ * last call with @clear (the MMU's A bit, through SYS_VM_QUERY). */
+bool pager_page_accessed(uint64_t pa, bool clear);
+
+/* frame_list_add_tail / frame_list_remove / frame_list_head: O(1) list upkeep
+ * for policies. */
+void frame_list_add_tail(struct frame_list *l, uint64_t pa);
+void frame_list_remove(struct frame_list *l, uint64_t pa);
+static inline uint64_t frame_list_head(const struct frame_list *l)
+{
+	return l->head == MEM_NONE ? 0 : (uint64_t)l->head << 12;
+}
+
 struct pager_policy {
 	const char *name;
 	/* on_fault: the page size to map for @f: PAGE_4K or PAGE_2M. PAGE_2M is
@@ -50,9 +75,23 @@ struct pager_policy {
 	/* on_map: frame @pa (record @fr, 2^@order pages) now backs @va of @c. */
 	void (*on_map)(const struct client *c, uint64_t va, uint64_t pa, struct frame *fr,
 		       unsigned order);
-	/* on_release: frame @pa (2^@order pages) goes back to the free pool. */
+	/* on_release: frame @pa (2^@order pages) goes back to the free pool (its
+	 * client ended, or the library evicted it). */
 	void (*on_release)(uint64_t pa, struct frame *fr, unsigned order);
+	/* choose_victim: when memory runs out, a mapped 4 KiB data frame to evict,
+	 * or 0 for none. The library evicts it if it is clean (a page never
+	 * written: zero-filled or program text, which the next fault rebuilds);
+	 * a dirty one needs swap (to come), so the library asks again, at most as
+	 * many times as there are frames in use. Default: nothing is evicted. */
+	uint64_t (*choose_victim)(void);
+	/* on_evict: @pa was evicted (called before on_release). */
+	void (*on_evict)(uint64_t pa, struct frame *fr);
+	/* periodic_scan: called every PAGER_SCAN_FAULTS faults, for policies that
+	 * age pages in the background. */
+	void (*periodic_scan)(void);
 };
+
+#define PAGER_SCAN_FAULTS 256
 
 /* The policy of this pager server, defined by the server's file. */
 extern const struct pager_policy pager_policy;

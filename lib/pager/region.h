@@ -47,8 +47,7 @@ struct client {
 	struct region regions[REGION_MAX];	/* sorted by start, disjoint */
 	unsigned nregions;
 	uint64_t next_map;		/* where the next PAGER_MAP region goes */
-	uint32_t frames;		/* first frame (page number) of its list */
-	unsigned long faults, pages, tables;
+	unsigned long faults, pages, tables, evictions;
 };
 
 extern struct client clients[CLIENT_MAX];

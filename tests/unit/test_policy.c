@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host tests of a pager policy, built natively from the very file the pager
- * server uses (meson builds this once per policy under servers/pager*). The
- * hooks must answer sanely for faults of every kind in every region kind, and
- * survive the map and release calls the library makes. POLICY_WANTS_2M says
- * what this policy should answer for a big anonymous region.
+ * server uses (meson builds this once per policy under servers/pager*). This
+ * file plays the pager library's part: a frame table and accessed bits the
+ * test controls. The hooks must answer sanely for faults of every kind in
+ * every region kind; a policy that chooses victims must pick a frame it was
+ * told is mapped, prefer frames not accessed lately, and forget released ones.
+ * POLICY_WANTS_2M says what this policy answers for a big anonymous region.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,34 @@
 #include <cmocka.h>
 
 #include <pager.h>
+
+#define BASE_PFN 0x80000u
+#define NFRAMES 64
+
+static struct frame frames[NFRAMES];
+static bool accessed[NFRAMES];
+
+struct frame *pager_frame(uint64_t pa)
+{
+	uint64_t i = (pa >> 12) - BASE_PFN;
+
+	return i < NFRAMES ? &frames[i] : NULL;
+}
+
+bool pager_page_accessed(uint64_t pa, bool clear)
+{
+	uint64_t i = (pa >> 12) - BASE_PFN;
+	bool a = accessed[i];
+
+	if (clear)
+		accessed[i] = false;
+	return a;
+}
+
+static uint64_t pa_of(unsigned i)
+{
+	return (uint64_t)(BASE_PFN + i) << 12;
+}
 
 static void test_name(void **state)
 {
@@ -54,19 +84,68 @@ static void test_on_fault_answers(void **state)
 	}
 }
 
-static void test_map_and_release(void **state)
+/* map: tell the policy frames [0, n) are mapped, frame i at page 0x40000 + i. */
+static void map(unsigned n, const struct client *c)
+{
+	for (unsigned i = 0; i < n; i++) {
+		frames[i] = (struct frame){ 1, FRAME_DATA, 0, 0x40000 + i, MEM_NONE, MEM_NONE };
+		if (pager_policy.on_map)
+			pager_policy.on_map(c, (0x40000ul + i) << 12, pa_of(i), &frames[i], 0);
+	}
+}
+
+static void test_victims(void **state)
 {
 	struct client c;
-	struct frame fr = { 1, FRAME_DATA, 0, 0x40000, MEM_NONE };
+	uint64_t v;
 	(void)state;
 
 	memset(&c, 0, sizeof(c));
-	if (pager_policy.on_map) {
-		pager_policy.on_map(&c, 0x40000000, 0x80000000, &fr, 0);
-		pager_policy.on_map(&c, 0x40200000, 0x80200000, &fr, 9);
+	if (!pager_policy.choose_victim) {
+		/* nothing is ever evicted: an eviction hook would never run */
+		assert_null(pager_policy.on_evict);
+		return;
 	}
+	map(8, &c);
+	/* all accessed but frame 5: the policy must not pick an accessed frame
+	 * while an unaccessed one exists */
+	for (unsigned i = 0; i < 8; i++)
+		accessed[i] = i != 5;
+	v = pager_policy.choose_victim();
+	assert_int_equal(v, pa_of(5));
+	/* the victim goes: it must never be chosen again */
+	if (pager_policy.on_evict)
+		pager_policy.on_evict(v, &frames[5]);
 	if (pager_policy.on_release)
-		pager_policy.on_release(0x80000000, &fr, 0);
+		pager_policy.on_release(v, &frames[5], 0);
+	for (int round = 0; round < 20; round++) {
+		v = pager_policy.choose_victim();
+		assert_true(v >= pa_of(0) && v < pa_of(8));
+		assert_int_not_equal(v, pa_of(5));
+	}
+	/* all released: nothing left to choose */
+	for (unsigned i = 0; i < 8; i++)
+		if (i != 5 && pager_policy.on_release)
+			pager_policy.on_release(pa_of(i), &frames[i], 0);
+	assert_int_equal(pager_policy.choose_victim(), 0);
+}
+
+static void test_2m_frames_left_alone(void **state)
+{
+	struct client c;
+	struct frame big = { 1, FRAME_DATA, 9, 0x40200, MEM_NONE, MEM_NONE };
+	(void)state;
+
+	memset(&c, 0, sizeof(c));
+	frames[0] = big;
+	if (pager_policy.on_map)
+		pager_policy.on_map(&c, 0x40200000, pa_of(0), &frames[0], 9);
+	if (pager_policy.choose_victim)
+		assert_int_equal(pager_policy.choose_victim(), 0);	/* only 4 KiB victims */
+	if (pager_policy.on_release)
+		pager_policy.on_release(pa_of(0), &frames[0], 9);
+	if (pager_policy.periodic_scan)
+		pager_policy.periodic_scan();
 }
 
 int main(void)
@@ -74,7 +153,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_on_fault_answers),
-		cmocka_unit_test(test_map_and_release),
+		cmocka_unit_test(test_victims),
+		cmocka_unit_test(test_2m_frames_left_alone),
 	};
 
 	return cmocka_run_group_tests_name(pager_policy.name, tests, NULL, NULL);
