@@ -31,6 +31,8 @@ _Static_assert(TF_SIZE % 16 == 0, "the trap frame keeps sp 16-byte aligned");
 void trap_init(void)
 {
 	csr_write(CSR_SSCRATCH, 0);
+	/* user programs may read cycle, time and instret (benchmarks) */
+	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	csr_write(CSR_STVEC, (unsigned long)trap_vector);	/* MODE 0: direct */
 }
 

@@ -56,7 +56,8 @@ struct trap_frame *trap_user(struct trap_frame *tf);
  * user and SPIE (interrupts on in U-mode); call before user_return. */
 void user_frame_prepare(struct trap_frame *tf);
 
-/* trap_init: install the trap vector on the calling hart; sscratch = 0. */
+/* trap_init: install the trap vector on the calling hart; sscratch = 0; let
+ * U-mode read the cycle, time and instret counters. */
 void trap_init(void);
 
 /* trap_kernel: C handler for traps taken in S-mode (called by trap.S). */
