@@ -44,32 +44,42 @@ static FILE console_file = FDEV_SETUP_STREAM(console_fput, NULL, NULL, _FDEV_SET
 FILE *const stdout = &console_file;
 FILE *const stderr = &console_file;
 
-int kprintf(const char *fmt, ...)
+/* console_take: the console lock, unless a panic turned it off; whether taken. */
+static bool console_take(void)
 {
-	va_list ap;
-	int n;
 	bool locked = !__atomic_load_n(&console_unlocked, __ATOMIC_RELAXED);
 
 	if (locked)
 		spin_lock(&console_lock);
+	return locked;
+}
+
+static void console_give(bool locked)
+{
+	if (locked)
+		spin_unlock(&console_lock);
+}
+
+int kprintf(const char *fmt, ...)
+{
+	bool locked = console_take();
+	va_list ap;
+	int n;
+
 	va_start(ap, fmt);
 	n = vfprintf(stdout, fmt, ap);
 	va_end(ap);
-	if (locked)
-		spin_unlock(&console_lock);
+	console_give(locked);
 	return n;
 }
 
 void console_write(const char *buf, size_t len)
 {
-	bool locked = !__atomic_load_n(&console_unlocked, __ATOMIC_RELAXED);
+	bool locked = console_take();
 
-	if (locked)
-		spin_lock(&console_lock);
 	for (size_t i = 0; i < len; i++)
 		console_putc(buf[i]);
-	if (locked)
-		spin_unlock(&console_lock);
+	console_give(locked);
 }
 
 void console_panic_mode(void)

@@ -41,8 +41,7 @@ void fault_kill(struct thread *t, const char *why)
 
 void fault_user(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc)
 {
-	if (ipc_fault(t, cause, addr, pc, fault_access(cause)))
-		return;
 	t->msg = (struct ipc_msg){ LABEL_FAULT, { addr, cause, pc, fault_access(cause) } };
-	fault_kill(t, "no fault endpoint");
+	if (!ipc_fault(t))
+		fault_kill(t, "no fault endpoint");
 }

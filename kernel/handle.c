@@ -47,8 +47,3 @@ int handle_close(struct task *task, unsigned long h)
 	task->handles[h] = (struct handle){ 0 };
 	return 0;
 }
-
-uint8_t handle_rights(const struct task *task, unsigned long h)
-{
-	return h < TASK_HANDLES && task->handles[h].obj ? task->handles[h].rights : 0;
-}

@@ -10,7 +10,11 @@
 
 #include <faultline/syscall.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* container_of: the struct of @type whose @member is at @p. */
+#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
 #define TASK_HANDLES 64
 
@@ -47,10 +51,6 @@ struct task;
  */
 int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t rights,
 	       struct handle *out);
-
-/* handle_rights: the rights of handle @h of @task (0 for a free slot or a bad
- * number); only after handle_get has accepted it. */
-uint8_t handle_rights(const struct task *task, unsigned long h);
 
 /* handle_install: put @hd in a free slot of @task; the slot number, or -ERR_NOSPC. */
 long handle_install(struct task *task, const struct handle *hd);

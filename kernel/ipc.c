@@ -9,8 +9,6 @@
 #include <faultline/errno.h>
 #include <stddef.h>
 
-#define ENDPOINT_OF(o) ((struct endpoint *)((char *)(o) - offsetof(struct endpoint, obj)))
-
 /* ipc_finish: end @t's IPC system call with @status and make it runnable. */
 static void ipc_finish(struct thread *t, long status)
 {
@@ -63,18 +61,32 @@ static void ipc_rendezvous(struct thread *s, struct thread *r, bool r_runs)
 	}
 }
 
-/* ipc_decode_send: the endpoint and optional transferred handle of a send. */
-static int ipc_decode_send(struct thread *t, struct handle *ep, struct handle *xfer)
+/* ipc_decode: the handle in a0 (an object of @type, with @rights) and the
+ * handle a6 names for transfer (GRANT; none when a6 is IPC_NO_HANDLE). */
+static int ipc_decode(struct thread *t, enum kobj_type type, uint8_t rights, struct handle *to,
+		      struct handle *xfer)
 {
 	unsigned long h = uctx_arg(&t->frame, 6);
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_WRITE, ep);
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), type, rights, to);
 
-	if (err)
-		return err;
 	xfer->obj = NULL;
-	if ((long)h == IPC_NO_HANDLE)
-		return 0;
+	if (err || (long)h == IPC_NO_HANDLE)
+		return err;
 	return handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, xfer);
+}
+
+/* ipc_wait: nobody to meet: @t waits in @q of @ep in @state, or its
+ * non-blocking call fails with -ERR_AGAIN. */
+static void ipc_wait(struct thread *t, enum thread_state state, struct endpoint *ep,
+		     struct thread_queue *q, bool block)
+{
+	if (!block) {
+		uctx_set_result(&t->frame, -ERR_AGAIN);
+		return;
+	}
+	t->state = state;
+	t->queue = ep;
+	queue_push(q, t);
 }
 
 /* ipc_send_to: @t (message ready, decoded) sends on @ep. */
@@ -82,24 +94,18 @@ static void ipc_send_to(struct thread *t, struct endpoint *ep, bool block)
 {
 	struct thread *r = queue_pop(&ep->receivers);
 
-	if (r) {
-		r->queue = NULL;
-		ipc_rendezvous(t, r, false);
+	if (!r) {
+		ipc_wait(t, THREAD_SENDING, ep, &ep->senders, block);
 		return;
 	}
-	if (!block) {
-		uctx_set_result(&t->frame, -ERR_AGAIN);
-		return;
-	}
-	t->state = THREAD_SENDING;
-	t->queue = ep;
-	queue_push(&ep->senders, t);
+	r->queue = NULL;
+	ipc_rendezvous(t, r, false);
 }
 
 void ipc_send(struct thread *t, bool call, bool block)
 {
 	struct handle ep, xfer;
-	int err = ipc_decode_send(t, &ep, &xfer);
+	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
 
 	if (err) {
 		uctx_set_result(&t->frame, err);
@@ -109,7 +115,7 @@ void ipc_send(struct thread *t, bool call, bool block)
 	t->send_badge = ep.badge;
 	t->calling = call;
 	t->faulting = false;
-	ipc_send_to(t, ENDPOINT_OF(ep.obj), block);
+	ipc_send_to(t, endpoint_of_obj(ep.obj), block);
 }
 
 /* ipc_abort_call: @c's call will get no reply. */
@@ -136,18 +142,12 @@ static void ipc_recv_on(struct thread *t, struct endpoint *ep, bool block)
 	if (irq_take_pending(ep, t))
 		return;
 	s = queue_pop(&ep->senders);
-	if (s) {
-		s->queue = NULL;
-		ipc_rendezvous(s, t, true);
+	if (!s) {
+		ipc_wait(t, THREAD_RECEIVING, ep, &ep->receivers, block);
 		return;
 	}
-	if (!block) {
-		uctx_set_result(&t->frame, -ERR_AGAIN);
-		return;
-	}
-	t->state = THREAD_RECEIVING;
-	t->queue = ep;
-	queue_push(&ep->receivers, t);
+	s->queue = NULL;
+	ipc_rendezvous(s, t, true);
 }
 
 void ipc_recv(struct thread *t, bool block)
@@ -159,14 +159,17 @@ void ipc_recv(struct thread *t, bool block)
 		uctx_set_result(&t->frame, err);
 		return;
 	}
-	ipc_recv_on(t, ENDPOINT_OF(ep.obj), block);
+	ipc_recv_on(t, endpoint_of_obj(ep.obj), block);
 }
 
-/* ipc_reply: @t answers its caller @c with the message in @t's registers. */
-static void ipc_reply(struct thread *t, struct thread *c)
+/* ipc_reply: @t answers its caller @c with the message in @t's registers,
+ * carrying @xfer (a fault's reply carries no handle). */
+static void ipc_reply(struct thread *t, struct thread *c, const struct handle *xfer)
 {
 	unsigned long label = uctx_arg(&t->frame, 1);
 
+	t->send_handle = *xfer;
+	t->faulting = false;
 	t->caller = NULL;
 	c->callee = NULL;
 	if (!c->faulting) {
@@ -201,59 +204,52 @@ long ipc_reply_save(struct thread *t)
 
 void ipc_reply_to(struct thread *t)
 {
-	struct handle rh, xfer = { 0 };
-	unsigned long h = uctx_arg(&t->frame, 6), rnum = uctx_arg(&t->frame, 0);
-	int err = handle_get(t->task, rnum, KOBJ_REPLY, 0, &rh);
+	struct handle rh, xfer;
+	unsigned long rnum = uctx_arg(&t->frame, 0);
+	int err = ipc_decode(t, KOBJ_REPLY, 0, &rh, &xfer);
 	struct thread *c;
 
-	if (!err && (long)h != IPC_NO_HANDLE)
-		err = handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, &xfer);
 	if (err) {
 		uctx_set_result(&t->frame, err);
 		return;
 	}
-	c = (struct thread *)((char *)rh.obj - offsetof(struct thread, reply_obj));
+	c = container_of(rh.obj, struct thread, reply_obj);
 	kobj_kill(&c->reply_obj);	/* one answer only */
 	handle_close(t->task, rnum);
-	t->send_handle = xfer;
-	t->faulting = false;
 	uctx_set_result(&t->frame, 0);
-	ipc_reply(t, c);
+	ipc_reply(t, c, &xfer);
+}
+
+void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
+		       bool block)
+{
+	if (t->caller)
+		ipc_reply(t, t->caller, xfer);
+	ipc_recv_on(t, ep, block);
 }
 
 void ipc_reply_recv(struct thread *t, bool block)
 {
-	struct handle ep, xfer = { 0 };
-	unsigned long h = uctx_arg(&t->frame, 6);
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+	struct handle ep, xfer;
+	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
 
-	if (!err && (long)h != IPC_NO_HANDLE)
-		err = handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, &xfer);
-	if (err) {
+	if (err)
 		uctx_set_result(&t->frame, err);
-		return;
-	}
-	if (t->caller) {
-		t->send_handle = xfer;
-		t->faulting = false;
-		ipc_reply(t, t->caller);
-	}
-	ipc_recv_on(t, ENDPOINT_OF(ep.obj), block);
+	else
+		ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, block);
 }
 
-bool ipc_fault(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc,
-	       unsigned long access)
+bool ipc_fault(struct thread *t)
 {
 	struct handle *h = &t->fault_ep;
 
 	if (!h->obj || h->gen != h->obj->gen)
 		return false;
-	t->msg = (struct ipc_msg){ LABEL_FAULT, { addr, cause, pc, access } };
 	t->faulting = true;
 	t->calling = true;
 	t->send_badge = h->badge;
 	t->send_handle.obj = NULL;
-	ipc_send_to(t, ENDPOINT_OF(h->obj), true);
+	ipc_send_to(t, endpoint_of_obj(h->obj), true);
 	return true;
 }
 

@@ -19,6 +19,11 @@ void ipc_recv(struct thread *t, bool block);
 /* ipc_reply_recv: SYS_REPLY_RECV by @t. */
 void ipc_reply_recv(struct thread *t, bool block);
 
+/* ipc_reply_recv_on: its work once decoded: answer @t's caller (if any) with
+ * the message in @t's registers carrying @xfer, then receive on @ep. */
+void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
+		       bool block);
+
 /* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
  * new reply handle in @t's task can answer it later (once, from any thread that
  * holds it). Returns the handle number, -ERR_NOENT (no caller) or -ERR_NOSPC. */
@@ -29,12 +34,11 @@ long ipc_reply_save(struct thread *t);
 void ipc_reply_to(struct thread *t);
 
 /*
- * ipc_fault: deliver @t's fault (@cause, @addr, @pc, @access) to its fault
- * endpoint as a call. Returns false, changing nothing, if it has none (or the
- * endpoint is dead).
+ * ipc_fault: deliver @t's fault, already in t->msg, to its fault endpoint as a
+ * call. Returns false, changing nothing, if it has none (or the endpoint is
+ * dead).
  */
-bool ipc_fault(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc,
-	       unsigned long access);
+bool ipc_fault(struct thread *t);
 
 /* ipc_endpoint_destroy: kill @ep; threads waiting on it get -ERR_HANDLE, and
  * threads whose fault waited there are killed. */

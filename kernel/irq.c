@@ -8,8 +8,6 @@
 #include <faultline/errno.h>
 #include <stddef.h>
 
-#define ENDPOINT_OF(o) ((struct endpoint *)((char *)(o) - offsetof(struct endpoint, obj)))
-
 static struct irq irqs[IRQ_MAX];
 static unsigned irq_context;
 
@@ -38,7 +36,7 @@ static void irq_unlink(struct irq *irq)
 
 	if (!irq->ep.obj)
 		return;
-	for (link = &ENDPOINT_OF(irq->ep.obj)->irqs; *link; link = &(*link)->next)
+	for (link = &endpoint_of_obj(irq->ep.obj)->irqs; *link; link = &(*link)->next)
 		if (*link == irq) {
 			*link = irq->next;
 			break;
@@ -48,7 +46,7 @@ static void irq_unlink(struct irq *irq)
 
 void irq_bind(struct irq *irq, const struct handle *ep)
 {
-	struct endpoint *e = ENDPOINT_OF(ep->obj);
+	struct endpoint *e = endpoint_of_obj(ep->obj);
 
 	irq_unlink(irq);
 	irq->ep = *ep;
@@ -101,7 +99,7 @@ void irq_external(void)
 			continue;
 		}
 		irq->in_service = true;
-		r = queue_pop(&ENDPOINT_OF(irq->ep.obj)->receivers);
+		r = queue_pop(&endpoint_of_obj(irq->ep.obj)->receivers);
 		if (!r) {
 			irq->pending = true;
 			continue;

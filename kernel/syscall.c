@@ -99,8 +99,6 @@ static long sys_handle_close(struct thread *t)
 	return handle_close(t->task, uctx_arg(&t->frame, 0));
 }
 
-#define TASK_OF(o) ((struct task *)((char *)(o) - offsetof(struct task, obj)))
-
 static long sys_thread_create(struct thread *t)
 {
 	const struct trap_frame *f = &t->frame;
@@ -115,7 +113,7 @@ static long sys_thread_create(struct thread *t)
 		err = handle_get(t->task, give, KOBJ_NONE, RIGHT_GRANT, &gift);
 	if (err)
 		return err;
-	task = TASK_OF(th.obj);
+	task = task_of_obj(th.obj);
 	if (pc >= mmu_user_top() || sp > mmu_user_top() || (sp & 15))
 		return -ERR_RANGE;
 	if (!handle_free_slot(t->task) || (gift.obj && !handle_free_slot(task)))
@@ -163,7 +161,7 @@ static long sys_task_destroy(struct thread *t)
 
 	if (err)
 		return err;
-	task = TASK_OF(hd.obj);
+	task = task_of_obj(hd.obj);
 	if (task->is_root)
 		return -ERR_DENIED;
 	task_destroy(task);
@@ -178,7 +176,7 @@ static long sys_thread_start(struct thread *t)
 
 	if (err)
 		return err;
-	n = (struct thread *)((char *)th.obj - offsetof(struct thread, obj));
+	n = thread_of_obj(th.obj);
 	if (n->state != THREAD_STOPPED)
 		return -ERR_INVAL;	/* started already */
 	sched_enqueue(n);
@@ -194,19 +192,19 @@ static long sys_thread_set_fault(struct thread *t)
 		err = handle_get(t->task, uctx_arg(&t->frame, 1), KOBJ_ENDPOINT, RIGHT_WRITE, &ep);
 	if (err)
 		return err;
-	((struct thread *)((char *)th.obj - offsetof(struct thread, obj)))->fault_ep = ep;
+	thread_of_obj(th.obj)->fault_ep = ep;
 	return 0;
+}
+
+/* ipc_blocks: false when the call's number carries SYS_NONBLOCK. */
+static bool ipc_blocks(const struct thread *t)
+{
+	return !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 }
 
 static long sys_send(struct thread *t)
 {
-	ipc_send(t, false, true);
-	return SYSCALL_DONE;
-}
-
-static long sys_send_nb(struct thread *t)
-{
-	ipc_send(t, false, false);
+	ipc_send(t, false, ipc_blocks(t));
 	return SYSCALL_DONE;
 }
 
@@ -218,25 +216,13 @@ static long sys_call(struct thread *t)
 
 static long sys_recv(struct thread *t)
 {
-	ipc_recv(t, true);
-	return SYSCALL_DONE;
-}
-
-static long sys_recv_nb(struct thread *t)
-{
-	ipc_recv(t, false);
+	ipc_recv(t, ipc_blocks(t));
 	return SYSCALL_DONE;
 }
 
 static long sys_reply_recv(struct thread *t)
 {
-	ipc_reply_recv(t, true);
-	return SYSCALL_DONE;
-}
-
-static long sys_reply_recv_nb(struct thread *t)
-{
-	ipc_reply_recv(t, false);
+	ipc_reply_recv(t, ipc_blocks(t));
 	return SYSCALL_DONE;
 }
 
@@ -275,6 +261,7 @@ static long sys_vm_unmap(struct thread *t)
  * LABEL_RESUME, receive the next message on the endpoint in a5. */
 static long sys_vm_map_reply(struct thread *t)
 {
+	const struct handle none = { 0 };
 	struct vm_map_req req;
 	struct handle ep;
 	int err = vm_map_args(t, &req);
@@ -284,10 +271,8 @@ static long sys_vm_map_reply(struct thread *t)
 	if (err)
 		return err;
 	vm_map_perform(&req);
-	uctx_set_arg(&t->frame, 0, uctx_arg(&t->frame, 5));
-	uctx_set_arg(&t->frame, 1, LABEL_RESUME);
-	uctx_set_arg(&t->frame, 6, (unsigned long)IPC_NO_HANDLE);
-	ipc_reply_recv(t, true);
+	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
+	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &none, true);
 	return SYSCALL_DONE;
 }
 
@@ -317,7 +302,7 @@ static int irq_handle(struct thread *t, unsigned long h, struct irq **out)
 	int err = handle_get(t->task, h, KOBJ_IRQ, RIGHT_MANAGE, &hd);
 
 	if (!err)
-		*out = (struct irq *)hd.obj;	/* obj is the first member */
+		*out = container_of(hd.obj, struct irq, obj);
 	return err;
 }
 
@@ -355,8 +340,7 @@ static long sys_thread_priority(struct thread *t)
 		return -ERR_INVAL;
 	if (prio > t->prio)
 		return -ERR_DENIED;	/* no thread lifts another above itself */
-	sched_set_priority((struct thread *)((char *)th.obj - offsetof(struct thread, obj)),
-			   (unsigned)prio);
+	sched_set_priority(thread_of_obj(th.obj), (unsigned)prio);
 	return 0;
 }
 
@@ -373,6 +357,8 @@ static long sys_reply_to(struct thread *t)
 
 typedef long (*syscall_fn)(struct thread *t);
 
+/* Complete: every number below SYS_COUNT has its handler (test-fuzz calls them
+ * all), so syscall_dispatch need not check for holes. */
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_DEBUG_WRITE] = sys_debug_write,
 	[SYS_EXIT] = sys_exit,
@@ -403,24 +389,20 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_REPLY_TO] = sys_reply_to,
 };
 
-/* The non-blocking variants (number | SYS_NONBLOCK). */
-static const syscall_fn syscalls_nb[SYS_COUNT] = {
-	[SYS_SEND] = sys_send_nb,
-	[SYS_RECV] = sys_recv_nb,
-	[SYS_REPLY_RECV] = sys_reply_recv_nb,
-};
+/* The calls that take SYS_NONBLOCK. */
+#define NONBLOCK_CALLS ((1ul << SYS_SEND) | (1ul << SYS_RECV) | (1ul << SYS_REPLY_RECV))
 
 void syscall_dispatch(struct thread *t)
 {
 	unsigned long nr = uctx_syscall_nr(&t->frame);
-	syscall_fn fn = NULL;
 	long ret;
 
-	if (nr < SYS_COUNT)
-		fn = syscalls[nr];
-	else if ((nr & ~(unsigned long)SYS_NONBLOCK) < SYS_COUNT)
-		fn = syscalls_nb[nr & ~(unsigned long)SYS_NONBLOCK];
-	ret = fn ? fn(t) : -ERR_NOSYS;
+	if (nr >= SYS_COUNT) {	/* a non-blocking variant, or nothing */
+		nr ^= SYS_NONBLOCK;
+		if (nr >= SYS_COUNT || !(NONBLOCK_CALLS & (1ul << nr)))
+			nr = SYS_COUNT;
+	}
+	ret = nr < SYS_COUNT ? syscalls[nr](t) : -ERR_NOSYS;
 	if (ret != SYSCALL_DONE)
 		uctx_set_result(&t->frame, ret);
 }

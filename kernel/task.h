@@ -96,6 +96,22 @@ static inline struct thread *thread_of(struct trap_frame *tf)
 	return (struct thread *)tf;
 }
 
+/* The objects a handle's kobj belongs to (after handle_get checked its type). */
+static inline struct task *task_of_obj(struct kobj *o)
+{
+	return container_of(o, struct task, obj);
+}
+
+static inline struct thread *thread_of_obj(struct kobj *o)
+{
+	return container_of(o, struct thread, obj);
+}
+
+static inline struct endpoint *endpoint_of_obj(struct kobj *o)
+{
+	return container_of(o, struct endpoint, obj);
+}
+
 /* queue_push / queue_pop / queue_remove: FIFO of threads linked by ->next. */
 void queue_push(struct thread_queue *q, struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);

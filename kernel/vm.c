@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "vm.h"
 
-#include <stddef.h>
-
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/pt.h>
 #include <faultline/errno.h>
 #include <string.h>
-
 
 /* pool_take: a zeroed frame from the pool of the task @ctx (pt_alloc hook). */
 static paddr_t pool_take(void *ctx)
@@ -24,8 +21,6 @@ static paddr_t pool_take(void *ctx)
 	return pa;
 }
 
-#define TASK_OF(o) ((struct task *)((char *)(o) - offsetof(struct task, obj)))
-
 /* vm_task_handle: the task named by @h with the MAP right. */
 static int vm_task_handle(struct task *caller, unsigned long h, struct task **out)
 {
@@ -33,12 +28,14 @@ static int vm_task_handle(struct task *caller, unsigned long h, struct task **ou
 	int err = handle_get(caller, h, KOBJ_TASK, RIGHT_MAP, &hd);
 
 	if (!err)
-		*out = TASK_OF(hd.obj);
+		*out = task_of_obj(hd.obj);
 	return err;
 }
 
-/* vm_mem_handle: the pmem or device object named by @h with @rights. */
-static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out)
+/* vm_mem_handle: the pmem or device object named by @h with @rights; the
+ * handle's full rights in *@has. */
+static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out,
+			 uint8_t *has)
 {
 	struct handle hd;
 	int err = handle_get(caller, h, KOBJ_NONE, rights, &hd);
@@ -48,6 +45,7 @@ static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, s
 	if (hd.obj->type != KOBJ_PMEM && hd.obj->type != KOBJ_DEVICE)
 		return -ERR_HANDLE;
 	*out = pmem_of(hd.obj);
+	*has = hd.rights;
 	return 0;
 }
 
@@ -82,17 +80,16 @@ static int vm_flags_decode(unsigned long flags, uint64_t *pte, unsigned *level)
 	return 0;
 }
 
-/* vm_slot_check: nothing mapped at @va's @level page, and the pool holds the
- * tables that mapping it needs. */
-static int vm_slot_check(struct task *task, vaddr_t va, unsigned level)
+/* vm_slot_check: nothing mapped at @req's page, and the pool holds the tables
+ * that mapping it needs; the walk's slot stays in @req for the map. */
+static int vm_slot_check(struct vm_map_req *req)
 {
-	struct pt_slot slot = pt_walk(mmu_mode(), task->root, va, level);
-
-	if (slot.err)
-		return slot.err;
-	if (pte_valid(*slot.pte))
+	req->slot = pt_walk(mmu_mode(), req->task->root, req->va, req->level);
+	if (req->slot.err)
+		return req->slot.err;
+	if (pte_valid(*req->slot.pte))
 		return -ERR_EXIST;	/* a page, a superpage over it, or smaller pages */
-	if (slot.level - level > task->pool_count)
+	if (req->slot.level - req->level > req->task->pool_count)
 		return -ERR_POOL;
 	return 0;
 }
@@ -102,15 +99,17 @@ int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigne
 {
 	struct pmem *mem;
 	uint64_t size;
+	uint8_t has;
 	int err = vm_task_handle(caller, task_h, &req->task);
 
 	if (!err)
 		err = vm_flags_decode(flags, &req->pte_flags, &req->level);
 	if (!err)
-		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | (flags & VM_W ? RIGHT_WRITE : 0), &mem);
+		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | (flags & VM_W ? RIGHT_WRITE : 0), &mem,
+				    &has);
 	if (err)
 		return err;
-	if (handle_rights(caller, mem_h) & RIGHT_WRITE)
+	if (has & RIGHT_WRITE)
 		req->pte_flags |= PTE_SW_WRITABLE;	/* protect may add W later */
 	size = pt_level_size(req->level);
 	if (offset >= mem->size || size > mem->size - offset)
@@ -124,14 +123,13 @@ int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigne
 	req->ram = mem->obj.type == KOBJ_PMEM;
 	if (req->ram && !frames_can_map(req->pa, size))
 		return -ERR_DENIED;
-	return vm_slot_check(req->task, va, req->level);
+	return vm_slot_check(req);
 }
 
 void vm_map_perform(const struct vm_map_req *req)
 {
 	struct pt_alloc alloc = { pool_take, req->task };
-	int err = pt_map(mmu_mode(), req->task->root, req->va, req->pa, req->level,
-			 req->pte_flags, &alloc);
+	int err = pt_install(req->slot, req->va, req->pa, req->level, req->pte_flags, &alloc);
 
 	(void)err;	/* vm_map_decode checked every way it can fail */
 	if (req->ram)
@@ -177,7 +175,8 @@ int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
 int vm_table_frame(struct task *caller, unsigned long mem_h, uint64_t offset, paddr_t *pa)
 {
 	struct pmem *mem;
-	int err = vm_mem_handle(caller, mem_h, RIGHT_MAP | RIGHT_WRITE, &mem);
+	uint8_t has;
+	int err = vm_mem_handle(caller, mem_h, RIGHT_MAP | RIGHT_WRITE, &mem, &has);
 
 	if (err)
 		return err;

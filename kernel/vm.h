@@ -18,6 +18,7 @@ struct vm_map_req {
 	unsigned level;		/* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
 	uint64_t pte_flags;
 	bool ram;		/* a pmem frame (counted in the frame table) */
+	struct pt_slot slot;	/* where the walk stopped: the map goes on from there */
 };
 
 /*

@@ -35,8 +35,8 @@ void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi)
 {
 	unsigned cpu = this_hart ? this_hart->cpu : 0;
 
-	*lo = (uintptr_t)hart_stacks + (uintptr_t)cpu * HART_STACK_SIZE;
-	*hi = *lo + HART_STACK_SIZE;
+	*hi = hart_stack_top(cpu);
+	*lo = *hi - HART_STACK_SIZE;
 }
 
 /* secondary_main: C entry of a secondary hart (entry.S), on the boot table. */

@@ -88,12 +88,16 @@ static int pt_map_check(const struct pt_mode *mode, vaddr_t va, paddr_t pa,
 int pt_map(const struct pt_mode *mode, paddr_t root, vaddr_t va, paddr_t pa,
 	   unsigned level, uint64_t flags, const struct pt_alloc *alloc)
 {
-	struct pt_slot slot;
 	int err = pt_map_check(mode, va, pa, level, flags);
 
 	if (err)
 		return err;
-	slot = pt_walk(mode, root, va, level);
+	return pt_install(pt_walk(mode, root, va, level), va, pa, level, flags, alloc);
+}
+
+int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsigned level, uint64_t flags,
+	       const struct pt_alloc *alloc)
+{
 	while (slot.level > level) {
 		paddr_t table;
 

@@ -126,7 +126,7 @@ void user_frame_prepare(struct trap_frame *tf)
 	unsigned long tp;
 
 	__asm__("mv %0, tp" : "=r"(tp));
-	tf->kernel_sp = (unsigned long)hart_stacks + (this_hart->cpu + 1ul) * HART_STACK_SIZE;
+	tf->kernel_sp = hart_stack_top(this_hart->cpu);
 	tf->kernel_tp = tp;
 	tf->sstatus = (tf->sstatus & ~SSTATUS_SPP) | SSTATUS_SPIE;
 }

@@ -25,12 +25,19 @@ struct hart {
 extern struct hart harts[MAX_HARTS];
 extern _Thread_local struct hart *this_hart;
 
-/* The hart stacks (linker script); cpu N's stack ends at hart_stacks + (N+1)*size. */
-extern char hart_stacks[];
 
 /* hart_local_init: give the calling hart its TLS block and this_hart. Must run
  * before anything touches a _Thread_local variable (including errno). */
 void hart_local_init(unsigned cpu, unsigned long hartid);
+
+/* The hart stacks (linker script); cpu N's stack ends at hart_stacks + (N+1)*size. */
+extern char hart_stacks[];
+
+/* hart_stack_top: the end of logical cpu @cpu's stack. */
+static inline uintptr_t hart_stack_top(unsigned cpu)
+{
+	return (uintptr_t)hart_stacks + (cpu + 1ul) * HART_STACK_SIZE;
+}
 
 /* hart_stack_bounds: [*lo, *hi) of the calling hart's stack. */
 void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi);

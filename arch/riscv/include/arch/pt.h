@@ -107,6 +107,14 @@ int pt_map(const struct pt_mode *mode, paddr_t root, vaddr_t va, paddr_t pa,
 	   unsigned level, uint64_t flags, const struct pt_alloc *alloc);
 
 /*
+ * pt_install: pt_map's work from @slot, the result of pt_walk(.., va, level)
+ * for arguments already checked: for a caller that walked once to decide and
+ * installs without walking again. Same results as pt_map.
+ */
+int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsigned level, uint64_t flags,
+	       const struct pt_alloc *alloc);
+
+/*
  * pt_map_range: map [@va, @va + @size) to [@pa, ...) with the largest pages
  * that alignment and size allow at each step, up to @max_level. Adds to @stats
  * if not NULL. @va, @pa and @size must be 4 KiB aligned. Returns 0 or the first
