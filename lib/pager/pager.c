@@ -39,6 +39,13 @@ static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
 	ipc(SYS_REPLY_RECV, ep, m);
 }
 
+/* recv_next: wait for the next message into @m (nothing to answer). */
+static void recv_next(struct msg *m)
+{
+	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, ep, m);
+}
+
 /* give_tables: @n more page-table frames to @c's pool. */
 static int give_tables(struct client *c, unsigned n)
 {
@@ -145,6 +152,15 @@ static void client_end(struct client *c, int status, bool killed)
 		ipc_reply_to(waiter, &n);
 		waiter = -1;
 	}
+}
+
+/* kill_and_recv: end @c (a fault it may not take, or that cannot be served)
+ * and wait for the next message into @m. */
+static void kill_and_recv(struct client *c, struct msg *m)
+{
+	if (c && c->used)
+		client_end(c, EXIT_INIT_KILLED, true);
+	recv_next(m);
 }
 
 /* image_regions: a region per segment of @img, reading from @file. */
@@ -271,10 +287,7 @@ static void kill_faulting(struct client *c, const struct region *r, struct msg *
 	       r ? "not allowed in its region"
 	       : va >= INIT_STACK_TOP - STACK_MAX - 4096 && va < INIT_STACK_TOP - STACK_MAX
 		       ? "stack guard page" : "outside every region");
-	if (c && c->used)
-		client_end(c, EXIT_INIT_KILLED, true);
-	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_RECV, ep, m);
+	kill_and_recv(c, m);
 }
 
 /* want_2m: whether to try a 2 MiB page for this fault. */
@@ -339,6 +352,18 @@ static bool evict_clean(void)
 	return false;
 }
 
+/* record: frame @pa (2^@order pages) now backs @va of @c. */
+static void record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
+{
+	struct frame *f = mem_frame(pa, NULL, NULL);
+
+	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> 12),
+			     MEM_NONE, MEM_NONE };
+	c->pages += 1ul << order;
+	if (policy->on_map)
+		policy->on_map(c, va, pa, f, order);
+}
+
 /* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
  * take the next message into @m; topping up the table pool as needed. Returns
  * the kernel's answer (0, or -ERR_EXIST when a 2 MiB page does not fit). */
@@ -347,9 +372,9 @@ static long map_frame(struct client *c, const struct region *r, uint64_t va, uin
 {
 	long pmem;
 	uint64_t off;
-	struct frame *f = mem_frame(pa, &pmem, &off);
 	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
 
+	mem_frame(pa, &pmem, &off);
 	for (;;) {
 		struct msg next;
 
@@ -358,12 +383,8 @@ static long map_frame(struct client *c, const struct region *r, uint64_t va, uin
 			continue;
 		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
 			return next.status;
-		*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order,
-				     (uint32_t)(va >> 12), MEM_NONE, MEM_NONE };
+		record(c, va, pa, order);
 		c->faults++;
-		c->pages += 1ul << order;
-		if (policy->on_map)
-			policy->on_map(c, va, pa, f, order);
 		*m = next;
 		return 0;
 	}
@@ -411,26 +432,19 @@ static void alias_fault(struct client *c, const struct region *r, uint64_t addr,
 	const struct region *sr = region_find(c, src);
 	long pmem;
 	uint64_t off;
-	struct frame *f;
 
 	if (!pa && sr && (pa = mem_alloc(0))) {	/* nothing there yet: fault it in */
 		fill(sr, src, pa, 4096);
-		f = mem_frame(pa, &pmem, &off);
+		mem_frame(pa, &pmem, &off);
 		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
 		       give_tables(c, POOL_CHUNK) == 0)
 			;
-		*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, 0, (uint32_t)(src >> 12), MEM_NONE,
-				     MEM_NONE };
-		c->pages++;
-		if (policy->on_map)
-			policy->on_map(c, src, pa, f, 0);
+		record(c, src, pa, 0);
 	}
 	if (!pa) {
 		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
 		       (unsigned long)addr);
-		client_end(c, EXIT_INIT_KILLED, true);
-		*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-		ipc(SYS_RECV, ep, m);
+		kill_and_recv(c, m);
 		return;
 	}
 	map_shown(c, r, va, pa, m);
@@ -456,8 +470,7 @@ static bool trap(struct client *c, const struct region *r, struct msg *m)
 		client_end(c, EXIT_INIT_KILLED, true);
 	}
 	sys_handle_close(rh);	/* the handler has its own copy */
-	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_RECV, ep, m);
+	recv_next(m);
 	return true;
 }
 
@@ -579,9 +592,7 @@ static void fault(struct msg *m)
 		}
 	}
 	printf("pager: %s: out of memory at 0x%lx; killed\n", c->name, (unsigned long)addr);
-	client_end(c, EXIT_INIT_KILLED, true);
-	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_RECV, ep, m);
+	kill_and_recv(c, m);
 }
 
 /* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
@@ -677,7 +688,71 @@ static long map_region(struct client *c, const struct msg *m)
 	return (long)start;
 }
 
-/* serve: answer requests and faults forever, starting with the message in @first. */
+/* request: carry out request @m (from init when its badge is 0, else from
+ * client @c) and put the answer in @r; false when there is nothing to answer
+ * now (the client ended, or init waits for an end). */
+static bool request(const struct msg *m, struct client *c, struct msg *r)
+{
+	long ret = -ERR_INVAL;
+
+	if (m->label == PAGER_WAIT && !m->badge) {
+		if (!nended) {	/* answered by client_end, through the saved reply */
+			waiter = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+			return false;
+		}
+		ended_pop(r);
+		return true;
+	}
+	if (m->label == PAGER_SPAWN && !m->badge) {
+		char name[PAGER_NAME_MAX];
+
+		memcpy(name, m->w, sizeof(name));
+		name[PAGER_NAME_MAX - 1] = '\0';
+		ret = spawn(name);
+	} else if (!c) {
+		ret = -ERR_INVAL;	/* every other request is a client's */
+	} else if (m->label == PAGER_EXIT) {
+		client_end(c, (int)(m->w[0] & 0xff), false);
+		return false;
+	} else if (m->label == PAGER_MAP) {
+		ret = map_region(c, m);
+	} else if (m->label == PAGER_PROT || m->label == PAGER_UNPROT) {
+		ret = prot(c, m, m->label == PAGER_UNPROT);
+	} else if (m->label == PAGER_MAP2) {
+		ret = map2(c, m);
+	} else if (m->label == PAGER_SHARE) {
+		ret = share(c, m);
+	} else if (m->label == PAGER_TRAP) {
+		struct region *reg = region_find(c, m->w[0]);
+
+		ret = !reg || m->handle < 0 ? -ERR_INVAL : 0;
+		if (!ret)
+			reg->trap_ep = m->handle;
+	} else if (m->label == PAGER_SELF) {
+		r->handle = sys_handle_mint(c->task, RIGHT_MANAGE | RIGHT_GRANT, 0);
+		ret = 0;
+	} else if (m->label == PAGER_DIRTY) {
+		unsigned long bitmap = 0;
+
+		ret = dirty(c, m, &bitmap);
+		if (!ret)
+			ret = (long)(bitmap & ~(1ul << 63));	/* 63 pages fit a positive w0 */
+	} else if (m->label == PAGER_PAGESIZE) {
+		r->w[1] = 2ul << 20;
+		ret = 4096;
+	} else if (m->label == PAGER_STATS) {
+		r->w[1] = c->pages;
+		r->w[2] = mem_free_pages(false);
+		r->w[3] = mem_free_pages(true);
+		ret = (long)c->faults;
+	}
+	r->label = ret < 0 ? PAGER_ERROR : 0;
+	r->w[0] = (unsigned long)ret;
+	return true;
+}
+
+/* serve: answer faults and requests forever, starting with the message in
+ * @first. A handle passed in an answer is a copy the pager then drops. */
 static void serve(struct msg *first)
 {
 	struct msg m = *first;
@@ -685,79 +760,22 @@ static void serve(struct msg *first)
 	for (;;) {
 		struct client *c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used
 					   ? &clients[m.badge] : NULL;
-		long ret = -ERR_INVAL;
+		struct msg r = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		long passed;
 
 		if (m.status) {
-			ipc(SYS_RECV, ep, &m);
-			continue;
-		}
-		if (m.label == LABEL_FAULT) {
+			recv_next(&m);
+		} else if (m.label == LABEL_FAULT) {
 			fault(&m);
-			continue;
-		}
-		if (m.label == PAGER_WAIT && !m.badge) {
-			if (nended) {
-				ended_pop(&m);
-				ipc(SYS_REPLY_RECV, ep, &m);
-			} else {
-				waiter = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
-				m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-				ipc(SYS_RECV, ep, &m);
-			}
-			continue;
-		}
-		if (m.label == PAGER_SPAWN && !m.badge) {
-			char name[PAGER_NAME_MAX];
-
-			memcpy(name, m.w, sizeof(name));
-			name[PAGER_NAME_MAX - 1] = '\0';
-			ret = spawn(name);
-		} else if (m.label == PAGER_MAP && c) {
-			ret = map_region(c, &m);
-		} else if ((m.label == PAGER_PROT || m.label == PAGER_UNPROT) && c) {
-			ret = prot(c, &m, m.label == PAGER_UNPROT);
-		} else if (m.label == PAGER_MAP2 && c) {
-			ret = map2(c, &m);
-		} else if (m.label == PAGER_SHARE && c) {
-			ret = share(c, &m);
-		} else if (m.label == PAGER_TRAP && c) {
-			struct region *r = region_find(c, m.w[0]);
-
-			ret = !r || m.handle < 0 ? -ERR_INVAL : 0;
-			if (!ret)
-				r->trap_ep = m.handle;
-		} else if (m.label == PAGER_SELF && c) {
-			long h = sys_handle_mint(c->task, RIGHT_MANAGE | RIGHT_GRANT, 0);
-
-			m = (struct msg){ 0, 0, { 0 }, h, 0 };
+		} else if (!request(&m, c, &r)) {
+			recv_next(&m);
+		} else {
+			passed = r.handle;
+			m = r;
 			ipc(SYS_REPLY_RECV, ep, &m);
-			sys_handle_close(h);
-			continue;
-		} else if (m.label == PAGER_DIRTY && c) {
-			unsigned long bitmap = 0;
-
-			ret = dirty(c, &m, &bitmap);
-			if (!ret)
-				ret = (long)(bitmap & ~(1ul << 63));	/* 63 pages fit a positive w0 */
-		} else if (m.label == PAGER_PAGESIZE && c) {
-			m = (struct msg){ 0, 0, { 4096, 2ul << 20, 0, 0 }, IPC_NO_HANDLE, 0 };
-			ipc(SYS_REPLY_RECV, ep, &m);
-			continue;
-		} else if (m.label == PAGER_STATS && c) {
-			m = (struct msg){ 0, 0, { c->faults, c->pages, mem_free_pages(false),
-						  mem_free_pages(true) }, IPC_NO_HANDLE, 0 };
-			ipc(SYS_REPLY_RECV, ep, &m);
-			continue;
-		} else if (m.label == PAGER_EXIT && c) {
-			client_end(c, (int)(m.w[0] & 0xff), false);
-			m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-			ipc(SYS_RECV, ep, &m);
-			continue;
+			if (passed >= 0)
+				sys_handle_close(passed);
 		}
-		if (ret < 0)
-			reply_and_recv(&m, PAGER_ERROR, (unsigned long)ret);
-		else
-			reply_and_recv(&m, 0, (unsigned long)ret);
 	}
 }
 
