@@ -73,17 +73,6 @@ static inline void ipc(long nr, long ep, struct msg *m)
 		msg_unpack(m, r);
 }
 
-static inline long syscall3(long nr, long a, long b, long c)
-{
-	register long a0 __asm__("a0") = a;
-	register long a1 __asm__("a1") = b;
-	register long a2 __asm__("a2") = c;
-	register long a7 __asm__("a7") = nr;
-
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
-	return a0;
-}
-
 static inline long syscall6(long nr, long a, long b, long c, long d, long e, long f)
 {
 	register long a0 __asm__("a0") = a;

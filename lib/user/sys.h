@@ -9,40 +9,41 @@
 /* The handle of this task's pager (set by crt0 from a1 at start), -1 if none. */
 extern long user_pager_ep;
 
-/* syscall2: the raw call with two arguments. */
-static inline long syscall2(long nr, long a0, long a1)
+/* syscall3: the raw call with up to three arguments (unused ones 0). */
+static inline long syscall3(long nr, long a, long b, long c)
 {
-	register long r_a0 __asm__("a0") = a0;
-	register long r_a1 __asm__("a1") = a1;
-	register long r_a7 __asm__("a7") = nr;
+	register long a0 __asm__("a0") = a;
+	register long a1 __asm__("a1") = b;
+	register long a2 __asm__("a2") = c;
+	register long a7 __asm__("a7") = nr;
 
-	__asm__ volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a7) : "memory");
-	return r_a0;
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+	return a0;
 }
 
 /* sys_debug_write: print @len bytes at @buf on the kernel console. */
 static inline long sys_debug_write(const void *buf, size_t len)
 {
-	return syscall2(SYS_DEBUG_WRITE, (long)buf, (long)len);
+	return syscall3(SYS_DEBUG_WRITE, (long)buf, (long)len, 0);
 }
 
 /* sys_null: the cheapest round trip into the kernel. */
 static inline long sys_null(void)
 {
-	return syscall2(SYS_NULL, 0, 0);
+	return syscall3(SYS_NULL, 0, 0, 0);
 }
 
 /* sys_exit: end the calling task with @status. */
 __attribute__((noreturn)) static inline void sys_exit(int status)
 {
-	syscall2(SYS_EXIT, status, 0);
+	syscall3(SYS_EXIT, status, 0, 0);
 	__builtin_unreachable();
 }
 
 /* sys_shutdown: stop the machine with exit @status (root task only). */
 static inline long sys_shutdown(int status)
 {
-	return syscall2(SYS_SHUTDOWN, status, 0);
+	return syscall3(SYS_SHUTDOWN, status, 0, 0);
 }
 
 #endif

@@ -46,8 +46,8 @@ static int bad_arguments(void)
 			-ERR_INVAL);
 	failed += check("debug_write wrapping around", sys_debug_write((void *)-8l, 16),
 			-ERR_RANGE);
-	failed += check("unknown system call", syscall2(SYS_COUNT + 100, 0, 0), -ERR_NOSYS);
-	failed += check("exit with status 256", syscall2(SYS_EXIT, 256, 0), -ERR_INVAL);
+	failed += check("unknown system call", syscall3(SYS_COUNT + 100, 0, 0, 0), -ERR_NOSYS);
+	failed += check("exit with status 256", syscall3(SYS_EXIT, 256, 0, 0), -ERR_INVAL);
 	failed += check("shutdown with status -1", sys_shutdown(-1), -ERR_INVAL);
 	failed += check("null system call", sys_null(), 0);
 	failed += check("debug_write", sys_debug_write(msg, sizeof(msg) - 1),

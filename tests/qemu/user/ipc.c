@@ -143,7 +143,7 @@ static void test_nonblocking(void)
 	m = (struct msg){ 0, 5, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_SEND | SYS_NONBLOCK, quiet, &m);
 	check("non-blocking send with no receiver", m.status, -ERR_AGAIN);
-	check("unknown non-blocking call", syscall2(SYS_NULL | SYS_NONBLOCK, 0, 0), -ERR_NOSYS);
+	check("unknown non-blocking call", syscall3(SYS_NULL | SYS_NONBLOCK, 0, 0, 0), -ERR_NOSYS);
 }
 
 static void test_noreply(long ep)
