@@ -396,8 +396,6 @@ static void boot_init_task(void)
 
 	if (!dt.has_initrd)
 		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
-	if (!dt.has_initrd)
-		boot_fail("init: no boot archive (QEMU -initrd build/servers/boot.cpio)");
 	if (dt.initrd_start & (PAGE_SIZE - 1))
 		boot_fail("init: the boot archive at 0x%lx is not page aligned",
 			  (unsigned long)dt.initrd_start);
