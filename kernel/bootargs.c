@@ -2,6 +2,8 @@
 #include "bootargs.h"
 
 #include <faultline/errno.h>
+#include <faultline/trace.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +20,9 @@ struct bootarg_key {
 	const struct bootarg_value *values;	/* NULL-terminated; NULL: a name or number */
 	size_t offset;				/* of the unsigned/enum or name field */
 	unsigned max;				/* a number 0..max (values NULL); 0: a name */
+	int (*parse)(const char *value, unsigned *field);	/* or this parser */
+	const char *expected;			/* what parse accepts, for the error */
+	bool path;				/* a name that may hold '/' */
 };
 
 static const struct bootarg_value sv_values[] = {
@@ -30,17 +35,25 @@ static const struct bootarg_value timer_values[] = {
 static const struct bootarg_value test_values[] = {
 	{ "none", BOOT_TEST_NONE }, { "kernel-fault", BOOT_TEST_KERNEL_FAULT }, { NULL, 0 },
 };
+static const struct bootarg_value trace_out_values[] = {
+	{ "auto", BOOT_TRACE_AUTO }, { "semihost", BOOT_TRACE_SEMIHOST },
+	{ "console", BOOT_TRACE_CONSOLE }, { NULL, 0 },
+};
 
 _Static_assert(sizeof(enum boot_timer) == sizeof(unsigned), "enum fields are unsigned-sized");
 
 static const struct bootarg_key bootarg_keys[] = {
-	{ "sv", sv_values, offsetof(struct boot_args, sv), 0 },
-	{ "timer", timer_values, offsetof(struct boot_args, timer), 0 },
-	{ "test", test_values, offsetof(struct boot_args, test), 0 },
-	{ "init", NULL, offsetof(struct boot_args, init), 0 },
-	{ "pager", NULL, offsetof(struct boot_args, pager), 0 },
-	{ "run", NULL, offsetof(struct boot_args, run), 0 },
-	{ "asid_bits", NULL, offsetof(struct boot_args, asid_bits), 16 },
+	{ "sv", sv_values, offsetof(struct boot_args, sv), 0, NULL, NULL, false },
+	{ "timer", timer_values, offsetof(struct boot_args, timer), 0, NULL, NULL, false },
+	{ "test", test_values, offsetof(struct boot_args, test), 0, NULL, NULL, false },
+	{ "init", NULL, offsetof(struct boot_args, init), 0, NULL, NULL, false },
+	{ "pager", NULL, offsetof(struct boot_args, pager), 0, NULL, NULL, false },
+	{ "run", NULL, offsetof(struct boot_args, run), 0, NULL, NULL, false },
+	{ "asid_bits", NULL, offsetof(struct boot_args, asid_bits), 16, NULL, NULL, false },
+	{ "trace", NULL, offsetof(struct boot_args, trace), 0, trace_mask_parse,
+	  "a comma-separated list of faults, vm, ipc (or all, none)", false },
+	{ "trace_out", trace_out_values, offsetof(struct boot_args, trace_out), 0, NULL, NULL, false },
+	{ "trace_file", NULL, offsetof(struct boot_args, trace_file), 0, NULL, NULL, true },
 };
 
 /* bootarg_number: store decimal @value (0..@max) in the unsigned at @field. */
@@ -61,8 +74,9 @@ static int bootarg_number(const char *word, const char *value, unsigned max, uns
 	return 0;
 }
 
-/* bootarg_name: store @value in the name field at @field; 0 or -ERR_INVAL. */
-static int bootarg_name(const char *word, const char *value, char *field, char *why,
+/* bootarg_name: store @value in the name field at @field (with @path, '/'
+ * allowed too); 0 or -ERR_INVAL. */
+static int bootarg_name(const char *word, const char *value, bool path, char *field, char *why,
 			size_t why_len)
 {
 	size_t n = strlen(value);
@@ -71,13 +85,13 @@ static int bootarg_name(const char *word, const char *value, char *field, char *
 		char c = value[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.' || c == '+'))
+		      c == '-' || c == '_' || c == '.' || c == '+' || (path && c == '/')))
 			n = 0;
 	}
 	if (n == 0 || n >= BOOTARG_NAME_MAX) {
 		snprintf(why, why_len,
-			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.', '+'",
-			 word, BOOTARG_NAME_MAX - 1);
+			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.', '+'%s",
+			 word, BOOTARG_NAME_MAX - 1, path ? ", '/'" : "");
 		return -ERR_INVAL;
 	}
 	memcpy(field, value, n + 1);
@@ -96,12 +110,19 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 
 		if (strlen(key->key) != klen || strncmp(word, key->key, klen))
 			continue;
+		if (key->parse) {
+			if (eq && !key->parse(eq + 1, (unsigned *)((char *)args + key->offset)))
+				return 0;
+			snprintf(why, why_len, "bad value in '%s': expected %s", word,
+				 key->expected);
+			return -ERR_INVAL;
+		}
 		if (!key->values && key->max)
 			return bootarg_number(word, eq ? eq + 1 : "", key->max,
 					      (unsigned *)((char *)args + key->offset), why, why_len);
 		if (!key->values)
-			return bootarg_name(word, eq ? eq + 1 : "", (char *)args + key->offset, why,
-					    why_len);
+			return bootarg_name(word, eq ? eq + 1 : "", key->path,
+					    (char *)args + key->offset, why, why_len);
 		for (const struct bootarg_value *v = key->values; v->text; v++) {
 			if (eq && !strcmp(eq + 1, v->text)) {
 				*(unsigned *)((char *)args + key->offset) = v->value;
@@ -128,7 +149,8 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len)
 {
 	const struct boot_args defaults = {
-		0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", "pager", "demo", 16,
+		0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", "pager", "demo", 16, 0, BOOT_TRACE_AUTO,
+		"faultline.trace",
 	};
 	struct boot_args parsed = defaults;
 	const char *p = cmdline;

@@ -18,6 +18,14 @@
  *   asid_bits=N          use at most N of the hart's ASID bits (0..16; the
  *                        default, 16, uses all it has): small N forces ASID
  *                        rollover, for testing
+ *   trace=faults,vm,ipc  record these event classes from boot (also "all";
+ *                        default "none"; docs/tracing.md)
+ *   trace_out=auto|semihost|console
+ *                        where records go (auto: semihosting if QEMU has it,
+ *                        else console lines)
+ *   trace_file=PATH      the host file semihosting writes, relative to QEMU's
+ *                        working directory (default faultline.trace; a name
+ *                        that may also hold '/')
  */
 #ifndef KERNEL_BOOTARGS_H
 #define KERNEL_BOOTARGS_H
@@ -26,6 +34,8 @@
 
 enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
 enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT };
+/* the values of enum trace_out (kernel/trace.h) */
+enum boot_trace_out { BOOT_TRACE_AUTO, BOOT_TRACE_SEMIHOST, BOOT_TRACE_CONSOLE };
 
 #define BOOTARG_NAME_MAX 64
 
@@ -37,6 +47,9 @@ struct boot_args {
 	char pager[BOOTARG_NAME_MAX];	/* passed to init in the boot info */
 	char run[BOOTARG_NAME_MAX];
 	unsigned asid_bits;
+	unsigned trace;			/* TRACE_* classes */
+	enum boot_trace_out trace_out;
+	char trace_file[BOOTARG_NAME_MAX];
 };
 
 /*

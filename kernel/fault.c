@@ -3,6 +3,7 @@
 
 #include "console.h"
 #include "ipc.h"
+#include "trace.h"
 
 #include <arch/csr.h>
 #include <arch/trap.h>
@@ -42,6 +43,8 @@ void fault_kill(struct thread *t, const char *why)
 void fault_user(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc)
 {
 	t->msg = (struct ipc_msg){ LABEL_FAULT, { addr, cause, pc, fault_access(cause) } };
+	if (trace_on(TRACE_FAULTS))
+		trace_fault(t);
 	if (!ipc_fault(t))
 		fault_kill(t, "no fault endpoint");
 }

@@ -4,6 +4,7 @@
 #include "fault.h"
 #include "irq.h"
 #include "sched.h"
+#include "trace.h"
 
 #include <arch/uctx.h>
 #include <faultline/errno.h>
@@ -37,6 +38,8 @@ static void ipc_transfer(struct thread *from, struct thread *to, uint64_t badge)
 	uctx_set_arg(dst, 6, (unsigned long)handle);
 	uctx_set_arg(dst, 7, badge);
 	from->send_handle.obj = NULL;
+	if (trace_on(TRACE_IPC))
+		trace_ipc(from, to, uctx_arg(dst, 1), badge, uctx_arg(dst, 2));
 }
 
 /* ipc_rendezvous: sender @s meets receiver @r, which has just been taken off
@@ -178,6 +181,10 @@ static void ipc_reply(struct thread *t, struct thread *c, const struct handle *x
 		return;
 	}
 	t->send_handle.obj = NULL;	/* a fault reply carries no handle */
+	/* SYS_VM_MAP_REPLY records its own reply, with the mapping */
+	if (trace_on(TRACE_FAULTS) && uctx_syscall_nr(&t->frame) != SYS_VM_MAP_REPLY)
+		trace_reply(t, c, label == LABEL_RESUME ? TRACE_REPLY_RESUME : TRACE_REPLY_KILL,
+			    0, 0, 0);
 	if (label == LABEL_RESUME) {
 		c->faulting = false;
 		sched_enqueue(c);	/* sepc unchanged: the instruction runs again */

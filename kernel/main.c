@@ -20,6 +20,7 @@
 #include "irq.h"
 #include "plic.h"
 #include "sched.h"
+#include "trace.h"
 #include "console.h"
 #include "dt.h"
 #include "memmap.h"
@@ -380,6 +381,23 @@ static void boot_selftest(void)
 	}
 }
 
+/* boot_trace: tracing from boot if trace= asks for it. */
+static void boot_trace(void)
+{
+	unsigned online = 0;
+	char mask[32];
+
+	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++)
+		online += harts[cpu].online;
+	if (trace_boot(args.trace, args.trace_out, args.trace_file, dt.timebase_hz, online,
+		       mmu_mode()->va_bits))
+		boot_fail("trace: trace_out=semihost, but QEMU has no semihosting or refused to "
+			  "create %s (-semihosting-config enable=on,target=native)", args.trace_file);
+	trace_mask_format(args.trace, mask, sizeof(mask));
+	if (args.trace)
+		kprintf("trace: recording %s from boot\n", mask);
+}
+
 /* boot_init_task: the root task from the boot archive (QEMU -initrd), given
  * everything left: after this the kernel allocates nothing. */
 static void boot_init_task(void)
@@ -462,6 +480,7 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	boot_harts();
 	boot_virtio();
 	boot_irqs();
+	boot_trace();
 	boot_selftest();
 	boot_init_task();
 	kprintf("boot: done in %lu us of emulated time, %lu instructions on the boot hart\n",

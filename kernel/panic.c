@@ -2,6 +2,7 @@
 #include "panic.h"
 
 #include "console.h"
+#include "trace.h"
 
 #include <arch/backtrace.h>
 #include <arch/csr.h>
@@ -30,6 +31,8 @@ void system_exit(int status)
 	/* If the finisher write itself faults, the panic that follows must
 	 * not try it again. */
 	finisher = NULL;
+	if (!panicking)
+		trace_finish();	/* the records still in the rings, and the totals */
 	if (dev)
 		writel(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS, dev);
 	kprintf("exit: no sifive,test0 finisher; SBI shutdown (QEMU exits 0; status was %d)\n",

@@ -11,6 +11,7 @@
 #include <arch/trap.h>
 
 #include "bkl.h"
+#include "trace.h"
 
 _Thread_local struct thread *current;
 static struct thread_queue runq[PRIO_LEVELS];
@@ -87,6 +88,7 @@ static void sched_idle(void)
 {
 	unsigned bit = 1u << this_hart->cpu;
 
+	trace_drain();	/* while nothing else needs the hart */
 	mmu_switch_kernel();
 	idle_cpus |= bit;
 	bkl_unlock();

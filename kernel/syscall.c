@@ -6,6 +6,7 @@
 #include "irq.h"
 #include "panic.h"
 #include "sched.h"
+#include "trace.h"
 #include "vm.h"
 #include "uaccess.h"
 
@@ -15,7 +16,7 @@
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
 #include <limits.h>
-#include <stdio.h>
+#include <string.h>
 
 /* Returned by handlers that leave their results in the registers themselves. */
 #define SYSCALL_DONE LONG_MIN
@@ -133,21 +134,42 @@ static long sys_thread_create(struct thread *t)
 	return handle_install(t->task, &th);	/* stopped until SYS_THREAD_START */
 }
 
+/* task_name_arg: the name packed in a2, a3 (SYS_TASK_CREATE) into @name;
+ * 0, or -ERR_INVAL (not printable, too long, not NUL-padded). */
+static int task_name_arg(const struct thread *t, char name[TASK_NAME_MAX])
+{
+	const unsigned long w[2] = { uctx_arg(&t->frame, 2), uctx_arg(&t->frame, 3) };
+	bool ended = false;
+
+	_Static_assert(TASK_NAME_MAX == sizeof(w) && TASK_NAME_LEN == TASK_NAME_MAX - 1,
+		       "a task name fills two registers");
+	memcpy(name, w, TASK_NAME_MAX);
+	for (unsigned i = 0; i < TASK_NAME_MAX; i++) {
+		ended = ended || name[i] == '\0';
+		if (ended ? name[i] != '\0' : name[i] <= ' ' || name[i] > '~')
+			return -ERR_INVAL;
+	}
+	return ended ? 0 : -ERR_INVAL;
+}
+
 static long sys_task_create(struct thread *t)
 {
 	struct handle hd;
 	struct task *task;
 	paddr_t root;
+	char name[TASK_NAME_MAX];
+	bool named = uctx_arg(&t->frame, 2) != 0;
 	int err = vm_table_frame(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1), &root);
 
+	if (!err && named)
+		err = task_name_arg(t, name);
 	if (err)
 		return err;
 	if (!handle_free_slot(t->task))
 		return -ERR_NOSPC;
-	task = task_alloc("task");
+	task = task_alloc(named ? name : NULL);
 	if (!task)
 		return -ERR_NOMEM;
-	snprintf(task->name, sizeof(task->name), "task%u", task->slot);
 	vm_task_init(task, root);
 	hd = (struct handle){ &task->obj, task->obj.gen, RIGHTS_ALL, 0 };
 	return handle_install(t->task, &hd);
@@ -241,20 +263,37 @@ static int vm_map_args(struct thread *t, struct vm_map_req *req)
 			     uctx_arg(f, 3), uctx_arg(f, 4), req);
 }
 
+/* vm_trace: the trace record of @t's VM call TRACE_VM_@kind with @result (the
+ * target task is a0's, the address a1's; @w2, @w3 as <faultline/trace.h> says). */
+static void vm_trace(struct thread *t, unsigned kind, long result, unsigned long w2,
+		     unsigned long w3)
+{
+	struct handle hd;
+	bool known = !handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_TASK, 0, &hd);
+
+	trace_vm(t, kind, result, known ? task_of_obj(hd.obj) : NULL, uctx_arg(&t->frame, 1),
+		 w2, w3);
+}
+
 static long sys_vm_map(struct thread *t)
 {
 	struct vm_map_req req;
 	int err = vm_map_args(t, &req);
 
-	if (err)
-		return err;
-	vm_map_perform(&req);
-	return 0;
+	if (!err)
+		vm_map_perform(&req);
+	if (trace_on(TRACE_VM))
+		vm_trace(t, TRACE_VM_MAP, err, err ? 0 : req.pa, uctx_arg(&t->frame, 4));
+	return err;
 }
 
 static long sys_vm_unmap(struct thread *t)
 {
-	return vm_unmap(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1));
+	int err = vm_unmap(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1));
+
+	if (trace_on(TRACE_VM))
+		vm_trace(t, TRACE_VM_UNMAP, err, 0, 0);
+	return err;
 }
 
 /* sys_vm_map_reply: the fault path in one call: map, answer the caller with
@@ -268,9 +307,13 @@ static long sys_vm_map_reply(struct thread *t)
 
 	if (!err)
 		err = handle_get(t->task, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+	if (trace_on(TRACE_VM))
+		vm_trace(t, TRACE_VM_MAP_REPLY, err, err ? 0 : req.pa, uctx_arg(&t->frame, 4));
 	if (err)
 		return err;
 	vm_map_perform(&req);
+	if (trace_on(TRACE_FAULTS) && t->caller && t->caller->faulting)
+		trace_reply(t, t->caller, TRACE_REPLY_MAP, req.va, req.pa, PAGE_SIZE << (9 * req.level));
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
 	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &none, true);
 	return SYSCALL_DONE;
@@ -278,8 +321,12 @@ static long sys_vm_map_reply(struct thread *t)
 
 static long sys_vm_protect(struct thread *t)
 {
-	return vm_protect(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
-			  uctx_arg(&t->frame, 2));
+	int err = vm_protect(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
+			     uctx_arg(&t->frame, 2));
+
+	if (trace_on(TRACE_VM))
+		vm_trace(t, TRACE_VM_PROTECT, err, uctx_arg(&t->frame, 2), 0);
+	return err;
 }
 
 /* sys_vm_query: a0 = 0, a1 = accessed bitmap, a2 = dirty bitmap. */
@@ -288,6 +335,8 @@ static long sys_vm_query(struct thread *t)
 	struct vm_query q = vm_query(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
 				     uctx_arg(&t->frame, 2));
 
+	if (trace_on(TRACE_VM))
+		vm_trace(t, TRACE_VM_QUERY, q.err, q.accessed, q.dirty);
 	if (q.err)
 		return q.err;
 	uctx_set_arg(&t->frame, 1, q.accessed);
@@ -355,6 +404,11 @@ static long sys_reply_to(struct thread *t)
 	return SYSCALL_DONE;
 }
 
+static long sys_trace_ctl(struct thread *t)
+{
+	return trace_ctl(t);
+}
+
 typedef long (*syscall_fn)(struct thread *t);
 
 /* Complete: every number below SYS_COUNT has its handler (test-fuzz calls them
@@ -387,6 +441,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_THREAD_PRIORITY] = sys_thread_priority,
 	[SYS_REPLY_SAVE] = sys_reply_save,
 	[SYS_REPLY_TO] = sys_reply_to,
+	[SYS_TRACE_CTL] = sys_trace_ctl,
 };
 
 /* The calls that take SYS_NONBLOCK. */

@@ -7,8 +7,10 @@
 #include "ipc.h"
 #include "panic.h"
 #include "sched.h"
+#include "trace.h"
 #include "vm.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static struct task tasks[TASK_MAX];
@@ -54,6 +56,11 @@ void queue_remove(struct thread_queue *q, struct thread *t)
 	t->next = NULL;
 }
 
+struct task *task_at(unsigned slot)
+{
+	return slot < TASK_MAX && tasks[slot].used ? &tasks[slot] : NULL;
+}
+
 struct task *task_alloc(const char *name)
 {
 	for (unsigned i = 0; i < TASK_MAX; i++) {
@@ -66,7 +73,12 @@ struct task *task_alloc(const char *name)
 		t->obj = (struct kobj){ KOBJ_TASK, gen };
 		t->used = true;
 		t->slot = i;
-		strncpy(t->name, name, TASK_NAME_MAX - 1);
+		if (name)
+			strncpy(t->name, name, TASK_NAME_MAX - 1);
+		else
+			snprintf(t->name, TASK_NAME_MAX, "task%u", i);
+		if (trace_on(TRACE_ALL))
+			trace_task(t);
 		return t;
 	}
 	return NULL;
@@ -121,6 +133,7 @@ static void task_end(struct task *task, int status)
 		if (endpoints[i].owner == task)
 			ipc_endpoint_destroy(&endpoints[i]);
 	vm_task_release(task);
+	trace_task_ended(task);
 	kobj_kill(&task->obj);
 	task->used = false;
 }
@@ -138,6 +151,8 @@ void thread_kill(struct thread *t, int status)
 		}
 		return;
 	}
+	if (trace_on(TRACE_FAULTS))
+		trace_kill(t, status);
 	ipc_thread_detach(t);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);

@@ -117,8 +117,12 @@ void queue_push(struct thread_queue *q, struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
 void queue_remove(struct thread_queue *q, struct thread *t);
 
-/* task_alloc: a free task slot named @name, with ASID = slot + 1; NULL if full. */
+/* task_alloc: a free task slot named @name (NULL: "task<slot>"), with ASID =
+ * slot + 1; NULL if full. */
 struct task *task_alloc(const char *name);
+
+/* task_at: the live task in slot @slot, NULL if none. */
+struct task *task_at(unsigned slot);
 
 /* thread_alloc: a free thread in @task, not yet runnable; NULL if full. */
 struct thread *thread_alloc(struct task *task);

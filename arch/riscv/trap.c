@@ -3,6 +3,7 @@
 
 #include <arch/backtrace.h>
 #include <arch/csr.h>
+#include <arch/semihost.h>
 #include <arch/timer.h>
 #include <stddef.h>
 
@@ -118,6 +119,8 @@ void trap_kernel(struct trap_frame *tf)
 		csr_clear(CSR_SIP, SIE_SSIE);	/* a wake-up: the idle loop looks again */
 		return;
 	}
+	if (tf->scause == CAUSE_BREAKPOINT && semihost_trap(tf))
+		return;
 	trap_panic(tf);
 }
 

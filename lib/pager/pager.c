@@ -224,7 +224,7 @@ static long spawn(const char *name)
 	if (!c)
 		return -ERR_NOSPC;
 	root = mem_alloc_table(&pmem, &off);
-	c->task = root ? sys_task_create(pmem, off) : -ERR_NOMEM;
+	c->task = root ? sys_task_create(pmem, off, name) : -ERR_NOMEM;
 	if (c->task < 0) {
 		if (root)
 			mem_free(root, 0);

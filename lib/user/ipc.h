@@ -141,11 +141,23 @@ static inline long thread_spawn(void (*fn)(unsigned long), void *sp, unsigned lo
 	return th;
 }
 
-/* sys_task_create: a new, empty task whose root page table is the frame at
+/* sys_task_create: a new, empty task named @name (at most TASK_NAME_LEN
+ * characters; NULL: "task<slot>") whose root page table is the frame at
  * @offset of pmem @mem; returns its handle. */
-static inline long sys_task_create(long mem, unsigned long offset)
+static inline long sys_task_create(long mem, unsigned long offset, const char *name)
 {
-	return syscall3(SYS_TASK_CREATE, mem, (long)offset, 0);
+	long w[2] = { 0, 0 };
+
+	if (name)
+		__builtin_memcpy(w, name, __builtin_strnlen(name, TASK_NAME_LEN));
+	return syscall6(SYS_TASK_CREATE, mem, (long)offset, w[0], w[1], 0, 0);
+}
+
+/* sys_trace_ctl: trace the event classes @mask (TRACE_*, 0: stop) of task
+ * @task, or of every task for -1 (root task only); returns the previous mask. */
+static inline long sys_trace_ctl(unsigned long mask, long task)
+{
+	return syscall3(SYS_TRACE_CTL, (long)mask, task, 0);
 }
 
 static inline long sys_task_destroy(long task)

@@ -80,7 +80,7 @@ int load_program(const void *archive, size_t len, const char *name, struct frame
 		return (int)err;
 	*why = "out of frames or task slots";
 	root = frame_take(fp);
-	out->task = root < 0 ? -ERR_NOMEM : sys_task_create(fp->pmem, (unsigned long)root);
+	out->task = root < 0 ? -ERR_NOMEM : sys_task_create(fp->pmem, (unsigned long)root, name);
 	if (out->task < 0)
 		return (int)out->task;
 	for (int i = 0; i < LOADER_POOL_FRAMES; i++) {

@@ -9,12 +9,15 @@
 #include <cmocka.h>
 
 #include <faultline/errno.h>
+#include <faultline/trace.h>
 
 #include "bootargs.h"
 
 static void test_defaults(void **state)
 {
-	struct boot_args a = { 48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", "y", "z", 3 };
+	struct boot_args a = {
+		48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", "y", "z", 3, 7, BOOT_TRACE_CONSOLE, "f",
+	};
 	char why[128] = "";
 	(void)state;
 
@@ -28,6 +31,44 @@ static void test_defaults(void **state)
 	assert_int_equal(a.asid_bits, 16);
 	assert_string_equal(a.pager, "pager");
 	assert_string_equal(a.run, "demo");
+	assert_int_equal(a.trace, 0);
+	assert_int_equal(a.trace_out, BOOT_TRACE_AUTO);
+	assert_string_equal(a.trace_file, "faultline.trace");
+}
+
+/* trace= takes a list of event classes (lib/trace.c's parser) */
+static void test_trace(void **state)
+{
+	struct boot_args a;
+	char why[160];
+	(void)state;
+
+	assert_int_equal(bootargs_parse("trace=faults", &a, why, sizeof(why)), 0);
+	assert_int_equal(a.trace, TRACE_FAULTS);
+	assert_int_equal(bootargs_parse("trace=ipc,faults trace_out=console", &a, why, sizeof(why)),
+			 0);
+	assert_int_equal(a.trace, TRACE_FAULTS | TRACE_IPC);
+	assert_int_equal(a.trace_out, BOOT_TRACE_CONSOLE);
+	assert_int_equal(bootargs_parse("trace=all", &a, why, sizeof(why)), 0);
+	assert_int_equal(a.trace, TRACE_ALL);
+	assert_int_equal(bootargs_parse("trace=faults trace=none", &a, why, sizeof(why)), 0);
+	assert_int_equal(a.trace, 0);
+	assert_int_equal(bootargs_parse("trace=faults,disk", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "bad value in 'trace=faults,disk': expected a comma-separated "
+				 "list of faults, vm, ipc (or all, none)");
+	assert_int_equal(a.trace, 0);
+	assert_int_equal(bootargs_parse("trace=faults,", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("trace=", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("trace", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("trace_file=out/t.bin", &a, why, sizeof(why)), 0);
+	assert_string_equal(a.trace_file, "out/t.bin");
+	assert_int_equal(bootargs_parse("init=a/b", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_int_equal(bootargs_parse("trace_file=a:b", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "bad value in 'trace_file=a:b': expected a name of 1 to 63 "
+				 "letters, digits, '-', '_', '.', '+', '/'");
+	assert_int_equal(bootargs_parse("trace_out=file", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "bad value in 'trace_out=file': expected "
+				 "trace_out=auto|semihost|console");
 }
 
 static void test_number(void **state)
@@ -98,7 +139,7 @@ static void test_errors_leave_defaults(void **state)
 	assert_int_equal(bootargs_parse("timer", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'timer': expected timer=auto|sstc|sbi");
 	assert_int_equal(bootargs_parse("sv=39 swap=on", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_string_equal(why, "unknown boot argument 'swap=on' (known: sv= timer= test= init= pager= run= asid_bits=)");
+	assert_string_equal(why, "unknown boot argument 'swap=on' (known: sv= timer= test= init= pager= run= asid_bits= trace= trace_out= trace_file=)");
 	assert_int_equal(a.sv, 0);
 	assert_int_equal(bootargs_parse("svx=39", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("s=39", &a, why, sizeof(why)), -ERR_INVAL);
@@ -124,6 +165,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_init_name),
 		cmocka_unit_test(test_number),

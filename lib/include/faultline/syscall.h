@@ -29,7 +29,8 @@
 #define SYS_VM_UNMAP	15	/* (task h, va): unmap the page (of any size) at va */
 #define SYS_VM_MAP_REPLY 16	/* (task h, va, pmem h, offset, flags, endpoint h): map,
 				 * reply RESUME to the caller, receive on the endpoint */
-#define SYS_TASK_CREATE	17	/* (pmem h, offset): a new task, the frame its root table */
+#define SYS_TASK_CREATE	17	/* (pmem h, offset, name[0..7], name[8..15]): a new
+				 * task, the frame its root table */
 #define SYS_TASK_DESTROY 18	/* (task h): kill its threads, free its handles and tables */
 #define SYS_VM_PROTECT	19	/* (task h, va, flags): new permissions for the page at va */
 #define SYS_VM_QUERY	20	/* (task h, va, clear): accessed/dirty bits of 64 pages */
@@ -39,7 +40,9 @@
 #define SYS_THREAD_PRIORITY 24	/* (thread h, priority): at most the caller's own */
 #define SYS_REPLY_SAVE	25	/* (): turn the pending caller into a reply handle */
 #define SYS_REPLY_TO	26	/* IPC registers, a0 = reply handle: answer that caller */
-#define SYS_COUNT	27
+#define SYS_TRACE_CTL	27	/* (mask, task h or -1): what to trace (TRACE_* of
+				 * <faultline/trace.h>); returns the previous mask */
+#define SYS_COUNT	28
 
 /* Thread priorities: the highest runnable level runs, round robin inside a
  * level on the timer tick. New threads and the root task start at the default. */
@@ -117,6 +120,11 @@
 #define FAULT_READ	1
 #define FAULT_WRITE	2
 #define FAULT_EXEC	4
+
+/* SYS_TASK_CREATE: a task's name, packed little-endian into a2 and a3:
+ * 1 to TASK_NAME_LEN printable characters (no space), NUL-padded; a2 = 0 for
+ * the default name "task<slot>". */
+#define TASK_NAME_LEN	15
 
 /* Limits */
 #define DEBUG_WRITE_MAX	1024	/* bytes per SYS_DEBUG_WRITE */

@@ -47,7 +47,7 @@ __asm__(".text\n"
 static long make_task(unsigned long value)
 {
 	unsigned long code = frame(4096), data = frame(4096), stack = frame(4096);
-	long task = sys_task_create(ram->handle, frame(4096)), ep = sys_endpoint_create(), th;
+	long task = sys_task_create(ram->handle, frame(4096), NULL), ep = sys_endpoint_create(), th;
 
 	for (int i = 0; i < 3; i++)
 		sys_vm_pool_add(task, ram->handle, frame(4096));

@@ -62,7 +62,7 @@ int main(void)
 	check("pool_add without WRITE on the pmem",
 	      sys_vm_pool_add(SELF, without(ram->handle, RIGHT_WRITE), f), -ERR_DENIED);
 	check("task_create without WRITE on the pmem",
-	      sys_task_create(without(ram->handle, RIGHT_WRITE), f), -ERR_DENIED);
+	      sys_task_create(without(ram->handle, RIGHT_WRITE), f, NULL), -ERR_DENIED);
 	check("the frame is still unused: it can join the pool",
 	      sys_vm_pool_add(SELF, ram->handle, f), 0);
 	/* the thread handle: MANAGE */
@@ -92,7 +92,7 @@ int main(void)
 	check("irq_ack without MANAGE", syscall3(SYS_IRQ_ACK, without(irq, RIGHT_MANAGE), 0, 0),
 	      -ERR_DENIED);
 	/* a task: MANAGE to destroy it, MAP for query and protect */
-	child = sys_task_create(ram->handle, frame(4096));
+	child = sys_task_create(ram->handle, frame(4096), NULL);
 	check("destroy without MANAGE", sys_task_destroy(without(child, RIGHT_MANAGE)), -ERR_DENIED);
 	check("query without MAP", sys_vm_query(without(child, RIGHT_MAP), 0x40000000, 0, &a, &d),
 	      -ERR_DENIED);

@@ -60,9 +60,16 @@ int main(void)
 	root_f = frame(4096);
 	code_f = frame(4096);
 	stack_f = frame(4096);
-	task = sys_task_create(ram->handle, root_f);
+	check("a name with a space", syscall6(SYS_TASK_CREATE, ram->handle, (long)root_f,
+					      0x656d616e2061, 0, 0, 0), -ERR_INVAL);
+	check("a name not NUL-padded", syscall6(SYS_TASK_CREATE, ram->handle, (long)root_f,
+						0x0041004100410041, 0, 0, 0), -ERR_INVAL);
+	check("a 16-character name", syscall6(SYS_TASK_CREATE, ram->handle, (long)root_f,
+					      0x4141414141414141, 0x4141414141414141, 0, 0),
+	      -ERR_INVAL);
+	task = sys_task_create(ram->handle, root_f, "child-task");
 	check("task_create", task > 0, 1);
-	check("task_create on a used frame", sys_task_create(ram->handle, root_f), -ERR_DENIED);
+	check("task_create on a used frame", sys_task_create(ram->handle, root_f, NULL), -ERR_DENIED);
 	for (int i = 0; i < 4; i++) {
 		pool_f[i] = frame(4096);
 		check("pool for the child", sys_vm_pool_add(task, ram->handle, pool_f[i]), 0);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's trace points (docs/tracing.md; the format is
+ * <faultline/trace.h>). Each hart writes fixed-size records into its own ring,
+ * without locks and without formatting; a ring half full is drained at once to
+ * the host (semihosting into a file, or hex lines on the console), as is every
+ * ring when a hart idles, when SYS_TRACE_CTL is called and at shutdown.
+ *
+ * With tracing off, a trace point costs one load and one branch, predicted
+ * not-taken: callers write
+ *
+ *	if (trace_on(TRACE_FAULTS))
+ *		trace_fault(t);
+ */
+#ifndef KERNEL_TRACE_H
+#define KERNEL_TRACE_H
+
+#include <faultline/trace.h>
+#include <stdbool.h>
+
+#include "bootargs.h"
+#include "task.h"
+
+/* The event classes being recorded (TRACE_*); 0 when tracing is off. */
+extern unsigned trace_mask;
+
+/* trace_on: true when class @cls is being recorded. */
+static inline bool trace_on(unsigned cls)
+{
+	return __builtin_expect((trace_mask & cls) != 0, 0);
+}
+
+/*
+ * trace_boot: remember what a trace header needs and where records go (@out;
+ * with semihosting, into @host_file), then start recording @mask (0: stay off
+ * until SYS_TRACE_CTL). Returns 0, or -ERR_NOTSUP when @out is
+ * BOOT_TRACE_SEMIHOST and QEMU has no semihosting.
+ */
+int trace_boot(unsigned mask, enum boot_trace_out out, const char *host_file,
+	       unsigned long timebase_hz, unsigned nharts, unsigned va_bits);
+
+/* trace_fault: @t's fault, whose message is in t->msg. */
+void trace_fault(const struct thread *t);
+
+/* trace_reply: @replier answered @c's fault with TRACE_REPLY_@kind; for
+ * TRACE_REPLY_MAP, the page of @size bytes at @va now maps frame @pa. */
+void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
+		 vaddr_t va, paddr_t pa, unsigned long size);
+
+/* trace_kill: @t is being killed with exit @status. */
+void trace_kill(const struct thread *t, int status);
+
+/* trace_vm: @t's VM call TRACE_VM_@kind on @target ended with @result;
+ * @va and the event's two further words (see <faultline/trace.h>). */
+void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
+	      vaddr_t va, unsigned long w2, unsigned long w3);
+
+/* trace_ipc: a message with @label, @badge and first word @w0 went from
+ * @from to @to. */
+void trace_ipc(const struct thread *from, const struct thread *to, unsigned long label,
+	       uint64_t badge, unsigned long w0);
+
+/* trace_task: @task has a (new) name. */
+void trace_task(const struct task *task);
+
+/* trace_task_ended: @task is being destroyed (it stops a filter on it). */
+void trace_task_ended(const struct task *task);
+
+/* trace_drain: send the calling hart's records to the host now. */
+void trace_drain(void);
+
+/* trace_finish: at shutdown: every hart's END record, every ring drained. The
+ * caller holds the kernel lock (or is the only hart left). */
+void trace_finish(void);
+
+/*
+ * trace_ctl: SYS_TRACE_CTL by @t: record the classes in a0 (0: stop) for the
+ * task whose handle is a1 (MANAGE right) or for every task (a1 = -1, the root
+ * task only). Returns the previous mask, or -ERR_INVAL (unknown classes),
+ * -ERR_DENIED, a handle error, or -ERR_NOTSUP (no way to the host).
+ */
+long trace_ctl(struct thread *t);
+
+#endif
