@@ -37,6 +37,8 @@ void fault_kill(struct thread *t, const char *why)
 	kprintf("fault: task %s thread %u: %s (scause %lu) at 0x%lx, pc 0x%lx; %s: killed\n",
 		t->task->name, t->id, trap_cause_name(cause), cause,
 		t->msg.words[FAULT_W_ADDR], t->msg.words[FAULT_W_PC], why);
+	if (trace_on(TRACE_FAULTS))
+		trace_kill(t, EXIT_INIT_KILLED);
 	thread_kill(t, EXIT_INIT_KILLED);
 }
 

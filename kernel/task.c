@@ -151,8 +151,6 @@ void thread_kill(struct thread *t, int status)
 		}
 		return;
 	}
-	if (trace_on(TRACE_FAULTS))
-		trace_kill(t, status);
 	ipc_thread_detach(t);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);

@@ -63,8 +63,6 @@ void trap_init(void);
 /* trap_kernel: C handler for traps taken in S-mode (called by trap.S). */
 void trap_kernel(struct trap_frame *tf);
 
-/* trap_cause_name: a short name for scause @cause. */
-const char *trap_cause_name(unsigned long cause);
 
 /* trap_dump: print @tf's CSRs and all registers, then a backtrace from it. */
 void trap_dump(const struct trap_frame *tf);
