@@ -37,14 +37,13 @@ void fault_kill(struct thread *t, const char *why)
 	kprintf("fault: task %s thread %u: %s (scause %lu) at 0x%lx, pc 0x%lx; %s: killed\n",
 		t->task->name, t->id, trap_cause_name(cause), cause,
 		t->msg.words[FAULT_W_ADDR], t->msg.words[FAULT_W_PC], why);
-	if (trace_on(TRACE_FAULTS))
-		trace_kill(t, EXIT_INIT_KILLED);
 	thread_kill(t, EXIT_INIT_KILLED);
 }
 
 void fault_user(struct thread *t, unsigned long cause, unsigned long addr, unsigned long pc)
 {
 	t->msg = (struct ipc_msg){ LABEL_FAULT, { addr, cause, pc, fault_access(cause) } };
+	t->faulting = true;	/* until a RESUME reply, whatever happens to it */
 	if (trace_on(TRACE_FAULTS))
 		trace_fault(t);
 	if (!ipc_fault(t))

@@ -252,7 +252,6 @@ bool ipc_fault(struct thread *t)
 
 	if (!h->obj || h->gen != h->obj->gen)
 		return false;
-	t->faulting = true;
 	t->calling = true;
 	t->send_badge = h->badge;
 	t->send_handle.obj = NULL;

@@ -34,8 +34,8 @@ long ipc_reply_save(struct thread *t);
 void ipc_reply_to(struct thread *t);
 
 /*
- * ipc_fault: deliver @t's fault, already in t->msg, to its fault endpoint as a
- * call. Returns false, changing nothing, if it has none (or the endpoint is
+ * ipc_fault: deliver @t's fault, already in t->msg (t->faulting set), to its
+ * fault endpoint as a call. Returns false, changing nothing, if it has none (or the endpoint is
  * dead).
  */
 bool ipc_fault(struct thread *t);

@@ -151,6 +151,8 @@ void thread_kill(struct thread *t, int status)
 		}
 		return;
 	}
+	if (t->faulting && trace_on(TRACE_FAULTS))
+		trace_kill(t, status);	/* its fault ends here, not in a reply */
 	ipc_thread_detach(t);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);

@@ -268,7 +268,7 @@ static int trace_open(void)
 			kprintf("trace: the host did not take the trace header\n");
 		return 0;
 	}
-	kprintf("trace: records go to this console as '%s' lines\n", TRACE_LINE_PREFIX);
+	kprintf("trace: records go to this console as hex lines (save the log and decode it)\n");
 	trace_hex_line(&header, line);
 	line[TRACE_LINE_LEN - 1] = '\n';
 	console_write(line, sizeof(line));

@@ -47,7 +47,9 @@ void trace_fault(const struct thread *t);
 void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
 		 vaddr_t va, paddr_t pa, unsigned long size);
 
-/* trace_kill: @t is being killed over its fault, with exit @status. */
+/* trace_kill: @t dies with exit @status while its fault waits for an answer
+ * (the handler replied KILL or went away, there was none, or its task was
+ * destroyed meanwhile). */
 void trace_kill(const struct thread *t, int status);
 
 /* trace_vm: @t's VM call TRACE_VM_@kind on @target ended with @result;

@@ -72,11 +72,13 @@ static int read_text(const unsigned char *buf, size_t len, struct trace *t, char
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		const char *stop = nl ? nl : end;
 		const char *flt = memmem(line, (size_t)(stop - line), TRACE_LINE_PREFIX, 4);
+		bool hexy = flt && flt + 4 < stop &&
+			    ((flt[4] >= '0' && flt[4] <= '9') || (flt[4] >= 'a' && flt[4] <= 'f'));
 		unsigned char bytes[64];
 		const char *why = "not 128 lower-case hex digits";
 		size_t off = (size_t)(line - text);
 
-		if (flt) {
+		if (hexy) {	/* "FLT " and a hex digit: it must be a whole record */
 			const char *hex = flt + 4, *tail = hex + 128;
 			bool ok = stop - hex >= 128 && !trace_hex_parse(hex, bytes) &&
 				  (tail == stop || (*tail == '\r' && tail + 1 == stop));

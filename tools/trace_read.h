@@ -2,7 +2,9 @@
 /*
  * Reading a trace on the host: a binary trace (semihosting) or a console log
  * with "FLT " lines, checked record by record (lib/trace.c) and put in time
- * order. Used by tools/fltrace.c and the decoder's tests.
+ * order. In a log, "FLT " followed by a hex digit starts a record line, which
+ * must hold exactly 128 hex digits; other lines are the console's own. Used by
+ * tools/fltrace.c and the decoder's tests.
  */
 #ifndef TOOLS_TRACE_READ_H
 #define TOOLS_TRACE_READ_H

@@ -35,7 +35,7 @@
 enum trace_event {
 	TRACE_EV_FAULT = 1,	/* a fault delivered (or not: no handler) */
 	TRACE_EV_REPLY = 2,	/* the answer to a fault */
-	TRACE_EV_KILL = 3,	/* a thread killed over its fault */
+	TRACE_EV_KILL = 3,	/* a thread killed while its fault waited */
 	TRACE_EV_VM = 4,	/* a VM system call */
 	TRACE_EV_IPC = 5,	/* a message delivered */
 	TRACE_EV_TASK = 6,	/* a task's name, when it starts or tracing does */
