@@ -180,5 +180,7 @@ int trace_check_record(const struct trace_header *h, const struct trace_record *
 		*why = "task record without a task";
 	else if ((r->event == TRACE_EV_FAULT || r->event == TRACE_EV_REPLY) && !r->thread)
 		*why = "fault record without a thread";
+	else if (r->thread > TRACE_THREAD_MAX)
+		*why = "thread id out of range";
 	return *why ? -ERR_INVAL : 0;
 }

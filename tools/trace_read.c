@@ -161,7 +161,8 @@ int trace_read(const unsigned char *buf, size_t len, struct trace *t, char *err,
 		ret = read_text(buf, len, t, err, errlen);
 	if (!ret) {
 		/* a stable order: records of one hart keep their file order */
-		qsort(t->rec, t->n, sizeof(t->rec[0]), by_time);
+		if (t->n)
+			qsort(t->rec, t->n, sizeof(t->rec[0]), by_time);
 		ret = number_check(t, err, errlen);
 	}
 	if (ret) {

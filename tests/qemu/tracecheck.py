@@ -37,6 +37,8 @@ def parse_args(argv):
     p.add_argument("--append", default="", help="more kernel arguments (run=..., sv=...)")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--fuzz", type=int, default=0, metavar="N",
+                   help="also feed N mutated copies of the trace to every decoder command")
     p.add_argument("--exit", type=int, default=0, dest="exit_status",
                    help="expected exit status (4 when init saw a client killed)")
     return p.parse_args(argv)
@@ -142,6 +144,53 @@ def check_counts(args, rows, out):
     return results
 
 
+def damaged(args, path, tmp):
+    """A cut and a corrupted copy of the trace are refused, naming the offset."""
+    results = []
+    with open(path, "rb") as f:
+        data = f.read()
+    bad = os.path.join(tmp, "bad.trace")
+    cut = len(data) - 20 if data.startswith(b"FLTRACE") else None
+    if cut:
+        with open(bad, "wb") as f:
+            f.write(data[:cut])
+        code, _, err = decode(args, bad, "summary")
+        results.append((code == 65 and f"offset {cut - 44}: truncated record (44 of 64" in err,
+                        f"a cut trace: exit {code}, {err.strip()}"))
+        corrupt = bytearray(data)
+        corrupt[64 * 5 + 4] = 0x77     # record 4's event
+        with open(bad, "wb") as f:
+            f.write(corrupt)
+        code, _, err = decode(args, bad, "decode")
+        results.append((code == 65 and "offset 320 (record 4): unknown event" in err,
+                        f"a corrupt record: exit {code}, {err.strip()}"))
+    return results
+
+
+def fuzz(args, path, tmp, rounds):
+    """Random byte flips and cuts: every decoder command exits 0 or 65, never dies."""
+    import random
+    rng = random.Random(1)
+    with open(path, "rb") as f:
+        data = f.read()
+    bad, crashes = os.path.join(tmp, "fuzz.trace"), []
+    for i in range(rounds):
+        buf = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            buf[rng.randrange(len(buf))] ^= 1 << rng.randrange(8)
+        if rng.random() < 0.3:
+            buf = buf[:rng.randrange(len(buf))]
+        with open(bad, "wb") as f:
+            f.write(buf)
+        for cmd in (["summary"], ["decode"], ["decode", "--format", "csv"],
+                    ["decode", "--format", "perfetto"]):
+            code, _, err = decode(args, bad, *cmd)
+            if code not in (0, 65) or (code == 65 and "offset" not in err and "hart" not in err):
+                crashes.append(f"round {i} {cmd}: exit {code} {err.strip()[:80]}")
+    return [(not crashes, f"{rounds} mutated traces x 4 commands: exit 0 or 65 with a "
+             f"message, never a crash {crashes[:3]}")]
+
+
 def main(argv):
     args = parse_args(argv)
     results = []
@@ -169,6 +218,9 @@ def main(argv):
         except (ValueError, KeyError):
             spans, ok = [], False
         results.append((code == 0 and ok, f"Perfetto JSON parses, {len(spans)} fault spans"))
+        results += damaged(args, path, tmp)
+        if args.fuzz:
+            results += fuzz(args, path, tmp, args.fuzz)
     print(f"1..{len(results)}")
     for i, (ok, what) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {i} - {what}")

@@ -66,6 +66,7 @@ enum trace_vm {
 #define TRACE_TASK_COUNT 1
 
 #define TRACE_NO_TASK	0xff	/* trace_record.task of records about no task */
+#define TRACE_THREAD_MAX 0xffff	/* thread ids are 1..TRACE_THREAD_MAX, 0 for none */
 
 struct trace_header {
 	char magic[8];		/* TRACE_MAGIC */
