@@ -39,7 +39,7 @@ static void ipc_transfer(struct thread *from, struct thread *to, uint64_t badge)
 	uctx_set_arg(dst, 7, badge);
 	from->send_handle.obj = NULL;
 	if (trace_on(TRACE_IPC))
-		trace_ipc(from, to, uctx_arg(dst, 1), badge, uctx_arg(dst, 2));
+		trace_ipc(from, to);
 }
 
 /* ipc_rendezvous: sender @s meets receiver @r, which has just been taken off

@@ -296,6 +296,17 @@ static long sys_vm_unmap(struct thread *t)
 	return err;
 }
 
+/* map_reply_trace: SYS_VM_MAP_REPLY's records (tracing on): the VM call, and
+ * the fault reply it is when it will answer a fault (@err 0). */
+static void map_reply_trace(struct thread *t, const struct vm_map_req *req, int err)
+{
+	if (trace_on(TRACE_VM))
+		vm_trace(t, TRACE_VM_MAP_REPLY, err, err ? 0 : req->pa, uctx_arg(&t->frame, 4));
+	if (trace_on(TRACE_FAULTS) && !err && t->caller && t->caller->faulting)
+		trace_reply(t, t->caller, TRACE_REPLY_MAP, req->va, req->pa,
+			    PAGE_SIZE << (9 * req->level));
+}
+
 /* sys_vm_map_reply: the fault path in one call: map, answer the caller with
  * LABEL_RESUME, receive the next message on the endpoint in a5. */
 static long sys_vm_map_reply(struct thread *t)
@@ -307,13 +318,11 @@ static long sys_vm_map_reply(struct thread *t)
 
 	if (!err)
 		err = handle_get(t->task, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ, &ep);
-	if (trace_on(TRACE_VM))
-		vm_trace(t, TRACE_VM_MAP_REPLY, err, err ? 0 : req.pa, uctx_arg(&t->frame, 4));
+	if (trace_on(TRACE_VM | TRACE_FAULTS))
+		map_reply_trace(t, &req, err);
 	if (err)
 		return err;
 	vm_map_perform(&req);
-	if (trace_on(TRACE_FAULTS) && t->caller && t->caller->faulting)
-		trace_reply(t, t->caller, TRACE_REPLY_MAP, req.va, req.pa, PAGE_SIZE << (9 * req.level));
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
 	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &none, true);
 	return SYSCALL_DONE;

@@ -11,17 +11,17 @@
 #include "console.h"
 
 /*
- * Records per hart: a power of two. The ring is drained when half full, so it
- * overflows only if the host stops taking records (a failed write); those
- * records are counted as lost and leave a gap in the hart's numbers.
+ * Records per hart: a power of two. A record that finds the ring half full
+ * drains it first, so the ring never fills; records are lost only when the
+ * host refuses them (a failed write), which is counted and leaves a gap in
+ * the hart's record numbers.
  */
 #define TRACE_RING	128
 
 struct trace_ring {
-	uint32_t head;		/* records written */
+	uint32_t head;		/* records written: the next record's number */
 	uint32_t tail;		/* records drained */
-	uint32_t seq;		/* records numbered, lost ones included */
-	uint32_t lost;
+	uint32_t lost;		/* drained records the host refused */
 	struct trace_record rec[TRACE_RING];
 };
 
@@ -34,35 +34,6 @@ static long host_fd = -1;
 static enum boot_trace_out out;		/* what trace_open found */
 static bool opened;			/* the header has gone out */
 static const struct task *filter;	/* record only this task (NULL: all) */
-
-/*
- * trace_begin: a record for @event about @subject (the task a filter looks
- * at; NULL: always recorded) in the calling hart's ring, time-stamped and
- * numbered; NULL if filtered out or the ring is full. trace_commit ends it.
- */
-static struct trace_record *trace_begin(unsigned event, const struct task *subject)
-{
-	unsigned cpu = this_hart->cpu;
-	struct trace_ring *r = &rings[cpu];
-	struct trace_record *rec;
-
-	if (filter && subject && subject != filter)
-		return NULL;
-	if (r->head - r->tail == TRACE_RING) {
-		r->seq++;
-		r->lost++;
-		return NULL;
-	}
-	rec = &r->rec[r->head % TRACE_RING];
-	rec->seq = r->seq++;
-	rec->event = (uint8_t)event;
-	rec->hart = (uint8_t)cpu;
-	rec->kind = 0;
-	rec->result = 0;
-	rec->time = rdtime();
-	rec->instret = rdinstret();
-	return rec;
-}
 
 /* ring_drain: send @r's records to the host; the ones it refuses are lost. */
 static void ring_drain(struct trace_ring *r)
@@ -90,13 +61,33 @@ static void ring_drain(struct trace_ring *r)
 	}
 }
 
-/* trace_commit: @rec, from trace_begin, is complete. */
-static void trace_commit(void)
+/*
+ * trace_begin: the next record of the calling hart's ring for @event about
+ * @subject (the task a filter looks at; NULL: always recorded), numbered and
+ * time-stamped; NULL if the filter leaves it out. The caller fills in the
+ * rest; the record counts as written already (nothing drains meanwhile: the
+ * ring is the hart's own and the caller holds the kernel lock).
+ */
+static inline __attribute__((always_inline)) struct trace_record *
+trace_begin(unsigned event, const struct task *subject)
 {
-	struct trace_ring *r = &rings[this_hart->cpu];
+	unsigned cpu = this_hart->cpu;
+	struct trace_ring *r = &rings[cpu];
+	struct trace_record *rec;
 
-	if (++r->head - r->tail >= TRACE_RING / 2)
+	if (filter && subject && subject != filter)
+		return NULL;
+	if (r->head - r->tail >= TRACE_RING / 2)
 		ring_drain(r);
+	rec = &r->rec[r->head % TRACE_RING];
+	rec->seq = r->head++;
+	rec->event = (uint8_t)event;
+	rec->hart = (uint8_t)cpu;
+	rec->kind = 0;
+	rec->result = 0;
+	rec->time = rdtime();
+	rec->instret = rdinstret();
+	return rec;
 }
 
 /* set_thread: the task and thread fields of @rec for @t. */
@@ -118,7 +109,6 @@ void trace_fault(const struct thread *t)
 	rec->arg[1] = t->msg.words[FAULT_W_CAUSE];
 	rec->arg[2] = t->msg.words[FAULT_W_PC];
 	rec->arg[3] = 0;
-	trace_commit();
 }
 
 void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
@@ -134,7 +124,6 @@ void trace_reply(const struct thread *replier, const struct thread *c, unsigned 
 	rec->arg[1] = pa;
 	rec->arg[2] = size;
 	rec->arg[3] = replier->id;
-	trace_commit();
 }
 
 void trace_kill(const struct thread *t, int status)
@@ -146,7 +135,6 @@ void trace_kill(const struct thread *t, int status)
 	set_thread(rec, t);
 	rec->result = status;
 	memset(rec->arg, 0, sizeof(rec->arg));
-	trace_commit();
 }
 
 void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
@@ -163,11 +151,9 @@ void trace_vm(const struct thread *t, unsigned kind, long result, const struct t
 	rec->arg[1] = va;
 	rec->arg[2] = w2;
 	rec->arg[3] = w3;
-	trace_commit();
 }
 
-void trace_ipc(const struct thread *from, const struct thread *to, unsigned long label,
-	       uint64_t badge, unsigned long w0)
+void trace_ipc(const struct thread *from, const struct thread *to)
 {
 	struct trace_record *rec;
 
@@ -177,11 +163,10 @@ void trace_ipc(const struct thread *from, const struct thread *to, unsigned long
 	if (!rec)
 		return;
 	set_thread(rec, from);
-	rec->arg[0] = label;
+	rec->arg[0] = uctx_arg(&to->frame, 1);
 	rec->arg[1] = (uint64_t)to->task->slot << 32 | to->id;
-	rec->arg[2] = badge;
-	rec->arg[3] = w0;
-	trace_commit();
+	rec->arg[2] = uctx_arg(&to->frame, 7);
+	rec->arg[3] = uctx_arg(&to->frame, 2);
 }
 
 void trace_task(const struct task *task)
@@ -195,7 +180,6 @@ void trace_task(const struct task *task)
 	rec->kind = TRACE_TASK_LIVE;
 	memset(rec->arg, 0, sizeof(rec->arg));
 	memcpy(rec->arg, task->name, TASK_NAME_MAX);
-	trace_commit();
 }
 
 void trace_task_ended(const struct task *task)
@@ -232,15 +216,14 @@ void trace_finish(void)
 		ring_drain(r);	/* room for the END record */
 		rec = &r->rec[r->head % TRACE_RING];
 		memset(rec, 0, sizeof(*rec));
-		rec->seq = r->seq;
+		rec->seq = r->head;
 		rec->event = TRACE_EV_END;
 		rec->hart = (uint8_t)cpu;
 		rec->task = TRACE_NO_TASK;
 		rec->time = rdtime();
-		rec->arg[0] = r->seq;
+		rec->arg[0] = r->head + 1;	/* this one too */
 		rec->arg[1] = r->lost;
 		r->head++;
-		r->seq++;
 		ring_drain(r);
 	}
 }

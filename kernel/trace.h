@@ -40,30 +40,29 @@ int trace_boot(unsigned mask, enum boot_trace_out out, const char *host_file,
 	       unsigned long timebase_hz, unsigned nharts, unsigned va_bits);
 
 /* trace_fault: @t's fault, whose message is in t->msg. */
-void trace_fault(const struct thread *t);
+__attribute__((cold)) void trace_fault(const struct thread *t);
 
 /* trace_reply: @replier answered @c's fault with TRACE_REPLY_@kind; for
  * TRACE_REPLY_MAP, the page of @size bytes at @va now maps frame @pa. */
-void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
+__attribute__((cold)) void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
 		 vaddr_t va, paddr_t pa, unsigned long size);
 
 /* trace_kill: @t dies with exit @status while its fault waits for an answer
  * (the handler replied KILL or went away, there was none, or its task was
  * destroyed meanwhile). */
-void trace_kill(const struct thread *t, int status);
+__attribute__((cold)) void trace_kill(const struct thread *t, int status);
 
 /* trace_vm: @t's VM call TRACE_VM_@kind on @target ended with @result;
  * @va and the event's two further words (see <faultline/trace.h>). */
-void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
+__attribute__((cold)) void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
 	      vaddr_t va, unsigned long w2, unsigned long w3);
 
-/* trace_ipc: a message with @label, @badge and first word @w0 went from
- * @from to @to. */
-void trace_ipc(const struct thread *from, const struct thread *to, unsigned long label,
-	       uint64_t badge, unsigned long w0);
+/* trace_ipc: a message went from @from to @to (label, first word and badge
+ * as @to's registers now hold them). */
+__attribute__((cold)) void trace_ipc(const struct thread *from, const struct thread *to);
 
 /* trace_task: @task has a (new) name. */
-void trace_task(const struct task *task);
+__attribute__((cold)) void trace_task(const struct task *task);
 
 /* trace_task_ended: @task is being destroyed (it stops a filter on it). */
 void trace_task_ended(const struct task *task);
