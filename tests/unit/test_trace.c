@@ -234,7 +234,7 @@ static void test_fuzz(void **state)
 		if (text)
 			free(in);
 	}
-	print_message("fuzz: %u accepted, %u refused\n", accepted, refused);
+	print_message("# fuzz: %u accepted, %u refused\n", accepted, refused);
 	assert_true(accepted > 0 && refused > 0);
 }
 
