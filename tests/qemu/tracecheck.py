@@ -37,6 +37,8 @@ def parse_args(argv):
     p.add_argument("--append", default="", help="more kernel arguments (run=..., sv=...)")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--plot", metavar="SCRIPT",
+                   help="also draw the trace with tools/traceplot.py (Debian's python3)")
     p.add_argument("--fuzz", type=int, default=0, metavar="N",
                    help="also feed N mutated copies of the trace to every decoder command")
     p.add_argument("--exit", type=int, default=0, dest="exit_status",
@@ -191,6 +193,19 @@ def fuzz(args, path, tmp, rounds):
              f"message, never a crash {crashes[:3]}")]
 
 
+def plot(args, path, tmp, faults):
+    """traceplot.py writes a PNG and says how many faults it drew."""
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    png = os.path.join(tmp, "t.png")
+    proc = subprocess.run([python, args.plot, "--fltrace", args.fltrace, "-o", png, path],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
+        magic = f.read(8)
+    ok = proc.returncode == 0 and magic == b"\x89PNG\r\n\x1a\n" \
+        and f"({faults} faults," in proc.stdout
+    return [(ok, f"the plot: {proc.stdout.strip()[-200:]}")]
+
+
 def main(argv):
     args = parse_args(argv)
     results = []
@@ -219,6 +234,8 @@ def main(argv):
             spans, ok = [], False
         results.append((code == 0 and ok, f"Perfetto JSON parses, {len(spans)} fault spans"))
         results += damaged(args, path, tmp)
+        if args.plot:
+            results += plot(args, path, tmp, len([r for r in rows if r["event"] == "fault"]))
         if args.fuzz:
             results += fuzz(args, path, tmp, args.fuzz)
     print(f"1..{len(results)}")
