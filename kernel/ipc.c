@@ -166,8 +166,10 @@ void ipc_recv(struct thread *t, bool block)
 }
 
 /* ipc_reply: @t answers its caller @c with the message in @t's registers,
- * carrying @xfer (a fault's reply carries no handle). */
-static void ipc_reply(struct thread *t, struct thread *c, const struct handle *xfer)
+ * carrying @xfer (a fault's reply carries no handle); @mapped: the page
+ * SYS_VM_MAP_REPLY just mapped for it (NULL for other replies), for the trace. */
+static void ipc_reply(struct thread *t, struct thread *c, const struct handle *xfer,
+		      const struct vm_map_req *mapped)
 {
 	unsigned long label = uctx_arg(&t->frame, 1);
 
@@ -181,10 +183,8 @@ static void ipc_reply(struct thread *t, struct thread *c, const struct handle *x
 		return;
 	}
 	t->send_handle.obj = NULL;	/* a fault reply carries no handle */
-	/* SYS_VM_MAP_REPLY records its own reply, with the mapping */
-	if (trace_on(TRACE_FAULTS) && uctx_syscall_nr(&t->frame) != SYS_VM_MAP_REPLY)
-		trace_reply(t, c, label == LABEL_RESUME ? TRACE_REPLY_RESUME : TRACE_REPLY_KILL,
-			    0, 0, 0);
+	if (trace_on(TRACE_FAULTS))
+		trace_reply(t, c, label, mapped);
 	if (label == LABEL_RESUME) {
 		c->faulting = false;
 		sched_enqueue(c);	/* sepc unchanged: the instruction runs again */
@@ -224,14 +224,14 @@ void ipc_reply_to(struct thread *t)
 	kobj_kill(&c->reply_obj);	/* one answer only */
 	handle_close(t->task, rnum);
 	uctx_set_result(&t->frame, 0);
-	ipc_reply(t, c, &xfer);
+	ipc_reply(t, c, &xfer, NULL);
 }
 
 void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
-		       bool block)
+		       const struct vm_map_req *mapped, bool block)
 {
 	if (t->caller)
-		ipc_reply(t, t->caller, xfer);
+		ipc_reply(t, t->caller, xfer, mapped);
 	ipc_recv_on(t, ep, block);
 }
 
@@ -243,7 +243,7 @@ void ipc_reply_recv(struct thread *t, bool block)
 	if (err)
 		uctx_set_result(&t->frame, err);
 	else
-		ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, block);
+		ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
 }
 
 bool ipc_fault(struct thread *t)

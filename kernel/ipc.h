@@ -19,10 +19,14 @@ void ipc_recv(struct thread *t, bool block);
 /* ipc_reply_recv: SYS_REPLY_RECV by @t. */
 void ipc_reply_recv(struct thread *t, bool block);
 
+struct vm_map_req;
+
 /* ipc_reply_recv_on: its work once decoded: answer @t's caller (if any) with
- * the message in @t's registers carrying @xfer, then receive on @ep. */
+ * the message in @t's registers carrying @xfer, then receive on @ep. @mapped:
+ * the page SYS_VM_MAP_REPLY mapped before this reply (NULL otherwise); the
+ * fault's trace record names it. */
 void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
-		       bool block);
+		       const struct vm_map_req *mapped, bool block);
 
 /* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
  * new reply handle in @t's task can answer it later (once, from any thread that

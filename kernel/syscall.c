@@ -100,6 +100,27 @@ static long sys_handle_close(struct thread *t)
 	return handle_close(t->task, uctx_arg(&t->frame, 0));
 }
 
+/* arg_task: the task of the handle in register a@n, which needs @rights
+ * (NULL on error). */
+static int arg_task(const struct thread *t, unsigned n, uint8_t rights, struct task **out)
+{
+	struct handle hd;
+	int err = handle_get(t->task, uctx_arg(&t->frame, n), KOBJ_TASK, rights, &hd);
+
+	*out = err ? NULL : task_of_obj(hd.obj);
+	return err;
+}
+
+/* arg_thread: the thread of the handle in register a@n, with the MANAGE right. */
+static int arg_thread(const struct thread *t, unsigned n, struct thread **out)
+{
+	struct handle hd;
+	int err = handle_get(t->task, uctx_arg(&t->frame, n), KOBJ_THREAD, RIGHT_MANAGE, &hd);
+
+	*out = err ? NULL : thread_of_obj(hd.obj);
+	return err;
+}
+
 static long sys_thread_create(struct thread *t)
 {
 	const struct trap_frame *f = &t->frame;
@@ -108,13 +129,12 @@ static long sys_thread_create(struct thread *t)
 	struct task *task;
 	struct thread *n;
 	long slot = IPC_NO_HANDLE;
-	int err = handle_get(t->task, uctx_arg(f, 0), KOBJ_TASK, RIGHT_MANAGE, &th);
+	int err = arg_task(t, 0, RIGHT_MANAGE, &task);
 
 	if (!err && (long)give != IPC_NO_HANDLE)
 		err = handle_get(t->task, give, KOBJ_NONE, RIGHT_GRANT, &gift);
 	if (err)
 		return err;
-	task = task_of_obj(th.obj);
 	if (pc >= mmu_user_top() || sp > mmu_user_top() || (sp & 15))
 		return -ERR_RANGE;
 	if (!handle_free_slot(t->task) || (gift.obj && !handle_free_slot(task)))
@@ -177,13 +197,11 @@ static long sys_task_create(struct thread *t)
 
 static long sys_task_destroy(struct thread *t)
 {
-	struct handle hd;
 	struct task *task;
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_TASK, RIGHT_MANAGE, &hd);
+	int err = arg_task(t, 0, RIGHT_MANAGE, &task);
 
 	if (err)
 		return err;
-	task = task_of_obj(hd.obj);
 	if (task->is_root)
 		return -ERR_DENIED;
 	task_destroy(task);
@@ -192,13 +210,11 @@ static long sys_task_destroy(struct thread *t)
 
 static long sys_thread_start(struct thread *t)
 {
-	struct handle th;
 	struct thread *n;
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_THREAD, RIGHT_MANAGE, &th);
+	int err = arg_thread(t, 0, &n);
 
 	if (err)
 		return err;
-	n = thread_of_obj(th.obj);
 	if (n->state != THREAD_STOPPED)
 		return -ERR_INVAL;	/* started already */
 	sched_enqueue(n);
@@ -207,14 +223,15 @@ static long sys_thread_start(struct thread *t)
 
 static long sys_thread_set_fault(struct thread *t)
 {
-	struct handle th, ep;
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_THREAD, RIGHT_MANAGE, &th);
+	struct handle ep;
+	struct thread *n;
+	int err = arg_thread(t, 0, &n);
 
 	if (!err)
 		err = handle_get(t->task, uctx_arg(&t->frame, 1), KOBJ_ENDPOINT, RIGHT_WRITE, &ep);
 	if (err)
 		return err;
-	thread_of_obj(th.obj)->fault_ep = ep;
+	n->fault_ep = ep;
 	return 0;
 }
 
@@ -248,31 +265,34 @@ static long sys_reply_recv(struct thread *t)
 	return SYSCALL_DONE;
 }
 
+/*
+ * The VM calls act on the task of the handle in a0, which needs the MAP right
+ * (arg_task), at the address in a1; each traces itself with what it decoded.
+ */
 static long sys_vm_pool_add(struct thread *t)
 {
-	return vm_pool_add(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
-			   uctx_arg(&t->frame, 2));
+	struct task *task;
+	int err = arg_task(t, 0, RIGHT_MAP, &task);
+
+	return err ? err : vm_pool_add(t->task, task, uctx_arg(&t->frame, 1),
+				       uctx_arg(&t->frame, 2));
 }
 
 /* vm_map_args: decode SYS_VM_MAP's arguments (also SYS_VM_MAP_REPLY's first five). */
 static int vm_map_args(struct thread *t, struct vm_map_req *req)
 {
 	const struct trap_frame *f = &t->frame;
+	int err = arg_task(t, 0, RIGHT_MAP, &req->task);
 
-	return vm_map_decode(t->task, uctx_arg(f, 0), uctx_arg(f, 1), uctx_arg(f, 2),
-			     uctx_arg(f, 3), uctx_arg(f, 4), req);
+	return err ? err : vm_map_decode(t->task, uctx_arg(f, 1), uctx_arg(f, 2), uctx_arg(f, 3),
+					 uctx_arg(f, 4), req);
 }
 
-/* vm_trace: the trace record of @t's VM call TRACE_VM_@kind with @result (the
- * target task is a0's, the address a1's; @w2, @w3 as <faultline/trace.h> says). */
-static void vm_trace(struct thread *t, unsigned kind, long result, unsigned long w2,
-		     unsigned long w3)
+/* vm_map_trace: the record of map call TRACE_VM_@kind (tracing on). */
+static void vm_map_trace(struct thread *t, unsigned kind, int err, const struct vm_map_req *req)
 {
-	struct handle hd;
-	bool known = !handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_TASK, 0, &hd);
-
-	trace_vm(t, kind, result, known ? task_of_obj(hd.obj) : NULL, uctx_arg(&t->frame, 1),
-		 w2, w3);
+	trace_vm(t, kind, err, req->task, uctx_arg(&t->frame, 1), err ? 0 : req->pa,
+		 uctx_arg(&t->frame, 4));
 }
 
 static long sys_vm_map(struct thread *t)
@@ -283,28 +303,21 @@ static long sys_vm_map(struct thread *t)
 	if (!err)
 		vm_map_perform(&req);
 	if (trace_on(TRACE_VM))
-		vm_trace(t, TRACE_VM_MAP, err, err ? 0 : req.pa, uctx_arg(&t->frame, 4));
+		vm_map_trace(t, TRACE_VM_MAP, err, &req);
 	return err;
 }
 
 static long sys_vm_unmap(struct thread *t)
 {
-	int err = vm_unmap(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1));
+	struct task *task;
+	vaddr_t va = uctx_arg(&t->frame, 1);
+	int err = arg_task(t, 0, RIGHT_MAP, &task);
 
+	if (!err)
+		err = vm_unmap(task, va);
 	if (trace_on(TRACE_VM))
-		vm_trace(t, TRACE_VM_UNMAP, err, 0, 0);
+		trace_vm(t, TRACE_VM_UNMAP, err, task, va, 0, 0);
 	return err;
-}
-
-/* map_reply_trace: SYS_VM_MAP_REPLY's records (tracing on): the VM call, and
- * the fault reply it is when it will answer a fault (@err 0). */
-static void map_reply_trace(struct thread *t, const struct vm_map_req *req, int err)
-{
-	if (trace_on(TRACE_VM))
-		vm_trace(t, TRACE_VM_MAP_REPLY, err, err ? 0 : req->pa, uctx_arg(&t->frame, 4));
-	if (trace_on(TRACE_FAULTS) && !err && t->caller && t->caller->faulting)
-		trace_reply(t, t->caller, TRACE_REPLY_MAP, req->va, req->pa,
-			    PAGE_SIZE << (9 * req->level));
 }
 
 /* sys_vm_map_reply: the fault path in one call: map, answer the caller with
@@ -318,34 +331,41 @@ static long sys_vm_map_reply(struct thread *t)
 
 	if (!err)
 		err = handle_get(t->task, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ, &ep);
-	if (trace_on(TRACE_VM | TRACE_FAULTS))
-		map_reply_trace(t, &req, err);
+	if (trace_on(TRACE_VM))
+		vm_map_trace(t, TRACE_VM_MAP_REPLY, err, &req);
 	if (err)
 		return err;
 	vm_map_perform(&req);
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
-	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &none, true);
+	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &none, &req, true);
 	return SYSCALL_DONE;
 }
 
 static long sys_vm_protect(struct thread *t)
 {
-	int err = vm_protect(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
-			     uctx_arg(&t->frame, 2));
+	struct task *task;
+	vaddr_t va = uctx_arg(&t->frame, 1);
+	unsigned long perms = uctx_arg(&t->frame, 2);
+	int err = arg_task(t, 0, RIGHT_MAP, &task);
 
+	if (!err)
+		err = vm_protect(task, va, perms);
 	if (trace_on(TRACE_VM))
-		vm_trace(t, TRACE_VM_PROTECT, err, uctx_arg(&t->frame, 2), 0);
+		trace_vm(t, TRACE_VM_PROTECT, err, task, va, perms, 0);
 	return err;
 }
 
 /* sys_vm_query: a0 = 0, a1 = accessed bitmap, a2 = dirty bitmap. */
 static long sys_vm_query(struct thread *t)
 {
-	struct vm_query q = vm_query(t->task, uctx_arg(&t->frame, 0), uctx_arg(&t->frame, 1),
-				     uctx_arg(&t->frame, 2));
+	struct task *task;
+	vaddr_t va = uctx_arg(&t->frame, 1);
+	struct vm_query q = { arg_task(t, 0, RIGHT_MAP, &task), 0, 0 };
 
+	if (!q.err)
+		q = vm_query(task, va, uctx_arg(&t->frame, 2));
 	if (trace_on(TRACE_VM))
-		vm_trace(t, TRACE_VM_QUERY, q.err, q.accessed, q.dirty);
+		trace_vm(t, TRACE_VM_QUERY, q.err, task, va, q.accessed, q.dirty);
 	if (q.err)
 		return q.err;
 	uctx_set_arg(&t->frame, 1, q.accessed);
@@ -388,9 +408,9 @@ static long sys_irq_ack(struct thread *t)
 
 static long sys_thread_priority(struct thread *t)
 {
-	struct handle th;
+	struct thread *n;
 	unsigned long prio = uctx_arg(&t->frame, 1);
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_THREAD, RIGHT_MANAGE, &th);
+	int err = arg_thread(t, 0, &n);
 
 	if (err)
 		return err;
@@ -398,7 +418,7 @@ static long sys_thread_priority(struct thread *t)
 		return -ERR_INVAL;
 	if (prio > t->prio)
 		return -ERR_DENIED;	/* no thread lifts another above itself */
-	sched_set_priority(thread_of_obj(th.obj), (unsigned)prio);
+	sched_set_priority(n, (unsigned)prio);
 	return 0;
 }
 
@@ -415,7 +435,18 @@ static long sys_reply_to(struct thread *t)
 
 static long sys_trace_ctl(struct thread *t)
 {
-	return trace_ctl(t);
+	unsigned long mask = uctx_arg(&t->frame, 0);
+	bool everyone = (long)uctx_arg(&t->frame, 1) == -1;
+	struct task *task = NULL;
+	int err = 0;
+
+	if (mask & ~(unsigned long)TRACE_ALL)
+		return -ERR_INVAL;
+	if (everyone && !t->task->is_root)
+		return -ERR_DENIED;	/* only the root task traces every task */
+	if (!everyone)
+		err = arg_task(t, 1, RIGHT_MANAGE, &task);
+	return err ? err : trace_ctl((unsigned)mask, task);
 }
 
 typedef long (*syscall_fn)(struct thread *t);

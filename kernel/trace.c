@@ -4,11 +4,13 @@
 #include <arch/csr.h>
 #include <arch/hart.h>
 #include <arch/semihost.h>
+#include <arch/pt.h>
 #include <arch/uctx.h>
 #include <faultline/errno.h>
 #include <string.h>
 
 #include "console.h"
+#include "vm.h"
 
 /*
  * Records per hart: a power of two. A record that finds the ring half full
@@ -30,8 +32,7 @@ static struct trace_ring rings[MAX_HARTS];
 static struct trace_header header;
 static enum boot_trace_out want;		/* trace_out= */
 static char file[BOOTARG_NAME_MAX];	/* trace_file=: the host file semihosting writes */
-static long host_fd = -1;
-static enum boot_trace_out out;		/* what trace_open found */
+static long host_fd = -1;		/* that file once open; -1: the console */
 static bool opened;			/* the header has gone out */
 static const struct task *filter;	/* record only this task (NULL: all) */
 
@@ -44,7 +45,7 @@ static void ring_drain(struct trace_ring *r)
 
 		if (n > TRACE_RING - first)
 			n = TRACE_RING - first;	/* up to the end of the array */
-		if (out == BOOT_TRACE_SEMIHOST) {
+		if (host_fd >= 0) {
 			size_t left = semihost_write(host_fd, &r->rec[first], n * sizeof(r->rec[0]));
 
 			r->lost += (uint32_t)((left + sizeof(r->rec[0]) - 1) / sizeof(r->rec[0]));
@@ -62,21 +63,17 @@ static void ring_drain(struct trace_ring *r)
 }
 
 /*
- * trace_begin: the next record of the calling hart's ring for @event about
- * @subject (the task a filter looks at; NULL: always recorded), numbered and
- * time-stamped; NULL if the filter leaves it out. The caller fills in the
- * rest; the record counts as written already (nothing drains meanwhile: the
- * ring is the hart's own and the caller holds the kernel lock).
+ * ring_next: the next record of logical cpu @cpu's ring, for @event: numbered
+ * and time-stamped, kind and result 0; the caller fills in the rest. It counts
+ * as written already (nothing drains meanwhile: the caller holds the kernel
+ * lock). A ring half full is drained first.
  */
-static inline __attribute__((always_inline)) struct trace_record *
-trace_begin(unsigned event, const struct task *subject)
+static inline __attribute__((always_inline)) struct trace_record *ring_next(unsigned cpu,
+									  unsigned event)
 {
-	unsigned cpu = this_hart->cpu;
 	struct trace_ring *r = &rings[cpu];
 	struct trace_record *rec;
 
-	if (filter && subject && subject != filter)
-		return NULL;
 	if (r->head - r->tail >= TRACE_RING / 2)
 		ring_drain(r);
 	rec = &r->rec[r->head % TRACE_RING];
@@ -88,6 +85,16 @@ trace_begin(unsigned event, const struct task *subject)
 	rec->time = rdtime();
 	rec->instret = rdinstret();
 	return rec;
+}
+
+/* trace_begin: the calling hart's next record for @event about @subject (the
+ * task a filter looks at; NULL: always recorded); NULL if filtered out. */
+static inline __attribute__((always_inline)) struct trace_record *
+trace_begin(unsigned event, const struct task *subject)
+{
+	if (filter && subject && subject != filter)
+		return NULL;
+	return ring_next(this_hart->cpu, event);
 }
 
 /* set_thread: the task and thread fields of @rec for @t. */
@@ -111,18 +118,19 @@ void trace_fault(const struct thread *t)
 	rec->arg[3] = 0;
 }
 
-void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
-		 vaddr_t va, paddr_t pa, unsigned long size)
+void trace_reply(const struct thread *replier, const struct thread *c, unsigned long label,
+		 const struct vm_map_req *mapped)
 {
 	struct trace_record *rec = trace_begin(TRACE_EV_REPLY, c->task);
 
 	if (!rec)
 		return;
 	set_thread(rec, c);
-	rec->kind = (uint8_t)kind;
-	rec->arg[0] = va;
-	rec->arg[1] = pa;
-	rec->arg[2] = size;
+	rec->kind = mapped ? TRACE_REPLY_MAP
+			   : label == LABEL_RESUME ? TRACE_REPLY_RESUME : TRACE_REPLY_KILL;
+	rec->arg[0] = mapped ? mapped->va : 0;
+	rec->arg[1] = mapped ? mapped->pa : 0;
+	rec->arg[2] = mapped ? pt_level_size(mapped->level) : 0;
 	rec->arg[3] = replier->id;
 }
 
@@ -211,26 +219,21 @@ void trace_finish(void)
 	filter = NULL;
 	for (unsigned cpu = 0; cpu < header.nharts; cpu++) {
 		struct trace_ring *r = &rings[cpu];
-		struct trace_record *rec;
+		struct trace_record *rec = ring_next(cpu, TRACE_EV_END);
 
-		ring_drain(r);	/* room for the END record */
-		rec = &r->rec[r->head % TRACE_RING];
-		memset(rec, 0, sizeof(*rec));
-		rec->seq = r->head;
-		rec->event = TRACE_EV_END;
-		rec->hart = (uint8_t)cpu;
 		rec->task = TRACE_NO_TASK;
-		rec->time = rdtime();
-		rec->arg[0] = r->head + 1;	/* this one too */
+		rec->thread = 0;
+		rec->arg[0] = r->head;	/* this one included */
 		rec->arg[1] = r->lost;
-		r->head++;
+		rec->arg[2] = rec->arg[3] = 0;
 		ring_drain(r);
 	}
 }
 
-/* trace_open: pick the way to the host and send the header, once.
- * Returns 0, or -ERR_NOTSUP: semihosting was asked for and is not there. */
-static int trace_open(void)
+/* trace_open: pick the way to the host and send the header, saying the trace
+ * begins with @mask; once. Returns 0, or -ERR_NOTSUP: semihosting was asked
+ * for and is not there. */
+static int trace_open(unsigned mask)
 {
 	char line[TRACE_LINE_LEN];
 
@@ -238,14 +241,11 @@ static int trace_open(void)
 		return 0;
 	if (want != BOOT_TRACE_CONSOLE)
 		host_fd = semihost_open(file);
-	if (host_fd >= 0)
-		out = BOOT_TRACE_SEMIHOST;
-	else if (want == BOOT_TRACE_SEMIHOST)
+	if (host_fd < 0 && want == BOOT_TRACE_SEMIHOST)
 		return -ERR_NOTSUP;
-	else
-		out = BOOT_TRACE_CONSOLE;
 	opened = true;
-	if (out == BOOT_TRACE_SEMIHOST) {
+	header.mask = mask;
+	if (host_fd >= 0) {
 		kprintf("trace: records go to host file %s (semihosting)\n", file);
 		if (semihost_write(host_fd, &header, sizeof(header)))
 			kprintf("trace: the host did not take the trace header\n");
@@ -262,7 +262,7 @@ static int trace_open(void)
  * names each live task the filter lets through. */
 static int trace_start(unsigned mask, const struct task *task)
 {
-	int err = mask ? trace_open() : 0;
+	int err = mask ? trace_open(mask) : 0;
 
 	if (err)
 		return err;
@@ -289,32 +289,15 @@ int trace_boot(unsigned mask, enum boot_trace_out to, const char *host_file,
 	header.record_size = sizeof(struct trace_record);
 	header.nharts = (uint16_t)nharts;
 	header.va_bits = (uint16_t)va_bits;
-	header.mask = mask;
 	header.timebase_hz = timebase_hz;
 	want = to;
 	return trace_start(mask, NULL);
 }
 
-long trace_ctl(struct thread *t)
+long trace_ctl(unsigned mask, const struct task *task)
 {
-	unsigned long mask = uctx_arg(&t->frame, 0), h = uctx_arg(&t->frame, 1);
 	unsigned previous = trace_mask;
-	const struct task *task = NULL;
-	struct handle hd;
-	int err;
+	int err = trace_start(mask, task);
 
-	if (mask & ~(unsigned long)TRACE_ALL)
-		return -ERR_INVAL;
-	if ((long)h == -1 && !t->task->is_root)
-		return -ERR_DENIED;	/* only the root task traces everyone */
-	if ((long)h != -1) {
-		err = handle_get(t->task, h, KOBJ_TASK, RIGHT_MANAGE, &hd);
-		if (err)
-			return err;
-		task = task_of_obj(hd.obj);
-	}
-	if (!opened && header.mask == 0 && mask)
-		header.mask = (uint32_t)mask;	/* the header says what it began with */
-	err = trace_start((unsigned)mask, task);
 	return err ? err : (long)previous;
 }

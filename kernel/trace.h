@@ -42,10 +42,12 @@ int trace_boot(unsigned mask, enum boot_trace_out out, const char *host_file,
 /* trace_fault: @t's fault, whose message is in t->msg. */
 __attribute__((cold)) void trace_fault(const struct thread *t);
 
-/* trace_reply: @replier answered @c's fault with TRACE_REPLY_@kind; for
- * TRACE_REPLY_MAP, the page of @size bytes at @va now maps frame @pa. */
-__attribute__((cold)) void trace_reply(const struct thread *replier, const struct thread *c, unsigned kind,
-		 vaddr_t va, paddr_t pa, unsigned long size);
+struct vm_map_req;
+
+/* trace_reply: @replier answered @c's fault with @label, after mapping
+ * @mapped for it (SYS_VM_MAP_REPLY; NULL for a plain reply). */
+__attribute__((cold)) void trace_reply(const struct thread *replier, const struct thread *c,
+				       unsigned long label, const struct vm_map_req *mapped);
 
 /* trace_kill: @t dies with exit @status while its fault waits for an answer
  * (the handler replied KILL or went away, there was none, or its task was
@@ -54,8 +56,9 @@ __attribute__((cold)) void trace_kill(const struct thread *t, int status);
 
 /* trace_vm: @t's VM call TRACE_VM_@kind on @target ended with @result;
  * @va and the event's two further words (see <faultline/trace.h>). */
-__attribute__((cold)) void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
-	      vaddr_t va, unsigned long w2, unsigned long w3);
+__attribute__((cold)) void trace_vm(const struct thread *t, unsigned kind, long result,
+				    const struct task *target, vaddr_t va, unsigned long w2,
+				    unsigned long w3);
 
 /* trace_ipc: a message went from @from to @to (label, first word and badge
  * as @to's registers now hold them). */
@@ -75,11 +78,10 @@ void trace_drain(void);
 void trace_finish(void);
 
 /*
- * trace_ctl: SYS_TRACE_CTL by @t: record the classes in a0 (0: stop) for the
- * task whose handle is a1 (MANAGE right) or for every task (a1 = -1, the root
- * task only). Returns the previous mask, or -ERR_INVAL (unknown classes),
- * -ERR_DENIED, a handle error, or -ERR_NOTSUP (no way to the host).
+ * trace_ctl: SYS_TRACE_CTL's work once decoded: record the classes @mask (0:
+ * stop) for @task (NULL: every task). Returns the previous mask, or
+ * -ERR_NOTSUP (no way to the host).
  */
-long trace_ctl(struct thread *t);
+long trace_ctl(unsigned mask, const struct task *task);
 
 #endif

@@ -21,17 +21,6 @@ static paddr_t pool_take(void *ctx)
 	return pa;
 }
 
-/* vm_task_handle: the task named by @h with the MAP right. */
-static int vm_task_handle(struct task *caller, unsigned long h, struct task **out)
-{
-	struct handle hd;
-	int err = handle_get(caller, h, KOBJ_TASK, RIGHT_MAP, &hd);
-
-	if (!err)
-		*out = task_of_obj(hd.obj);
-	return err;
-}
-
 /* vm_mem_handle: the pmem or device object named by @h with @rights; the
  * handle's full rights in *@has. */
 static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out,
@@ -94,16 +83,14 @@ static int vm_slot_check(struct vm_map_req *req)
 	return 0;
 }
 
-int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long mem_h,
-		  uint64_t offset, unsigned long flags, struct vm_map_req *req)
+int vm_map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
+		  unsigned long flags, struct vm_map_req *req)
 {
 	struct pmem *mem;
 	uint64_t size;
 	uint8_t has;
-	int err = vm_task_handle(caller, task_h, &req->task);
+	int err = vm_flags_decode(flags, &req->pte_flags, &req->level);
 
-	if (!err)
-		err = vm_flags_decode(flags, &req->pte_flags, &req->level);
 	if (!err)
 		err = vm_mem_handle(caller, mem_h, RIGHT_MAP | (flags & VM_W ? RIGHT_WRITE : 0), &mem,
 				    &has);
@@ -154,15 +141,12 @@ static int vm_leaf(struct task *task, vaddr_t va, struct pt_slot *slot)
 	return 0;
 }
 
-int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va)
+int vm_unmap(struct task *task, vaddr_t va)
 {
-	struct task *task;
 	struct pt_slot slot;
 	paddr_t pa;
-	int err = vm_task_handle(caller, task_h, &task);
+	int err = vm_leaf(task, va, &slot);
 
-	if (!err)
-		err = vm_leaf(task, va, &slot);
 	if (err)
 		return err;
 	pa = pte_pa(*slot.pte);
@@ -200,15 +184,12 @@ void vm_task_init(struct task *task, paddr_t root)
 	mmu_user_root_init(root);
 }
 
-int vm_protect(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long perms)
+int vm_protect(struct task *task, vaddr_t va, unsigned long perms)
 {
-	struct task *task;
 	struct pt_slot slot;
 	uint64_t pte;
-	int err = vm_task_handle(caller, task_h, &task);
+	int err = perms & ~(unsigned long)VM_PERMS ? -ERR_INVAL : 0;
 
-	if (!err && perms & ~(unsigned long)VM_PERMS)
-		err = -ERR_INVAL;
 	if (!err)
 		err = vm_perms_decode(perms, &pte);
 	if (!err)
@@ -224,14 +205,11 @@ int vm_protect(struct task *caller, unsigned long task_h, vaddr_t va, unsigned l
 	return 0;
 }
 
-struct vm_query vm_query(struct task *caller, unsigned long task_h, vaddr_t va,
-			 unsigned long clear)
+struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear)
 {
 	struct vm_query q = { 0, 0, 0 };
-	struct task *task;
 
-	q.err = vm_task_handle(caller, task_h, &task);
-	if (!q.err && (clear & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D)))
+	if (clear & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D))
 		q.err = -ERR_INVAL;
 	if (!q.err && ((va & (PAGE_SIZE - 1)) || va >= mmu_user_top()))
 		q.err = va >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
@@ -254,15 +232,11 @@ struct vm_query vm_query(struct task *caller, unsigned long task_h, vaddr_t va,
 	return q;
 }
 
-int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
-		uint64_t offset)
+int vm_pool_add(struct task *caller, struct task *task, unsigned long mem_h, uint64_t offset)
 {
-	struct task *task;
 	paddr_t pa;
-	int err = vm_task_handle(caller, task_h, &task);
+	int err = vm_table_frame(caller, mem_h, offset, &pa);
 
-	if (!err)
-		err = vm_table_frame(caller, mem_h, offset, &pa);
 	if (err)
 		return err;
 	frames_set_table(pa, true);

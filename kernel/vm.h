@@ -2,7 +2,8 @@
 /*
  * The VM system calls' work: page-table pools and mapping frames of pmem and
  * device objects into tasks. Every argument is checked (vm_map_decode) before
- * anything changes (vm_map_perform cannot fail).
+ * anything changes (vm_map_perform cannot fail). The target task comes
+ * decoded: the system-call layer checked its handle for the MAP right.
  */
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
@@ -22,31 +23,32 @@ struct vm_map_req {
 };
 
 /*
- * vm_map_decode: check a map of the page at @va in the task of @task_h, to
- * @offset in the object of @mem_h, with VM_* @flags, for @caller. Returns 0 and
- * @req, or -ERR_HANDLE/-ERR_DENIED (handles, rights: MAP on both, WRITE on the
- * object for VM_W), -ERR_INVAL (flags: unknown bits, no permission, W without
- * R, W+X, a page size the mode lacks), -ERR_ALIGN (va or the frame's physical
- * address not aligned to the page size), -ERR_RANGE (va outside user space, offset beyond the
- * object), -ERR_EXIST (something is mapped there), -ERR_DENIED (a frame is a
+ * vm_map_decode: check a map of the page at @va in task req->task (set by the
+ * caller), to @offset in the object of @caller's handle @mem_h, with VM_*
+ * @flags. Returns 0 and the rest of @req, or -ERR_HANDLE/-ERR_DENIED (the
+ * handle, its rights: MAP, and WRITE for VM_W), -ERR_INVAL (flags: unknown
+ * bits, no permission, W without R, W+X, a page size the mode lacks),
+ * -ERR_ALIGN (va or the frame's physical address not aligned to the page
+ * size), -ERR_RANGE (va outside user space, offset beyond the object),
+ * -ERR_EXIST (something is mapped there), -ERR_DENIED (a frame is a
  * page table or mapped too often), -ERR_POOL (too few frames in the pool for
  * the tables needed).
  */
-int vm_map_decode(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long mem_h,
-		  uint64_t offset, unsigned long flags, struct vm_map_req *req);
+int vm_map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
+		  unsigned long flags, struct vm_map_req *req);
 
 /* vm_map_perform: carry out a decoded request. */
 void vm_map_perform(const struct vm_map_req *req);
 
-/* vm_unmap: unmap the page starting at @va in the task of @task_h. Returns 0,
- * -ERR_HANDLE/-ERR_DENIED, -ERR_RANGE, -ERR_NOENT (nothing mapped) or
- * -ERR_ALIGN (@va is inside a larger page, not at its start). */
-int vm_unmap(struct task *caller, unsigned long task_h, vaddr_t va);
+/* vm_unmap: unmap the page starting at @va in @task. Returns 0, -ERR_RANGE,
+ * -ERR_NOENT (nothing mapped) or -ERR_ALIGN (@va is inside a larger page, not
+ * at its start). */
+int vm_unmap(struct task *task, vaddr_t va);
 
 /* vm_protect: set the permissions (VM_R/W/X) of the page starting at @va.
  * Errors as vm_unmap, -ERR_INVAL as for a map, and -ERR_DENIED for W on a
  * page mapped from a handle without the WRITE right. */
-int vm_protect(struct task *caller, unsigned long task_h, vaddr_t va, unsigned long perms);
+int vm_protect(struct task *task, vaddr_t va, unsigned long perms);
 
 /* The accessed and dirty bits of QUERY_PAGES pages: bit i for va + i pages. */
 struct vm_query {
@@ -57,13 +59,11 @@ struct vm_query {
 /* vm_query: read (and with @clear, clear) the A/D bits of the 4 KiB-aligned
  * run of pages at @va; unmapped pages read as 0. A page inside a superpage
  * reports the superpage's bits. */
-struct vm_query vm_query(struct task *caller, unsigned long task_h, vaddr_t va,
-			 unsigned long clear);
+struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear);
 
-/* vm_pool_add: give the frame at @offset of the pmem object of @mem_h to the
- * page-table pool of the task of @task_h. The frame must be unmapped. */
-int vm_pool_add(struct task *caller, unsigned long task_h, unsigned long mem_h,
-		uint64_t offset);
+/* vm_pool_add: give the frame at @offset of the pmem object of @caller's
+ * handle @mem_h to @task's page-table pool. The frame must be unmapped. */
+int vm_pool_add(struct task *caller, struct task *task, unsigned long mem_h, uint64_t offset);
 
 /* vm_table_frame: the frame at @offset of the pmem of @mem_h, checked to be
  * fit for a page table (MAP and WRITE rights, RAM, aligned, unused). */
