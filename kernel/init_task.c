@@ -89,6 +89,7 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 	bi->va_bits = mmu_mode()->va_bits;
 	bi->hartid = (unsigned)res->hartid;
 	bi->nharts = res->nharts;
+	bi->boot_instret = res->boot_instret;
 	strncpy(bi->pager, res->pager, sizeof(bi->pager) - 1);
 	strncpy(bi->run, res->run, sizeof(bi->run) - 1);
 	err = give_handle(task, bi, &task->obj, 0, 0, task->name, RIGHTS_ALL);

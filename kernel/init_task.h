@@ -20,6 +20,7 @@ struct init_resources {
 	const char *pager, *run;	/* boot arguments for init */
 	paddr_t archive;		/* the boot archive (page aligned) */
 	uint64_t archive_size;
+	uint64_t boot_instret;		/* instret at kernel entry, for the boot info */
 };
 
 /*

@@ -400,13 +400,13 @@ static void boot_trace(void)
 
 /* boot_init_task: the root task from the boot archive (QEMU -initrd), given
  * everything left: after this the kernel allocates nothing. */
-static void boot_init_task(void)
+static void boot_init_task(unsigned long instret0)
 {
 	unsigned long pages = 0;
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
 	const struct dt_device *devices[DT_MAX_VIRTIO + 1];
 	struct init_resources res = { &free_map, devices,   0,	      this_hart->hartid, 0,
-				      args.pager, args.run, 0,	      0 };
+				      args.pager, args.run, 0,	      0, instret0 };
 	const char *why;
 	char sz[24];
 	uint64_t before;
@@ -482,7 +482,7 @@ void boot_main(unsigned long hartid, paddr_t dtb_pa, unsigned long time0,
 	boot_irqs();
 	boot_trace();
 	boot_selftest();
-	boot_init_task();
+	boot_init_task(instret0);
 	kprintf("boot: done in %lu us of emulated time, %lu instructions on the boot hart\n",
 		(unsigned long)((rdtime() - time0) * 1000000 / dt.timebase_hz),
 		rdinstret() - instret0);

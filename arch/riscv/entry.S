@@ -41,11 +41,11 @@
 	.globl _start
 _start:
 	/* a0 = hartid, a1 = DTB physical address (OpenSBI fw_dynamic) */
+	csrr	s3, CSR_INSTRET		/* first: boot_to_init counts from here */
 	csrw	CSR_SIE, zero
 	mv	s0, a0
 	mv	s1, a1
 	csrr	s2, CSR_TIME
-	csrr	s3, CSR_INSTRET
 
 	/* Zero .bss (which holds the boot page table). */
 	la	t0, __bss_start

@@ -688,6 +688,42 @@ static long map_region(struct client *c, const struct msg *m)
 	return (long)start;
 }
 
+static inline unsigned long rdinstret(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+/* bench_alloc: PAGER_BENCH_ALLOC: time @m's w0 order-0 allocate + free pairs
+ * (after 16 untimed) into @r; 0 or -ERR_*. */
+static long bench_alloc(const struct msg *m, struct msg *r)
+{
+	unsigned long n = m->w[0], sum = 0, min = ~0ul, max = 0;
+
+	if (n == 0 || n > PAGER_BENCH_MAX)
+		return -ERR_INVAL;
+	for (unsigned long i = 0; i < 16 + n; i++) {
+		unsigned long t0 = rdinstret(), d;
+		uint64_t pa = mem_alloc(0);
+
+		if (!pa)
+			return -ERR_NOMEM;
+		mem_free(pa, 0);
+		d = rdinstret() - t0;
+		if (i < 16)
+			continue;
+		sum += d;
+		min = d < min ? d : min;
+		max = d > max ? d : max;
+	}
+	r->w[1] = min;
+	r->w[2] = max;
+	r->w[3] = n;
+	return (long)(sum / n);
+}
+
 /* request: carry out request @m (from init when its badge is 0, else from
  * client @c) and put the answer in @r; false when there is nothing to answer
  * now (the client ended, or init waits for an end). */
@@ -745,6 +781,8 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 		r->w[2] = mem_free_pages(false);
 		r->w[3] = mem_free_pages(true);
 		ret = (long)c->faults;
+	} else if (m->label == PAGER_BENCH_ALLOC) {
+		ret = bench_alloc(m, r);
 	}
 	r->label = ret < 0 ? PAGER_ERROR : 0;
 	r->w[0] = (unsigned long)ret;

@@ -7,7 +7,10 @@
 	.section .text.start, "ax"
 	.globl _start
 _start:
+	rdinstret t1		/* when the program began (benchmarks: boot_to_init) */
 	la	tp, __tls_base
+	la	t0, user_start_instret
+	sd	t1, 0(t0)
 	la	t0, user_pager_ep	/* a1: the handle to our pager, -1 for the root task */
 	sd	a1, 0(t0)
 	li	s0, 0		/* end of the frame-pointer chain */

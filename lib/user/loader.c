@@ -110,3 +110,26 @@ int load_program(const void *archive, size_t len, const char *name, struct frame
 	*why = "no thread";
 	return out->thread < 0 ? (int)out->thread : 0;
 }
+
+int root_setup(const struct bootinfo *bi, unsigned long archive_va, unsigned pool_pages,
+	       const struct bootinfo_handle **archive, const struct bootinfo_handle **ram,
+	       struct frame_pool *fp)
+{
+	*archive = *ram = NULL;
+	for (unsigned i = 0; i < bi->nhandles; i++) {
+		const struct bootinfo_handle *h = &bi->handles[i];
+
+		if (h->type == HANDLE_PMEM && !strcmp(h->name, BOOTINFO_ARCHIVE))
+			*archive = h;
+		else if (h->type == HANDLE_PMEM && (!*ram || h->size > (*ram)->size))
+			*ram = h;
+	}
+	if (!*archive || !*ram)
+		return -1;
+	*fp = (struct frame_pool){ (*ram)->handle, (*ram)->size, 0 };
+	for (unsigned i = 0; i < pool_pages; i++)
+		sys_vm_pool_add(0, (*ram)->handle, (unsigned long)frame_take(fp));
+	for (unsigned long off = 0; off < (*archive)->size; off += 4096)
+		sys_vm_map(0, archive_va + off, (*archive)->handle, off, VM_R);
+	return 0;
+}

@@ -37,4 +37,17 @@ int load_program(const void *archive, size_t len, const char *name, struct frame
 		 long self, unsigned long scratch, unsigned stack_pages, long give,
 		 struct loaded *out, const char **why);
 
+/*
+ * root_setup: what a root task does before it loads anything (init, bench):
+ * find the boot archive and the largest RAM object among the boot info's
+ * handles, map the archive read-only at @archive_va, give the task @pool_pages
+ * page-table frames of its own from the RAM and start @fp on the rest.
+ * 0, or -1 when the boot info lacks either object.
+ */
+struct bootinfo;
+struct bootinfo_handle;
+int root_setup(const struct bootinfo *bi, unsigned long archive_va, unsigned pool_pages,
+	       const struct bootinfo_handle **archive, const struct bootinfo_handle **ram,
+	       struct frame_pool *fp);
+
 #endif

@@ -101,4 +101,15 @@ static inline long pager_stats(struct pager_stats *st)
 	return m.status;
 }
 
+/* pager_bench_alloc: PAGER_BENCH_ALLOC of @pairs; @out = mean, min, max, pairs. */
+static inline long pager_bench_alloc(unsigned long pairs, unsigned long out[4])
+{
+	struct msg m = { 0, PAGER_BENCH_ALLOC, { pairs, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	for (int i = 0; i < 4; i++)
+		out[i] = m.w[i];
+	return m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;
+}
+
 #endif

@@ -8,6 +8,7 @@
 
 /* The handle of this task's pager (set by crt0 from a1 at start), -1 if none. */
 extern long user_pager_ep;
+extern unsigned long user_start_instret;	/* instret at _start's first instruction */
 
 /* syscall3: the raw call with up to three arguments (unused ones 0). */
 static inline long syscall3(long nr, long a, long b, long c)

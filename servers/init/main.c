@@ -161,19 +161,10 @@ int main(void)
 	printf("init: %s\n", failed ? "some system-call checks failed" : "system-call checks passed");
 	if (failed)
 		return 1;
-	for (unsigned i = 0; i < bi->nhandles; i++) {
-		const struct bootinfo_handle *h = &bi->handles[i];
-
-		if (h->type == HANDLE_PMEM && !strcmp(h->name, BOOTINFO_ARCHIVE))
-			archive = h;
-		else if (h->type == HANDLE_PMEM && (!ram || h->size > ram->size))
-			ram = h;
+	if (root_setup(bi, ARCHIVE_VA, OWN_POOL, &archive, &ram, &fp)) {
+		printf("init: no boot archive or no RAM among the boot info's handles\n");
+		return 1;
 	}
-	fp = (struct frame_pool){ ram->handle, ram->size, 0 };
-	for (int i = 0; i < OWN_POOL; i++)
-		sys_vm_pool_add(SELF, ram->handle, (unsigned long)frame_take(&fp));
-	for (unsigned long off = 0; off < archive->size; off += 4096)
-		sys_vm_map(SELF, ARCHIVE_VA + off, archive->handle, off, VM_R);
 	ep = start_pager(bi, archive, ram, &fp);
 	if (ep < 0)
 		return 1;

@@ -29,6 +29,13 @@
  * pages, w3 = free page-table pages (for tests and curious programs). */
 #define PAGER_STATS	0x112
 
+/* client -> pager: the benchmark pager_buddy_alloc_free: the pager times w0
+ * (1..PAGER_BENCH_MAX) order-0 allocate + free pairs of its frame allocator
+ * with rdinstret, after a warm-up of 16; reply w0 = mean, w1 = min, w2 = max
+ * instructions per pair, w3 = pairs timed. */
+#define PAGER_BENCH_ALLOC 0x11c
+#define PAGER_BENCH_MAX	65536
+
 /*
  * Appel & Li's virtual-memory primitives ("Virtual Memory Primitives for User
  * Programs", ASPLOS 1991), client -> pager, on page ranges inside regions:

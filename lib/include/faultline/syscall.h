@@ -170,6 +170,7 @@ struct bootinfo {
 	char pager[64];			/* boot argument pager=: the pager to start */
 	char run[64];			/* boot argument run=: the programs to run */
 	struct bootinfo_handle handles[BOOTINFO_MAX];
+	unsigned long boot_instret;	/* the boot hart's instret at kernel entry */
 };
 #endif
 

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the benchmark programs share: reading instret from U-mode, a figure
+ * (mean, min, max over the measured iterations), the report line that
+ * tools/faultline bench parses, and the profile point that
+ * tools/faultline profile stops at.
+ *
+ * Run under qemu -icount shift=0,sleep=off -smp 1, where instret counts
+ * retired instructions exactly and every run repeats exactly.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stdio.h>
+
+/* QUICK (the -quick builds that the test suite runs): a few iterations, to
+ * check that every benchmark works; the figures are not the real ones. */
+#ifdef QUICK
+#define WARMUP 2
+#define ITER 8
+#else
+#define WARMUP 16
+#define ITER 256
+#endif
+
+static inline unsigned long rdinstret(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+struct figure {
+	unsigned long sum, min, max, n;
+};
+
+static inline void figure_add(struct figure *f, unsigned long v)
+{
+	f->sum += v;
+	f->n++;
+	if (!f->min || v < f->min)
+		f->min = v;
+	if (v > f->max)
+		f->max = v;
+}
+
+/* bench_report: the line tools/faultline bench reads. */
+static inline void bench_report(const char *name, const struct figure *f)
+{
+	printf("bench: %-22s mean %6lu  min %6lu  max %6lu  (%lu iterations, instructions)\n",
+	       name, f->n ? f->sum / f->n : 0, f->min, f->max, f->n);
+}
+
+/*
+ * bench_point: called with the benchmark's name just before each timed
+ * operation (outside the instret window). It does nothing; tools/faultline
+ * profile sets a breakpoint on it and single-steps one operation from the
+ * next rdinstret to the one after it.
+ */
+void bench_point(const char *name);
+
+#endif

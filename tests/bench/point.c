@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+#include "bench.h"
+
+void __attribute__((noinline)) bench_point(const char *name)
+{
+	__asm__ volatile("" : : "r"(name) : "memory");
+}
