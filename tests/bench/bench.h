@@ -54,9 +54,10 @@ static inline void bench_report(const char *name, const struct figure *f)
 
 /*
  * bench_point: called with the benchmark's name just before each timed
- * operation (outside the instret window). It does nothing; tools/faultline
- * profile sets a breakpoint on it and single-steps one operation from the
- * next rdinstret to the one after it.
+ * operation (outside the instret window). It runs an empty function of that
+ * benchmark's own (point.c), which is how tools/faultline profile finds the
+ * operation in QEMU's instruction log: it counts from the rdinstret that
+ * follows to the next one.
  */
 void bench_point(const char *name);
 

@@ -10,6 +10,7 @@ lacks a benchmark is refused (exit 65, naming it). Prints TAP.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,9 @@ def main():
     p.add_argument("--kernel", required=True)
     p.add_argument("--initrd", required=True)
     p.add_argument("--table", required=True, help="tools/benchtable.py")
+    p.add_argument("--profile", help="tools/profile.py: also check its count")
+    p.add_argument("--bench-elf", help="bench-quick.elf, for --profile")
+    p.add_argument("--echo-elf", help="bench-echo.elf, for --profile")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         klog, plog = os.path.join(tmp, "kernel.log"), os.path.join(tmp, "pager.log")
@@ -89,6 +93,21 @@ def main():
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ok(t.returncode == 65 and "fault_scaling_16k" in t.stderr,
            f"a log without fault_scaling_16k is refused, naming it (exit {t.returncode})")
+        if args.profile:
+            # the per-function profile counts exactly what the benchmark counts
+            want = by.get("fault_roundtrip", {})
+            t = subprocess.run([sys.executable, args.profile, "--qemu", args.qemu, "--kernel",
+                                args.kernel, "--initrd", args.initrd, "--bench", args.bench_elf,
+                                "--other", args.echo_elf, "--name", "fault_roundtrip",
+                                "--append", "init=bench-quick", "--top", "1000"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            print("# " + t.stdout.replace("\n", "\n# "))
+            m = re.match(r"fault_roundtrip: (\d+) instructions", t.stdout)
+            fns = [int(l.split()[0]) for l in t.stdout.splitlines()[3:] if l.strip()]
+            ok(t.returncode == 0 and m and want and int(m[1]) == want["min"] == want["max"],
+               f"profile counts fault_roundtrip's {want.get('min')} instructions exactly")
+            ok(m and sum(fns) == int(m[1]) and any("kernel: fault_user" in l for l in t.stdout.splitlines()),
+               "the per-function counts add up to the total and name the kernel's fault entry")
         t = subprocess.run([sys.executable, args.table], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
         ok(t.returncode == 64 and "usage" in t.stderr, "no log: usage, exit 64")
