@@ -15,6 +15,21 @@
 struct zone zones[MEM_ZONES];
 unsigned nzones;
 
+/*
+ * The hot list (after Linux's per-CPU page lists): order-0 data frames kept
+ * off the buddy lists on a stack, so that the zero-fill path allocates with a
+ * pop and a freed page comes back with a push. It is filled HOT_BATCH frames
+ * at a time (one buddy allocation of order HOT_BATCH_ORDER), drained by half
+ * into the buddy lists when full, and wholly when a larger block cannot be
+ * found without its frames. Its frames count as free.
+ */
+#define HOT_MAX 64
+#define HOT_BATCH_ORDER 4
+#define HOT_BATCH (1u << HOT_BATCH_ORDER)
+static uint64_t hot[HOT_MAX];
+static unsigned nhot;
+static struct zone *last_zone;	/* zone_of's last answer: most lookups hit it */
+
 /* The ranges given, before mem_setup turns them into zones. */
 static struct { long pmem; uint64_t base, size, from; } ranges[MEM_ZONES];
 static unsigned nranges;
@@ -120,15 +135,18 @@ int mem_setup(long self)
 static struct zone *zone_of(uint64_t pa)
 {
 	uint64_t pfn = pa >> 12;
+	struct zone *z = last_zone;
 
+	if (z && pfn - z->buddy.base_pfn < z->buddy.npages)
+		return z;
 	for (unsigned i = 0; i < nzones; i++)
-		if (pfn >= zones[i].buddy.base_pfn &&
-		    pfn < zones[i].buddy.base_pfn + zones[i].buddy.npages)
-			return &zones[i];
+		if (pfn - zones[i].buddy.base_pfn < zones[i].buddy.npages)
+			return last_zone = &zones[i];
 	return NULL;
 }
 
-uint64_t mem_alloc(unsigned order)
+/* zones_alloc: a block from the first data zone that has one, or 0. */
+static uint64_t zones_alloc(unsigned order)
 {
 	for (unsigned i = 0; i < nzones; i++) {
 		uint64_t pfn;
@@ -140,6 +158,62 @@ uint64_t mem_alloc(unsigned order)
 			return pfn << 12;
 	}
 	return 0;
+}
+
+/* hot_drain: give the top @n frames of the hot list back to the buddy lists. */
+static void hot_drain(unsigned n)
+{
+	while (n-- && nhot) {
+		uint64_t pa = hot[--nhot];
+
+		buddy_free(&zone_of(pa)->buddy, pa >> 12, 0);
+	}
+}
+
+/* hot_refill: put frames on the empty hot list: a batch if a block of
+ * HOT_BATCH_ORDER is free, else a single frame; false if none is. */
+static bool hot_refill(void)
+{
+	uint64_t pa = zones_alloc(HOT_BATCH_ORDER);
+	unsigned n = HOT_BATCH;
+
+	if (!pa) {
+		pa = zones_alloc(0);
+		n = 1;
+	}
+	if (!pa)
+		return false;
+	while (n--)	/* the lowest frame is popped first */
+		hot[nhot++] = pa + ((uint64_t)n << 12);
+	return true;
+}
+
+uint64_t mem_alloc(unsigned order)
+{
+	uint64_t pa;
+
+	if (order == 0 && (nhot || hot_refill()))
+		return hot[--nhot];
+	pa = zones_alloc(order);
+	if (!pa && nhot) {	/* the hot frames may complete a block */
+		hot_drain(nhot);
+		pa = zones_alloc(order);
+	}
+	return pa;
+}
+
+void mem_zero(uint64_t pa, uint64_t bytes)
+{
+	uint64_t *p = mem_ptr(pa), *end = p + bytes / 8;
+
+	/* sixteen stores a pass; the volatile keeps the compiler from turning
+	 * the loop back into a memset call */
+	for (; p < end; p += 16) {
+		volatile uint64_t *q = p;
+
+		q[0] = 0; q[1] = 0; q[2] = 0; q[3] = 0; q[4] = 0; q[5] = 0; q[6] = 0; q[7] = 0;
+		q[8] = 0; q[9] = 0; q[10] = 0; q[11] = 0; q[12] = 0; q[13] = 0; q[14] = 0; q[15] = 0;
+	}
 }
 
 uint64_t mem_alloc_table(long *pmem, uint64_t *offset)
@@ -183,7 +257,13 @@ void mem_free(uint64_t pa, unsigned order)
 	f->owner = 0;
 	f->kind = FRAME_FREE;
 	f->order = 0;
-	buddy_free(&z->buddy, pa >> 12, order);
+	if (order || z->tables) {
+		buddy_free(&z->buddy, pa >> 12, order);
+		return;
+	}
+	if (nhot == HOT_MAX)
+		hot_drain(HOT_MAX / 2);
+	hot[nhot++] = pa;
 }
 
 uint64_t mem_free_pages(bool tables)
@@ -193,7 +273,7 @@ uint64_t mem_free_pages(bool tables)
 	for (unsigned i = 0; i < nzones; i++)
 		if (zones[i].tables == tables)
 			n += zones[i].buddy.free_pages;
-	return n;
+	return tables ? n : n + nhot;
 }
 
 int mem_check(void)
@@ -203,6 +283,23 @@ int mem_check(void)
 
 		if (err)
 			return err;
+	}
+	for (unsigned h = 0; h < nhot; h++) {
+		struct zone *z = zone_of(hot[h]);
+		uint32_t i = z ? (uint32_t)((hot[h] >> 12) - z->buddy.base_pfn) : 0;
+
+		if (!z || z->tables || (hot[h] & 4095) || z->frames[i].kind != FRAME_FREE)
+			return MEM_BAD_HOT;
+		for (unsigned k = 0; k < BUDDY_ORDERS; k++) {	/* inside no free block */
+			uint64_t head = ((hot[h] >> 12) & ~((1ull << k) - 1)) - z->buddy.base_pfn;
+
+			if (head < z->buddy.npages && z->links[head].free &&
+			    z->links[head].order >= k)
+				return MEM_BAD_HOT;
+		}
+		for (unsigned o = 0; o < h; o++)
+			if (hot[o] == hot[h])
+				return MEM_BAD_HOT;
 	}
 	return 0;
 }

@@ -49,7 +49,7 @@ int mem_add_range(long pmem, uint64_t base, uint64_t size, uint64_t from);
 int mem_setup(long self);
 
 /* mem_alloc: a block of 2^@order frames (physical address, aligned to its size)
- * from the data zones, or 0. */
+ * from the data zones, or 0. Order 0 comes off the hot list in O(1) (mem.c). */
 uint64_t mem_alloc(unsigned order);
 
 /* mem_alloc_table: a frame for page tables, with its zone's pmem handle and
@@ -71,10 +71,18 @@ static inline void *mem_ptr(uint64_t pa)
 /* MEM_BYTES_PER_FRAME: what the frame table costs per frame. */
 #define MEM_BYTES_PER_FRAME (sizeof(struct buddy_frame) + sizeof(struct frame))
 
-/* mem_free_pages: free pages in the data zones and in the table zone. */
+/* mem_zero: zero @bytes (a multiple of 128) of the data frame(s) at @pa, with
+ * sixteen 8-byte stores a loop pass (picolibc's memset stores bytes). */
+void mem_zero(uint64_t pa, uint64_t bytes);
+
+/* mem_free_pages: free pages in the data zones (the hot list's among them)
+ * and in the table zone. */
 uint64_t mem_free_pages(bool tables);
 
-/* mem_check: buddy_check of every zone; 0 or the first error. */
+/* mem_check: buddy_check of every zone and the hot list's own check (every
+ * entry a data frame, allocated as far as the buddy lists know, listed once);
+ * 0 or the first error (MEM_BAD_HOT for the hot list). */
+#define MEM_BAD_HOT (-100)
 int mem_check(void);
 
 #endif

@@ -266,7 +266,7 @@ static void fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t byte
 	char *page = mem_ptr(pa);
 	uint64_t off = va - r->start, from, to;
 
-	memset(page, 0, bytes);
+	mem_zero(pa, bytes);
 	if (r->kind != REGION_IMAGE)
 		return;
 	from = off > r->file_start ? off : r->file_start;
@@ -489,7 +489,7 @@ static void shared_fault(struct client *c, const struct region *r, uint64_t addr
 	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page];
 
 	if (!pa && (pa = mem_alloc(0))) {
-		memset(mem_ptr(pa), 0, 4096);
+		mem_zero(pa, 4096);
 		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
 		sh->frames[page] = pa;
 	}
