@@ -7,7 +7,18 @@
 #ifndef KERNEL_BKL_H
 #define KERNEL_BKL_H
 
-void bkl_lock(void);
-void bkl_unlock(void);
+#include "spinlock.h"
+
+extern struct spinlock bkl;
+
+static inline void bkl_lock(void)
+{
+	spin_lock(&bkl);
+}
+
+static inline void bkl_unlock(void)
+{
+	spin_unlock(&bkl);
+}
 
 #endif

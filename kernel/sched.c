@@ -40,10 +40,38 @@ void sched_dequeue(struct thread *t)
 		runq_bits &= ~(1u << t->prio);
 }
 
-/* runq_top: the highest non-empty level, or -1. */
+/* runq_top: the highest non-empty level, or -1. A binary search: this
+ * RV64IMAC has no clz instruction, and libgcc's __clzdi2 costs ~40. */
 static int runq_top(void)
 {
-	return runq_bits ? 31 - __builtin_clz(runq_bits) : -1;
+	unsigned x = runq_bits;
+	int n = 0;
+
+	if (!x)
+		return -1;
+	if (x >> 16) {
+		n += 16;
+		x >>= 16;
+	}
+	if (x >> 8) {
+		n += 8;
+		x >>= 8;
+	}
+	if (x >> 4) {
+		n += 4;
+		x >>= 4;
+	}
+	if (x >> 2) {
+		n += 2;
+		x >>= 2;
+	}
+	return n + (int)(x >> 1);
+}
+
+/* runq_above: whether a level above @prio (or at it, @or_equal) has a thread. */
+static inline bool runq_above(unsigned prio, bool or_equal)
+{
+	return ((uint64_t)runq_bits >> (prio + !or_equal)) != 0;
 }
 
 static struct thread *runq_pop(void)
@@ -102,26 +130,40 @@ static void sched_idle(void)
 void sched_tick(void)
 {
 	/* round robin among equals; a higher level preempts in sched_resume */
-	if (current && current->state == THREAD_RUNNING && runq_top() >= (int)current->prio) {
+	if (current && current->state == THREAD_RUNNING && runq_above(current->prio, true)) {
 		sched_enqueue(current);
 		current = NULL;
 	}
 }
 
+/* sched_pick: the slow half of sched_resume: queue @t (the current thread,
+ * if any) when something above it waits, then take the next runnable thread,
+ * idling until there is one. Out of line, so that the fast path saves nothing. */
+static struct thread *__attribute__((noinline)) sched_pick(struct thread *t)
+{
+	if (t && t->state == THREAD_RUNNING) {
+		sched_enqueue(t);	/* a higher-priority thread became runnable */
+		t = NULL;
+	}
+	current = NULL;
+	while (!(t = runq_pop()))
+		sched_idle();
+	sched_switch_to(t);
+	return t;
+}
+
+/*
+ * sched_resume's fast path is the thread that trapped (or the one IPC switched
+ * to directly) still running with nothing above it queued: a flag and a shift.
+ * Then its address space goes in with at most one satp write (ASID-tagged: no
+ * flush) and its frame is ready unless it last ran on another hart.
+ */
 struct trap_frame *sched_resume(void)
 {
 	struct thread *t = current;
 
-	if (t && t->state == THREAD_RUNNING && runq_top() > (int)t->prio) {
-		sched_enqueue(t);	/* a higher-priority thread became runnable */
-		t = NULL;
-	}
-	if (!t || t->state != THREAD_RUNNING) {
-		current = NULL;
-		while (!(t = runq_pop()))
-			sched_idle();
-		sched_switch_to(t);
-	}
+	if (!t || t->state != THREAD_RUNNING || runq_above(t->prio, false))
+		t = sched_pick(t);
 	mmu_switch_user(t->task->root, &t->task->asid);
 	user_frame_prepare(&t->frame);
 	bkl_unlock();

@@ -130,20 +130,22 @@ void mmu_user_root_init(paddr_t root)
 /*
  * ASIDs. A task holds an ASID of some generation. When the numbers run out, the
  * generation moves on and numbering restarts; every hart flushes its whole TLB
- * before it next installs an address space (hart_gen tells whether it has), so
+ * before it next installs an address space (mmu_hart_gen tells whether it has), so
  * a reused number never meets entries of its previous owner. Flushes of
  * particular pages therefore go by address across all ASIDs: a task may still
  * run on another hart under its number of the previous generation.
  */
 static unsigned asid_max;		/* highest usable number; 0: no ASIDs */
 static unsigned asid_next = 1;		/* 0 is the kernel's */
-static unsigned long asid_gen = 1;
+unsigned long mmu_asid_gen = 1;
 static unsigned long asid_rollovers;
-static _Thread_local unsigned long hart_gen;
+_Thread_local unsigned long mmu_hart_gen;
+bool mmu_asids_on;
 
 void mmu_asid_init(unsigned bits)
 {
 	asid_max = bits ? (1u << bits) - 1 : 0;
+	mmu_asids_on = asid_max != 0;
 }
 
 unsigned long mmu_asid_rollovers(void)
@@ -151,36 +153,35 @@ unsigned long mmu_asid_rollovers(void)
 	return asid_rollovers;
 }
 
-/* asid_assign: a number of the current generation for @a. */
-static void asid_assign(struct mmu_asid *a)
+/* asid_assign: a number of the current generation for @a, and the satp
+ * value that installs @root with it. */
+static void asid_assign(paddr_t root, struct mmu_asid *a)
 {
-	if (a->gen == asid_gen)
+	if (a->gen == mmu_asid_gen)
 		return;
 	if (asid_max && asid_next > asid_max) {
-		asid_gen++;
+		mmu_asid_gen++;
 		asid_next = 1;
 		asid_rollovers++;
 		if (!(asid_rollovers & (asid_rollovers - 1)))	/* 1, 2, 4, 8, ... */
-			kprintf("mmu: ASID numbers ran out: generation %lu\n", asid_gen);
+			kprintf("mmu: ASID numbers ran out: generation %lu\n", mmu_asid_gen);
 	}
 	a->num = asid_max ? asid_next++ : 0;
-	a->gen = asid_gen;
+	a->gen = mmu_asid_gen;
+	a->satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
+		  ((unsigned long)a->num << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
 }
 
-void mmu_switch_user(paddr_t root, struct mmu_asid *a)
+void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 {
-	unsigned long satp;
-
-	asid_assign(a);
-	satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
-	       ((unsigned long)a->num << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
-	if (hart_gen != asid_gen) {
+	asid_assign(root, a);
+	if (mmu_hart_gen != mmu_asid_gen) {
 		sfence_vma_all();	/* numbers were reused since this hart flushed */
-		hart_gen = asid_gen;
+		mmu_hart_gen = mmu_asid_gen;
 	}
-	if (csr_read(CSR_SATP) == satp)
+	if (csr_read(CSR_SATP) == a->satp)
 		return;
-	csr_write(CSR_SATP, satp);
+	csr_write(CSR_SATP, a->satp);
 	if (!asid_max)
 		sfence_vma_all();	/* no ASIDs: every switch flushes */
 }

@@ -94,7 +94,7 @@ void trap_kernel(struct trap_frame *tf)
 	trap_panic(tf);
 }
 
-void user_frame_prepare(struct trap_frame *tf)
+void user_frame_set_hart(struct trap_frame *tf)
 {
 	unsigned long tp;
 

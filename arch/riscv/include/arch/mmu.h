@@ -6,6 +6,9 @@
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
 
+#include <arch/csr.h>
+#include <stdbool.h>
+
 #include <arch/pt.h>
 
 #include "memmap.h"
@@ -59,7 +62,14 @@ void mmu_switch_kernel(void);
 struct mmu_asid {
 	unsigned num;
 	unsigned long gen;
+	unsigned long satp;	/* mode, number and root: what the switch writes */
 };
+
+/* The current ASID generation, this hart's (mmu.c), and whether ASIDs are
+ * used at all: for the inline switch below. */
+extern unsigned long mmu_asid_gen;
+extern _Thread_local unsigned long mmu_hart_gen;
+extern bool mmu_asids_on;
 
 /* mmu_asid_init: use @bits ASID bits (0: no ASIDs, flush on every switch). */
 void mmu_asid_init(unsigned bits);
@@ -67,9 +77,25 @@ void mmu_asid_init(unsigned bits);
 /* mmu_asid_rollovers: how many times the ASID numbers ran out and restarted. */
 unsigned long mmu_asid_rollovers(void);
 
-/* mmu_switch_user: install the address space @root on this hart, giving it an
- * ASID of the current generation in @asid if it has none. */
-void mmu_switch_user(paddr_t root, struct mmu_asid *asid);
+/* mmu_switch_user_slow: install the address space @root on this hart, giving
+ * it an ASID of the current generation in @asid if it has none. */
+void mmu_switch_user_slow(paddr_t root, struct mmu_asid *asid);
+
+/*
+ * mmu_switch_user: the same, on the fast path: an address space whose ASID is
+ * of the generation this hart has flushed for goes in with one satp write (or
+ * none when it is installed already: no flush, the TLB is tagged). Everything
+ * else (a new number, a rollover, no ASIDs) takes the slow path.
+ */
+static inline void mmu_switch_user(paddr_t root, struct mmu_asid *asid)
+{
+	if (asid->gen == mmu_asid_gen && mmu_hart_gen == mmu_asid_gen && mmu_asids_on) {
+		if (csr_read(CSR_SATP) != asid->satp)
+			csr_write(CSR_SATP, asid->satp);
+		return;
+	}
+	mmu_switch_user_slow(root, asid);
+}
 
 /* mmu_flush_page: drop this hart's cached translations of @va, all ASIDs
  * (sfence.vma va, zero: privileged spec 4.2.1). */

@@ -52,9 +52,21 @@ __attribute__((noreturn)) void user_return(struct trap_frame *tf);
  */
 struct trap_frame *trap_user(struct trap_frame *tf);
 
-/* user_frame_prepare: fill @tf's kernel_sp/kernel_tp for this hart, set SPP =
- * user and SPIE (interrupts on in U-mode); call before user_return. */
-void user_frame_prepare(struct trap_frame *tf);
+/* user_frame_set_hart: fill @tf's kernel_sp/kernel_tp for this hart, set SPP
+ * = user and SPIE (interrupts on in U-mode). */
+void user_frame_set_hart(struct trap_frame *tf);
+
+/* user_frame_prepare: call before user_return: a frame last prepared on this
+ * hart (its kernel_tp is this hart's tp) is ready as it is, since a trap from
+ * U-mode leaves SPP = user and SPIE set; the others are filled in. */
+static inline void user_frame_prepare(struct trap_frame *tf)
+{
+	unsigned long tp;
+
+	__asm__("mv %0, tp" : "=r"(tp));
+	if (tf->kernel_tp != tp)
+		user_frame_set_hart(tf);
+}
 
 /* trap_init: install the trap vector on the calling hart; sscratch = 0; let
  * U-mode read the cycle, time and instret counters. */
