@@ -165,11 +165,22 @@ void ipc_recv(struct thread *t, bool block)
 	ipc_recv_on(t, endpoint_of_obj(ep.obj), block);
 }
 
+/* ipc_wake: @c may run again. With @handoff, it is left for the replier to
+ * hand its hart to (ipc_reply_recv_on) instead of queued. */
+static void ipc_wake(struct thread *c, struct thread **handoff)
+{
+	if (handoff)
+		*handoff = c;
+	else
+		sched_enqueue(c);
+}
+
 /* ipc_reply: @t answers its caller @c with the message in @t's registers,
  * carrying @xfer (a fault's reply carries no handle); @mapped: the page
- * SYS_VM_MAP_REPLY just mapped for it (NULL for other replies), for the trace. */
+ * SYS_VM_MAP_REPLY just mapped for it (NULL for other replies), for the trace.
+ * @handoff: see ipc_wake. */
 static void ipc_reply(struct thread *t, struct thread *c, const struct handle *xfer,
-		      const struct vm_map_req *mapped)
+		      const struct vm_map_req *mapped, struct thread **handoff)
 {
 	unsigned long label = uctx_arg(&t->frame, 1);
 
@@ -179,7 +190,7 @@ static void ipc_reply(struct thread *t, struct thread *c, const struct handle *x
 	c->callee = NULL;
 	if (!c->faulting) {
 		ipc_transfer(t, c, 0);
-		sched_enqueue(c);
+		ipc_wake(c, handoff);
 		return;
 	}
 	t->send_handle.obj = NULL;	/* a fault reply carries no handle */
@@ -187,7 +198,7 @@ static void ipc_reply(struct thread *t, struct thread *c, const struct handle *x
 		trace_reply(t, c, label, mapped);
 	if (label == LABEL_RESUME) {
 		c->faulting = false;
-		sched_enqueue(c);	/* sepc unchanged: the instruction runs again */
+		ipc_wake(c, handoff);	/* sepc unchanged: the instruction runs again */
 	} else {
 		fault_kill(c, label == LABEL_KILL ? "its handler replied KILL"
 						  : "its handler replied with an unknown label");
@@ -224,15 +235,30 @@ void ipc_reply_to(struct thread *t)
 	kobj_kill(&c->reply_obj);	/* one answer only */
 	handle_close(t->task, rnum);
 	uctx_set_result(&t->frame, 0);
-	ipc_reply(t, c, &xfer, NULL);
+	ipc_reply(t, c, &xfer, NULL, NULL);
 }
 
+/*
+ * ipc_reply_recv_on: the server's half of the fast path. The caller it
+ * answers (a client, or a thread whose fault it served) is not queued: when
+ * the server then waits for the next message, as it does when no one else is
+ * queued on the endpoint, its hart goes straight to the caller (direct switch,
+ * the scheduler's run queue untouched); otherwise the caller is queued.
+ */
 void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
 		       const struct vm_map_req *mapped, bool block)
 {
+	struct thread *woken = NULL;
+
 	if (t->caller)
-		ipc_reply(t, t->caller, xfer, mapped);
+		ipc_reply(t, t->caller, xfer, mapped, &woken);
 	ipc_recv_on(t, ep, block);
+	if (!woken)
+		return;
+	if (t == current && t->state != THREAD_RUNNING)
+		sched_switch_to(woken);
+	else
+		sched_enqueue(woken);
 }
 
 void ipc_reply_recv(struct thread *t, bool block)

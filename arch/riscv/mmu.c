@@ -86,6 +86,7 @@ bool mmu_switch(const struct pt_mode *mode, paddr_t root)
 	sfence_vma_all();
 	kernel_satp = satp;
 	kernel_mode = mode;
+	mmu_user_top_va = 1ul << (mode->va_bits - 1);
 	return true;
 }
 
@@ -186,10 +187,7 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 		sfence_vma_all();	/* no ASIDs: every switch flushes */
 }
 
-vaddr_t mmu_user_top(void)
-{
-	return 1ul << (kernel_mode->va_bits - 1);
-}
+vaddr_t mmu_user_top_va;
 
 void mmu_flush_page(vaddr_t va)
 {

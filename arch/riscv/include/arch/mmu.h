@@ -109,7 +109,13 @@ void mmu_shootdown(vaddr_t va, uint64_t size);
  * (fence.i here, unprivileged spec "Zifencei"; SBI remote fence.i elsewhere). */
 void mmu_sync_icache(void);
 
-/* mmu_user_top: the first address above user space in the current mode. */
-vaddr_t mmu_user_top(void);
+/* mmu_user_top: the first address above user space in the current mode
+ * (set when the mode is chosen; a variable, for the map path). */
+extern vaddr_t mmu_user_top_va;
+
+static inline vaddr_t mmu_user_top(void)
+{
+	return mmu_user_top_va;
+}
 
 #endif
