@@ -28,7 +28,7 @@ unsigned nzones;
 #define HOT_BATCH (1u << HOT_BATCH_ORDER)
 static uint64_t hot[HOT_MAX];
 static unsigned nhot;
-static struct zone *last_zone;	/* zone_of's last answer: most lookups hit it */
+struct zone *mem_last_zone;	/* mem_zone_of's last answer: most lookups hit it */
 
 /* The ranges given, before mem_setup turns them into zones. */
 static struct { long pmem; uint64_t base, size, from; } ranges[MEM_ZONES];
@@ -131,17 +131,11 @@ int mem_setup(long self)
 	return err;
 }
 
-/* zone_of: the zone holding frame @pa, or NULL. */
-static struct zone *zone_of(uint64_t pa)
+struct zone *mem_zone_search(uint64_t pa)
 {
-	uint64_t pfn = pa >> 12;
-	struct zone *z = last_zone;
-
-	if (z && pfn - z->buddy.base_pfn < z->buddy.npages)
-		return z;
 	for (unsigned i = 0; i < nzones; i++)
-		if (pfn - zones[i].buddy.base_pfn < zones[i].buddy.npages)
-			return last_zone = &zones[i];
+		if ((pa >> 12) - zones[i].buddy.base_pfn < zones[i].buddy.npages)
+			return mem_last_zone = &zones[i];
 	return NULL;
 }
 
@@ -166,7 +160,7 @@ static void hot_drain(unsigned n)
 	while (n-- && nhot) {
 		uint64_t pa = hot[--nhot];
 
-		buddy_free(&zone_of(pa)->buddy, pa >> 12, 0);
+		buddy_free(&mem_zone_of(pa)->buddy, pa >> 12, 0);
 	}
 }
 
@@ -233,22 +227,10 @@ uint64_t mem_alloc_table(long *pmem, uint64_t *offset)
 	return 0;
 }
 
-struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset)
-{
-	struct zone *z = zone_of(pa);
-
-	if (!z)
-		return NULL;
-	if (pmem)
-		*pmem = z->pmem;
-	if (offset)
-		*offset = pa - z->pmem_base;
-	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
-}
 
 void mem_free(uint64_t pa, unsigned order)
 {
-	struct zone *z = zone_of(pa);
+	struct zone *z = mem_zone_of(pa);
 	struct frame *f;
 
 	if (!z)
@@ -285,7 +267,7 @@ int mem_check(void)
 			return err;
 	}
 	for (unsigned h = 0; h < nhot; h++) {
-		struct zone *z = zone_of(hot[h]);
+		struct zone *z = mem_zone_of(hot[h]);
 		uint32_t i = z ? (uint32_t)((hot[h] >> 12) - z->buddy.base_pfn) : 0;
 
 		if (!z || z->tables || (hot[h] & 4095) || z->frames[i].kind != FRAME_FREE)

@@ -8,6 +8,7 @@
 
 #include <faultline/buddy.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PAGER_DMAP	0x1000000000ul	/* the pager's direct map of its data RAM */
@@ -59,8 +60,34 @@ uint64_t mem_alloc_table(long *pmem, uint64_t *offset);
 /* mem_free: give back the block of 2^@order frames at @pa (data or table). */
 void mem_free(uint64_t pa, unsigned order);
 
-/* mem_frame: the record of frame @pa, its zone's pmem handle and offset. */
-struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset);
+/* mem_zone_of: the zone holding frame @pa, or NULL. Inline for the zone of
+ * the last lookup (most lookups), mem_zone_search for the others. */
+extern struct zone *mem_last_zone;
+struct zone *mem_zone_search(uint64_t pa);
+
+static inline struct zone *mem_zone_of(uint64_t pa)
+{
+	struct zone *z = mem_last_zone;
+
+	if (z && (pa >> 12) - z->buddy.base_pfn < z->buddy.npages)
+		return z;
+	return mem_zone_search(pa);
+}
+
+/* mem_frame: the record of frame @pa (NULL if no zone holds it), and its
+ * zone's pmem handle and offset where asked. */
+static inline struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset)
+{
+	struct zone *z = mem_zone_of(pa);
+
+	if (!z)
+		return NULL;
+	if (pmem)
+		*pmem = z->pmem;
+	if (offset)
+		*offset = pa - z->pmem_base;
+	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
+}
 
 /* mem_ptr: the pager's pointer to the data frame @pa. */
 static inline void *mem_ptr(uint64_t pa)

@@ -370,8 +370,8 @@ static void record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 static long map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
 		      unsigned order, struct msg *m)
 {
-	long pmem;
-	uint64_t off;
+	long pmem = -1;
+	uint64_t off = 0;
 	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
 
 	mem_frame(pa, &pmem, &off);
@@ -412,8 +412,8 @@ static uint64_t frame_at(const struct client *c, uint64_t va)
 static void map_shown(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
 		      struct msg *m)
 {
-	long pmem;
-	uint64_t off;
+	long pmem = -1;
+	uint64_t off = 0;
 
 	mem_frame(pa, &pmem, &off);
 	for (;;) {
@@ -430,8 +430,8 @@ static void alias_fault(struct client *c, const struct region *r, uint64_t addr,
 {
 	uint64_t va = addr & ~4095ul, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
 	const struct region *sr = region_find(c, src);
-	long pmem;
-	uint64_t off;
+	long pmem = -1;
+	uint64_t off = 0;
 
 	if (!pa && sr && (pa = mem_alloc(0))) {	/* nothing there yet: fault it in */
 		fill(sr, src, pa, 4096);
