@@ -17,18 +17,25 @@
 
 #define PAGES 16
 
-static long heap, trap_ep;
+static long heap, trap_ep, ready_ep;
 static volatile unsigned long trapped[8], trap_pc[8], trap_access[8];
 static volatile unsigned ntrapped;
 
-/* handler: the write barrier: record, unprotect, resume. */
+/* handler: the write barrier: record, unprotect, resume. It answers main's
+ * call on ready_ep only as it starts waiting on trap_ep (one reply-and-wait),
+ * so that main never traps before a handler waits (the kernel hands the hart
+ * to the thread a reply answers: no other order is promised). */
 static void handler(unsigned long arg)
 {
-	(void)arg;
-	for (;;) {
-		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 }, r;
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 
-		ipc(SYS_RECV, trap_ep, &m);
+	(void)arg;
+	ipc(SYS_RECV, ready_ep, &m);
+	for (;;) {
+		struct msg r;
+
+		m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_REPLY_RECV, trap_ep, &m);
 		if (m.status || m.label != PAGER_TRAPPED || ntrapped == 8)
 			continue;
 		trapped[ntrapped] = m.w[0];
@@ -55,12 +62,17 @@ int main(void)
 	for (int i = 0; i < PAGES; i++)
 		p[i * 512] = 1;
 	trap_ep = sys_endpoint_create();
+	ready_ep = sys_endpoint_create();
 	check("own task handle", self >= 0, 1);
 	th = sys_thread_create_in(self, (unsigned long)handler, (unsigned long)stack + 4 * 4096, 0,
 				  -1);
 	check("handler thread", th >= 0, 1);
 	check("its faults go to our pager too", sys_thread_set_fault(th, user_pager_ep), 0);
 	check("start it", sys_thread_start(th), 0);
+	struct msg ready = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, ready_ep, &ready);
+	check("the handler waits", ready.status, 0);
 	check("TRAP the heap", pager_trap((unsigned long)heap,
 					  sys_handle_mint(trap_ep, RIGHT_WRITE | RIGHT_GRANT, 0)), 0);
 	check("TRAP outside every region", pager_trap(0x7000000000ul, trap_ep), -ERR_INVAL);
