@@ -165,22 +165,13 @@ void ipc_recv(struct thread *t, bool block)
 	ipc_recv_on(t, endpoint_of_obj(ep.obj), block);
 }
 
-/* ipc_wake: @c may run again. With @handoff, it is left for the replier to
- * hand its hart to (ipc_reply_recv_on) instead of queued. */
-static void ipc_wake(struct thread *c, struct thread **handoff)
-{
-	if (handoff)
-		*handoff = c;
-	else
-		sched_enqueue(c);
-}
-
 /* ipc_reply: @t answers its caller @c with the message in @t's registers,
  * carrying @xfer (a fault's reply carries no handle); @mapped: the page
  * SYS_VM_MAP_REPLY just mapped for it (NULL for other replies), for the trace.
- * @handoff: see ipc_wake. */
-static void ipc_reply(struct thread *t, struct thread *c, const struct handle *xfer,
-		      const struct vm_map_req *mapped, struct thread **handoff)
+ * Returns @c if it may run again (not yet queued: the caller decides how), or
+ * NULL if the reply killed it. */
+static struct thread *ipc_reply(struct thread *t, struct thread *c, const struct handle *xfer,
+				const struct vm_map_req *mapped)
 {
 	unsigned long label = uctx_arg(&t->frame, 1);
 
@@ -190,19 +181,18 @@ static void ipc_reply(struct thread *t, struct thread *c, const struct handle *x
 	c->callee = NULL;
 	if (!c->faulting) {
 		ipc_transfer(t, c, 0);
-		ipc_wake(c, handoff);
-		return;
+		return c;
 	}
 	t->send_handle.obj = NULL;	/* a fault reply carries no handle */
 	if (trace_on(TRACE_FAULTS))
 		trace_reply(t, c, label, mapped);
 	if (label == LABEL_RESUME) {
 		c->faulting = false;
-		ipc_wake(c, handoff);	/* sepc unchanged: the instruction runs again */
-	} else {
-		fault_kill(c, label == LABEL_KILL ? "its handler replied KILL"
-						  : "its handler replied with an unknown label");
+		return c;	/* sepc unchanged: the instruction runs again */
 	}
+	fault_kill(c, label == LABEL_KILL ? "its handler replied KILL"
+					  : "its handler replied with an unknown label");
+	return NULL;
 }
 
 long ipc_reply_save(struct thread *t)
@@ -235,7 +225,9 @@ void ipc_reply_to(struct thread *t)
 	kobj_kill(&c->reply_obj);	/* one answer only */
 	handle_close(t->task, rnum);
 	uctx_set_result(&t->frame, 0);
-	ipc_reply(t, c, &xfer, NULL, NULL);
+	c = ipc_reply(t, c, &xfer, NULL);
+	if (c)
+		sched_enqueue(c);
 }
 
 /*
@@ -248,16 +240,12 @@ void ipc_reply_to(struct thread *t)
 void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
 		       const struct vm_map_req *mapped, bool block)
 {
-	struct thread *woken = NULL;
+	struct thread *woken = t->caller ? ipc_reply(t, t->caller, xfer, mapped) : NULL;
 
-	if (t->caller)
-		ipc_reply(t, t->caller, xfer, mapped, &woken);
 	ipc_recv_on(t, ep, block);
-	if (!woken)
-		return;
-	if (t == current && t->state != THREAD_RUNNING)
-		sched_switch_to(woken);
-	else
+	if (woken && t->state != THREAD_RUNNING)
+		sched_switch_to(woken);	/* t (current) waits now */
+	else if (woken)
 		sched_enqueue(woken);
 }
 

@@ -49,23 +49,13 @@ static int runq_top(void)
 
 	if (!x)
 		return -1;
-	if (x >> 16) {
-		n += 16;
-		x >>= 16;
+	for (unsigned half = 16; half; half >>= 1) {
+		if (x >> half) {
+			n += (int)half;
+			x >>= half;
+		}
 	}
-	if (x >> 8) {
-		n += 8;
-		x >>= 8;
-	}
-	if (x >> 4) {
-		n += 4;
-		x >>= 4;
-	}
-	if (x >> 2) {
-		n += 2;
-		x >>= 2;
-	}
-	return n + (int)(x >> 1);
+	return n;
 }
 
 /* runq_above: whether a level above @prio (or at it, @or_equal) has a thread. */

@@ -136,17 +136,15 @@ void mmu_user_root_init(paddr_t root)
  * particular pages therefore go by address across all ASIDs: a task may still
  * run on another hart under its number of the previous generation.
  */
-static unsigned asid_max;		/* highest usable number; 0: no ASIDs */
+unsigned mmu_asid_max;			/* highest usable number; 0: no ASIDs */
 static unsigned asid_next = 1;		/* 0 is the kernel's */
 unsigned long mmu_asid_gen = 1;
 static unsigned long asid_rollovers;
 _Thread_local unsigned long mmu_hart_gen;
-bool mmu_asids_on;
 
 void mmu_asid_init(unsigned bits)
 {
-	asid_max = bits ? (1u << bits) - 1 : 0;
-	mmu_asids_on = asid_max != 0;
+	mmu_asid_max = bits ? (1u << bits) - 1 : 0;
 }
 
 unsigned long mmu_asid_rollovers(void)
@@ -160,14 +158,14 @@ static void asid_assign(paddr_t root, struct mmu_asid *a)
 {
 	if (a->gen == mmu_asid_gen)
 		return;
-	if (asid_max && asid_next > asid_max) {
+	if (mmu_asid_max && asid_next > mmu_asid_max) {
 		mmu_asid_gen++;
 		asid_next = 1;
 		asid_rollovers++;
 		if (!(asid_rollovers & (asid_rollovers - 1)))	/* 1, 2, 4, 8, ... */
 			kprintf("mmu: ASID numbers ran out: generation %lu\n", mmu_asid_gen);
 	}
-	a->num = asid_max ? asid_next++ : 0;
+	a->num = mmu_asid_max ? asid_next++ : 0;
 	a->gen = mmu_asid_gen;
 	a->satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
 		  ((unsigned long)a->num << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
@@ -183,7 +181,7 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 	if (csr_read(CSR_SATP) == a->satp)
 		return;
 	csr_write(CSR_SATP, a->satp);
-	if (!asid_max)
+	if (!mmu_asid_max)
 		sfence_vma_all();	/* no ASIDs: every switch flushes */
 }
 

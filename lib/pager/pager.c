@@ -139,9 +139,14 @@ static void client_end(struct client *c, int status, bool killed)
 	       "clean pages evicted\n",
 	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables,
 	       c->evictions);
-	if (!clients_running())
+	if (!clients_running()) {
+		int bad = mem_check();	/* everything came back: the allocator must agree */
+
 		printf("pager: no clients; free: %lu data pages, %lu table pages\n",
 		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
+		if (bad)
+			printf("pager: FAIL: the frame allocator's check found error %d\n", bad);
+	}
 	if (nended < ENDED_MAX) {
 		ended[nended].id = c->id;
 		ended[nended].status = (unsigned long)status;
@@ -686,14 +691,6 @@ static long map_region(struct client *c, const struct msg *m)
 		return err;
 	c->next_map = start + len + 4096;	/* a gap between regions */
 	return (long)start;
-}
-
-static inline unsigned long rdinstret(void)
-{
-	unsigned long v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
 }
 
 /* bench_alloc: PAGER_BENCH_ALLOC: time @m's w0 order-0 allocate + free pairs

@@ -10,6 +10,16 @@
 extern long user_pager_ep;
 extern unsigned long user_start_instret;	/* instret at _start's first instruction */
 
+/* rdinstret: instructions retired on this hart (the kernel lets U-mode read
+ * the counter; exact under -icount, see docs/performance.md). */
+static inline unsigned long rdinstret(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
 /* syscall3: the raw call with up to three arguments (unused ones 0). */
 static inline long syscall3(long nr, long a, long b, long c)
 {

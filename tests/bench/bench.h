@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include "sys.h"	/* rdinstret */
+
 /* QUICK (the -quick builds that the test suite runs): a few iterations, to
  * check that every benchmark works; the figures are not the real ones. */
 #ifdef QUICK
@@ -22,14 +24,6 @@
 #define WARMUP 16
 #define ITER 256
 #endif
-
-static inline unsigned long rdinstret(void)
-{
-	unsigned long v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
-}
 
 struct figure {
 	unsigned long sum, min, max, n;

@@ -7,7 +7,6 @@
 #define ARCH_MMU_H
 
 #include <arch/csr.h>
-#include <stdbool.h>
 
 #include <arch/pt.h>
 
@@ -65,11 +64,11 @@ struct mmu_asid {
 	unsigned long satp;	/* mode, number and root: what the switch writes */
 };
 
-/* The current ASID generation, this hart's (mmu.c), and whether ASIDs are
- * used at all: for the inline switch below. */
+/* The current ASID generation, this hart's, and the highest ASID number in
+ * use (0: no ASIDs), all of mmu.c: for the inline switch below. */
 extern unsigned long mmu_asid_gen;
 extern _Thread_local unsigned long mmu_hart_gen;
-extern bool mmu_asids_on;
+extern unsigned mmu_asid_max;
 
 /* mmu_asid_init: use @bits ASID bits (0: no ASIDs, flush on every switch). */
 void mmu_asid_init(unsigned bits);
@@ -89,7 +88,7 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *asid);
  */
 static inline void mmu_switch_user(paddr_t root, struct mmu_asid *asid)
 {
-	if (asid->gen == mmu_asid_gen && mmu_hart_gen == mmu_asid_gen && mmu_asids_on) {
+	if (asid->gen == mmu_asid_gen && mmu_hart_gen == mmu_asid_gen && mmu_asid_max) {
 		if (csr_read(CSR_SATP) != asid->satp)
 			csr_write(CSR_SATP, asid->satp);
 		return;
