@@ -309,15 +309,16 @@ static long sys_vm_map(struct thread *t)
 
 static long sys_vm_unmap(struct thread *t)
 {
-	struct task *task;
+	struct task *task = NULL;
 	vaddr_t va = uctx_arg(&t->frame, 1);
-	int err = arg_task(t, 0, RIGHT_MAP, &task);
+	unsigned long flags = uctx_arg(&t->frame, 2);
+	int err = flags & ~(unsigned long)UNMAP_REPORT ? -ERR_INVAL : arg_task(t, 0, RIGHT_MAP, &task);
 
 	if (!err)
 		err = vm_unmap(task, va);
 	if (trace_on(TRACE_VM))
-		trace_vm(t, TRACE_VM_UNMAP, err, task, va, 0, 0);
-	return err;
+		trace_vm(t, TRACE_VM_UNMAP, err < 0 ? err : 0, task, va, 0, 0);
+	return err < 0 || (flags & UNMAP_REPORT) ? err : 0;
 }
 
 /* sys_vm_map_reply: the fault path in one call: map, answer the caller with

@@ -145,15 +145,18 @@ int vm_unmap(struct task *task, vaddr_t va)
 {
 	struct pt_slot slot;
 	paddr_t pa;
+	pte_t pte;
 	int err = vm_leaf(task, va, &slot);
 
 	if (err)
 		return err;
-	pa = pte_pa(*slot.pte);
-	*slot.pte = 0;
+	/* one atomic swap: a hart's table walk sets A or D in the PTE or faults,
+	 * so the bits read here are the page's last */
+	pte = __atomic_exchange_n(slot.pte, 0, __ATOMIC_SEQ_CST);
+	pa = pte_pa(pte);
 	mmu_shootdown(va, pt_level_size(slot.level));
 	frames_mapped(pa, pt_level_size(slot.level), -1);	/* device frames are not counted */
-	return 0;
+	return (pte & PTE_A ? UNMAP_ACCESSED : 0) | (pte & PTE_D ? UNMAP_DIRTY : 0);
 }
 
 int vm_table_frame(struct task *caller, unsigned long mem_h, uint64_t offset, paddr_t *pa)

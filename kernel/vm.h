@@ -40,9 +40,9 @@ int vm_map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t
 /* vm_map_perform: carry out a decoded request. */
 void vm_map_perform(const struct vm_map_req *req);
 
-/* vm_unmap: unmap the page starting at @va in @task. Returns 0, -ERR_RANGE,
- * -ERR_NOENT (nothing mapped) or -ERR_ALIGN (@va is inside a larger page, not
- * at its start). */
+/* vm_unmap: unmap the page starting at @va in @task. Returns its last
+ * UNMAP_ACCESSED | UNMAP_DIRTY bits (>= 0), -ERR_RANGE, -ERR_NOENT (nothing
+ * mapped) or -ERR_ALIGN (@va is inside a larger page, not at its start). */
 int vm_unmap(struct task *task, vaddr_t va);
 
 /* vm_protect: set the permissions (VM_R/W/X) of the page starting at @va.

@@ -19,6 +19,7 @@ static const char *const err_names[ERR_MAX + 1] = {
 	[ERR_AGAIN] = "EAGAIN",
 	[ERR_NOREPLY] = "ENOREPLY",
 	[ERR_POOL] = "EPOOL",
+	[ERR_IO] = "EIO",
 };
 
 const char *err_name(int err)

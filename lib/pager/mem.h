@@ -15,17 +15,22 @@
 #define MEM_ZONES	8
 
 /* One record per frame, beside the buddy allocator's own: who uses it for what,
- * and two links a replacement policy threads its lists through. */
+ * two links a replacement policy threads its lists through (the library's swap
+ * cache threads its own through them while a frame is FRAME_CACHE), the swap
+ * slot that holds a copy of the page, and a word the policy keeps per frame. */
 struct frame {
 	uint16_t owner;		/* client id, 0 = the pager or free */
-	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE, FRAME_SELF */
+	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE */
 	uint8_t order;		/* DATA: the block's order (the first frame's record) */
 	uint32_t vpage;		/* virtual page number in the owner */
 	uint32_t link_next;	/* the policy's list: page numbers, MEM_NONE at the ends */
 	uint32_t link_prev;
+	uint32_t slot;		/* swap slot with a valid copy of the page, 0 = none */
+	uint32_t pword;		/* the policy's own (aging counter, time of last use) */
 };
 
-enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF };
+/* FRAME_CACHE: read ahead from swap, not mapped yet (owner and vpage say whose). */
+enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE };
 
 #define MEM_NONE UINT32_MAX
 

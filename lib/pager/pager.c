@@ -363,7 +363,7 @@ static void record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 	struct frame *f = mem_frame(pa, NULL, NULL);
 
 	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> 12),
-			     MEM_NONE, MEM_NONE };
+			     MEM_NONE, MEM_NONE, 0, 0 };
 	c->pages += 1ul << order;
 	if (policy->on_map)
 		policy->on_map(c, va, pa, f, order);

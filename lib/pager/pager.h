@@ -56,6 +56,20 @@ struct frame *pager_frame(uint64_t pa);
  * last call with @clear (the MMU's A bit, through SYS_VM_QUERY). */
 bool pager_page_accessed(uint64_t pa, bool clear);
 
+/* pager_page_dirty: whether the page frame @pa backs was written since it was
+ * mapped or last cleaned (the MMU's D bit, through SYS_VM_QUERY). */
+bool pager_page_dirty(uint64_t pa);
+
+/* pager_page_clean: write the page frame @pa backs to swap now, so that it is
+ * clean with a valid swap copy and a later eviction drops it without I/O
+ * (WSClock's "schedule the write"); true if it did (false: no swap, swap full,
+ * an I/O error, or not a 4 KiB data page). */
+bool pager_page_clean(uint64_t pa);
+
+/* pager_now: the pager's clock, in faults served so far (the pager sees no
+ * other events; the simulator counts the same way). */
+unsigned long pager_now(void);
+
 /* frame_list_add_tail / frame_list_remove / frame_list_head: O(1) list upkeep
  * for policies. */
 void frame_list_add_tail(struct frame_list *l, uint64_t pa);
@@ -78,17 +92,21 @@ struct pager_policy {
 	/* on_release: frame @pa (2^@order pages) goes back to the free pool (its
 	 * client ended, or the library evicted it). */
 	void (*on_release)(uint64_t pa, struct frame *fr, unsigned order);
-	/* choose_victim: when memory runs out, a mapped 4 KiB data frame to evict,
-	 * or 0 for none. The library evicts it if it is clean (a page never
-	 * written: zero-filled or program text, which the next fault rebuilds);
-	 * a dirty one needs swap (to come), so the library asks again, at most as
-	 * many times as there are frames in use. Default: nothing is evicted. */
+	/* choose_victim: when free frames fall below the low watermark, a mapped
+	 * 4 KiB data frame to evict, or 0 for none. The library unmaps it and
+	 * then drops it if it is clean (never written since it was mapped, and
+	 * either a zero-fill or program page that the next fault rebuilds, or a
+	 * page with a valid swap copy), else writes it to swap first. A frame it
+	 * cannot take (swap full or absent for a dirty page, a frame another
+	 * mapping shows) makes it ask again, at most as many times as there are
+	 * frames in use. Default: nothing is evicted. */
 	uint64_t (*choose_victim)(void);
 	/* on_evict: @pa was evicted (called before on_release). */
 	void (*on_evict)(uint64_t pa, struct frame *fr);
-	/* periodic_scan: called every PAGER_SCAN_FAULTS faults, for policies that
-	 * age pages in the background. */
+	/* periodic_scan: called every @scan_faults faults (0: PAGER_SCAN_FAULTS),
+	 * before the fault is served, for policies that age pages. */
 	void (*periodic_scan)(void);
+	unsigned scan_faults;
 };
 
 #define PAGER_SCAN_FAULTS 256

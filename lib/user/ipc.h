@@ -188,6 +188,13 @@ static inline long sys_vm_unmap(long task, unsigned long va)
 	return syscall3(SYS_VM_UNMAP, task, (long)va, 0);
 }
 
+/* sys_vm_unmap_bits: unmap, returning the page's last UNMAP_ACCESSED and
+ * UNMAP_DIRTY bits (or an error). */
+static inline long sys_vm_unmap_bits(long task, unsigned long va)
+{
+	return syscall3(SYS_VM_UNMAP, task, (long)va, UNMAP_REPORT);
+}
+
 static inline long sys_vm_protect(long task, unsigned long va, unsigned long perms)
 {
 	return syscall3(SYS_VM_PROTECT, task, (long)va, (long)perms);

@@ -88,7 +88,8 @@ static void test_on_fault_answers(void **state)
 static void map(unsigned n, const struct client *c)
 {
 	for (unsigned i = 0; i < n; i++) {
-		frames[i] = (struct frame){ 1, FRAME_DATA, 0, 0x40000 + i, MEM_NONE, MEM_NONE };
+		frames[i] = (struct frame){ .owner = 1, .kind = FRAME_DATA, .vpage = 0x40000 + i,
+					    .link_next = MEM_NONE, .link_prev = MEM_NONE };
 		if (pager_policy.on_map)
 			pager_policy.on_map(c, (0x40000ul + i) << 12, pa_of(i), &frames[i], 0);
 	}
@@ -133,7 +134,8 @@ static void test_victims(void **state)
 static void test_2m_frames_left_alone(void **state)
 {
 	struct client c;
-	struct frame big = { 1, FRAME_DATA, 9, 0x40200, MEM_NONE, MEM_NONE };
+	struct frame big = { .owner = 1, .kind = FRAME_DATA, .order = 9, .vpage = 0x40200,
+			     .link_next = MEM_NONE, .link_prev = MEM_NONE };
 	(void)state;
 
 	memset(&c, 0, sizeof(c));

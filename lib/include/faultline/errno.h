@@ -25,8 +25,9 @@
 #define ERR_AGAIN	14	/* a non-blocking call would have blocked */
 #define ERR_NOREPLY	15	/* the callee received another message without replying */
 #define ERR_POOL	16	/* the task's page-table pool has too few frames */
+#define ERR_IO		17	/* a device reported an I/O error */
 
-#define ERR_MAX		16
+#define ERR_MAX		17
 
 /* err_name: a short name for error code @err (positive or negative), "?" if unknown. */
 const char *err_name(int err);

@@ -26,7 +26,8 @@
 #define SYS_REPLY_RECV	12	/* IPC: reply to the last caller, then receive */
 #define SYS_VM_POOL_ADD	13	/* (task h, pmem h, offset): give a frame to its table pool */
 #define SYS_VM_MAP	14	/* (task h, va, pmem h, offset, flags): map a page */
-#define SYS_VM_UNMAP	15	/* (task h, va): unmap the page (of any size) at va */
+#define SYS_VM_UNMAP	15	/* (task h, va, flags): unmap the page (of any size) at
+				 * va; with UNMAP_REPORT, return its last A/D bits */
 #define SYS_VM_MAP_REPLY 16	/* (task h, va, pmem h, offset, flags, endpoint h): map,
 				 * reply RESUME to the caller, receive on the endpoint */
 #define SYS_TASK_CREATE	17	/* (pmem h, offset, name[0..7], name[8..15]): a new
@@ -53,6 +54,13 @@
 #define QUERY_CLEAR_A	0x1
 #define QUERY_CLEAR_D	0x2
 #define QUERY_PAGES	64	/* pages per query: a1 = accessed bitmap, a2 = dirty bitmap */
+
+/* SYS_VM_UNMAP flags and result bits: with UNMAP_REPORT the call returns
+ * UNMAP_ACCESSED | UNMAP_DIRTY as the page's PTE had them when it went (read
+ * and cleared in one atomic swap: no write can slip in between). */
+#define UNMAP_REPORT	0x1
+#define UNMAP_ACCESSED	0x1
+#define UNMAP_DIRTY	0x2
 
 /* Or'ed into the number of SYS_SEND, SYS_RECV, SYS_REPLY_RECV: fail with
  * -ERR_AGAIN instead of blocking. */

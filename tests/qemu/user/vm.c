@@ -67,6 +67,15 @@ static void test_map_4k(void)
 	      0x1234abcd);
 	check("unmap", sys_vm_unmap(SELF, 0x40001000), 0);
 	check("unmap again", sys_vm_unmap(SELF, 0x40001000), -ERR_NOENT);
+	check("unmap with unknown flags", syscall3(SYS_VM_UNMAP, SELF, 0x40000000, 2), -ERR_INVAL);
+	check("map read-only, not touched", sys_vm_map(SELF, 0x40001000, ram->handle, f, VM_R), 0);
+	check("unmap reports neither A nor D", sys_vm_unmap_bits(SELF, 0x40001000), 0);
+	check("map again, then read", sys_vm_map(SELF, 0x40001000, ram->handle, f, VM_R), 0);
+	check("read", (long)*(volatile unsigned long *)0x40001000ul, 0x1234abcd);
+	check("unmap reports A only", sys_vm_unmap_bits(SELF, 0x40001000), UNMAP_ACCESSED);
+	check("unmap of the written page reports A and D", sys_vm_unmap_bits(SELF, 0x40000000),
+	      UNMAP_ACCESSED | UNMAP_DIRTY);
+	check("unmap again", sys_vm_unmap_bits(SELF, 0x40000000), -ERR_NOENT);
 }
 
 static void test_refusals(void)
