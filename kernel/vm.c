@@ -212,13 +212,15 @@ struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear)
 {
 	struct vm_query q = { 0, 0, 0 };
 
-	if (clear & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D))
+	unsigned pages = clear & QUERY_ONE ? 1 : QUERY_PAGES;
+
+	if (clear & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_ONE))
 		q.err = -ERR_INVAL;
 	if (!q.err && ((va & (PAGE_SIZE - 1)) || va >= mmu_user_top()))
 		q.err = va >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
 	if (q.err)
 		return q;
-	for (unsigned i = 0; i < QUERY_PAGES && va + i * PAGE_SIZE < mmu_user_top(); i++) {
+	for (unsigned i = 0; i < pages && va + i * PAGE_SIZE < mmu_user_top(); i++) {
 		vaddr_t page = va + i * PAGE_SIZE;
 		struct pt_slot slot = pt_walk(mmu_mode(), task->root, page, 0);
 		pte_t bits = (clear & QUERY_CLEAR_A ? PTE_A : 0) | (clear & QUERY_CLEAR_D ? PTE_D : 0);

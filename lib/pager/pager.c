@@ -15,14 +15,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ipc.h"
-#include "pager.h"
+#include "core.h"
 
 #define ARCHIVE_VA	0x2000000000ul	/* the boot archive, read-only */
 #define POOL_CHUNK	4		/* table frames given to a client at a time */
 
-static const struct pager_policy *policy;
-static long self = -1, ep, archive = -1;
+const struct pager_policy *pager_pol;
+long pager_ep;
+static long self = -1, archive = -1, blk = -1;
+static unsigned long all_faults;	/* pager_now */
 
 /* Client ends init has not heard of yet, and init's saved PAGER_WAIT reply. */
 #define ENDED_MAX CLIENT_MAX
@@ -36,14 +37,14 @@ static unsigned va_bits;	/* the paging mode's, from PAGER_READY */
 static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
 {
 	*m = (struct msg){ 0, label, { w0, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_REPLY_RECV, ep, m);
+	ipc(SYS_REPLY_RECV, pager_ep, m);
 }
 
 /* recv_next: wait for the next message into @m (nothing to answer). */
 static void recv_next(struct msg *m)
 {
 	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_RECV, ep, m);
+	ipc(SYS_RECV, pager_ep, m);
 }
 
 /* give_tables: @n more page-table frames to @c's pool. */
@@ -101,8 +102,8 @@ static void client_release(struct client *c)
 
 			if (f->owner != c->id || (f->kind != FRAME_DATA && f->kind != FRAME_TABLE))
 				continue;
-			if (f->kind == FRAME_DATA && policy->on_release)
-				policy->on_release(pa, f, order);
+			if (f->kind == FRAME_DATA && pager_pol->on_release)
+				pager_pol->on_release(pa, f, order);
 			mem_free(pa, order);
 		}
 	}
@@ -134,9 +135,10 @@ static void client_end(struct client *c, int status, bool killed)
 	struct msg n;
 
 	sys_task_destroy(c->task);
+	swap_client_end(c);
 	client_release(c);
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
-	       "clean pages evicted\n",
+	       "pages evicted\n",
 	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables,
 	       c->evictions);
 	if (!clients_running()) {
@@ -146,6 +148,10 @@ static void client_end(struct client *c, int status, bool killed)
 		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
 		if (bad)
 			printf("pager: FAIL: the frame allocator's check found error %d\n", bad);
+		if (swap_on && (swap_area.used || swap_check(&swap_area)))
+			printf("pager: FAIL: %u swap slots still in use, or the index is wrong\n",
+			       swap_area.used);
+		counters_print();
 	}
 	if (nended < ENDED_MAX) {
 		ended[nended].id = c->id;
@@ -241,8 +247,8 @@ static long spawn(const char *name)
 	err = image_regions(c, &img, e->data);
 	if (!err)
 		err = give_tables(c, POOL_CHUNK);
-	fault_ep = sys_handle_mint(ep, RIGHT_WRITE, c->id);
-	talk_ep = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, c->id);
+	fault_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, c->id);
+	talk_ep = sys_handle_mint(pager_ep, RIGHT_WRITE | RIGHT_GRANT, c->id);
 	c->thread = err ? -1 : sys_thread_create_in(c->task, img.entry, INIT_STACK_TOP, 0, talk_ep);
 	if (c->thread >= 0)
 		err = sys_thread_set_fault(c->thread, fault_ep);
@@ -302,7 +308,7 @@ static bool want_2m(const struct client *c, const struct region *r, uint64_t add
 	struct pager_fault f = { c, r, addr, (unsigned)kind };
 	uint64_t base = addr & ~((2ul << 20) - 1);
 
-	return policy->on_fault && policy->on_fault(&f) == PAGE_2M && r->kind == REGION_ANON &&
+	return pager_pol->on_fault && pager_pol->on_fault(&f) == PAGE_2M && r->kind == REGION_ANON &&
 	       base >= r->start && base + (2ul << 20) <= r->end;
 }
 
@@ -323,57 +329,23 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	return a & 1;
 }
 
-/* evict_clean: free one clean page the policy picks; false if it found none. */
-static bool evict_clean(void)
-{
-	unsigned long tries = 0, limit = 0;
-
-	for (unsigned z = 0; z < nzones; z++)
-		limit += zones[z].buddy.npages - zones[z].buddy.free_pages;
-	while (policy->choose_victim && tries++ <= limit) {
-		uint64_t pa = policy->choose_victim(), va;
-		struct frame *f = pa ? pager_frame(pa) : NULL;
-		struct client *c;
-		unsigned long a, d;
-
-		if (!f)
-			return false;
-		c = &clients[f->owner];
-		if (f->kind != FRAME_DATA || f->order || !f->owner || !c->used)
-			continue;
-		va = (uint64_t)f->vpage << 12;
-		if (sys_vm_query(c->task, va, 0, &a, &d) || (d & 1))
-			continue;	/* written: only swap could keep it */
-		sys_vm_unmap(c->task, va);
-		if (policy->on_evict)
-			policy->on_evict(pa, f);
-		if (policy->on_release)
-			policy->on_release(pa, f, 0);
-		mem_free(pa, 0);
-		c->pages--;
-		c->evictions++;
-		return true;
-	}
-	return false;
-}
-
 /* record: frame @pa (2^@order pages) now backs @va of @c. */
-static void record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
+void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 {
 	struct frame *f = mem_frame(pa, NULL, NULL);
 
 	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> 12),
 			     MEM_NONE, MEM_NONE, 0, 0 };
 	c->pages += 1ul << order;
-	if (policy->on_map)
-		policy->on_map(c, va, pa, f, order);
+	if (pager_pol->on_map)
+		pager_pol->on_map(c, va, pa, f, order);
 }
 
 /* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
  * take the next message into @m; topping up the table pool as needed. Returns
  * the kernel's answer (0, or -ERR_EXIST when a 2 MiB page does not fit). */
-static long map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		      unsigned order, struct msg *m)
+long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+		     unsigned order, struct msg *m)
 {
 	long pmem = -1;
 	uint64_t off = 0;
@@ -383,12 +355,12 @@ static long map_frame(struct client *c, const struct region *r, uint64_t va, uin
 	for (;;) {
 		struct msg next;
 
-		vm_map_reply(c->task, va, pmem, off, flags, ep, &next);
+		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, &next);
 		if (next.status == -ERR_POOL && give_tables(c, POOL_CHUNK) == 0)
 			continue;
 		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
 			return next.status;
-		record(c, va, pa, order);
+		pager_record(c, va, pa, order);
 		c->faults++;
 		*m = next;
 		return 0;
@@ -422,7 +394,7 @@ static void map_shown(struct client *c, const struct region *r, uint64_t va, uin
 
 	mem_frame(pa, &pmem, &off);
 	for (;;) {
-		vm_map_reply(c->task, va, pmem, off, r->perms, ep, m);
+		vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
 		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
 			break;
 	}
@@ -444,7 +416,7 @@ static void alias_fault(struct client *c, const struct region *r, uint64_t addr,
 		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
 		       give_tables(c, POOL_CHUNK) == 0)
 			;
-		record(c, src, pa, 0);
+		pager_record(c, src, pa, 0);
 	}
 	if (!pa) {
 		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
@@ -552,16 +524,21 @@ static void fault(struct msg *m)
 {
 	struct client *c = m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge]
 									    : NULL;
-	uint64_t addr = m->w[FAULT_W_ADDR], pa;
+	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & ~4095ul, pa;
 	unsigned long kind = m->w[FAULT_W_ACCESS];
 	struct region *r = c ? region_find(c, addr) : NULL;
-	static unsigned long all_faults;
+	uint32_t slot;
 	long err;
 
-	if (policy->periodic_scan && ++all_faults % PAGER_SCAN_FAULTS == 0)
-		policy->periodic_scan();
-	if (r && !access_ok(r->perms, kind) && r->trap_ep >= 0 && trap(c, r, m))
-		return;
+	all_faults++;
+	if (pager_pol->periodic_scan &&
+	    all_faults % (pager_pol->scan_faults ? pager_pol->scan_faults : PAGER_SCAN_FAULTS) == 0)
+		pager_pol->periodic_scan();
+	if (r && !access_ok(r->perms, kind)) {
+		pager_count.prot_faults++;
+		if (r->trap_ep >= 0 && trap(c, r, m))
+			return;
+	}
 	if (!r || !access_ok(r->perms, kind)) {
 		kill_faulting(c, r, m);
 		return;
@@ -574,30 +551,64 @@ static void fault(struct msg *m)
 		shared_fault(c, r, addr, m);
 		return;
 	}
-	if (want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
-		uint64_t va = addr & ~((2ul << 20) - 1);
+	if (c->swapped && (slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> 12)))) {
+		swap_fault(c, r, va, kind, slot, m);
+		return;
+	}
+	if (!c->swapped && want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
+		uint64_t base = addr & ~((2ul << 20) - 1);
 
-		fill(r, va, pa, 2ul << 20);
-		if (map_frame(c, r, va, pa, 9, m) == 0)
+		fill(r, base, pa, 2ul << 20);
+		if (pager_map_frame(c, r, base, pa, 9, m) == 0) {
+			pager_count.zero_fills++;
 			return;
+		}
 		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
 	}
-	pa = mem_alloc(0);
-	while (!pa && evict_clean())
-		pa = mem_alloc(0);
+	pa = swap_on ? reclaim_frame() : mem_alloc(0);
+	if (!pa && !swap_on)
+		pa = reclaim_frame();
 	if (pa) {
-		fill(r, addr & ~4095ul, pa, 4096);
-		err = map_frame(c, r, addr & ~4095ul, pa, 0, m);
-		if (!err)
+		fill(r, va, pa, 4096);
+		err = pager_map_frame(c, r, va, pa, 0, m);
+		if (!err) {
+			pager_count.zero_fills++;
 			return;
+		}
 		mem_free(pa, 0);
 		if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
 			reply_and_recv(m, LABEL_RESUME, 0);
 			return;
 		}
 	}
-	printf("pager: %s: out of memory at 0x%lx; killed\n", c->name, (unsigned long)addr);
+	pager_count.oom_kills++;
+	pager_kill(c, swap_on ? "out of memory (RAM and swap are full)" : "out of memory", addr, m);
+}
+
+void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m)
+{
+	printf("pager: %s: %s at 0x%lx; killed\n", c->name, why, (unsigned long)addr);
 	kill_and_recv(c, m);
+}
+
+long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
+{
+	const struct region *r = region_find(c, va);
+	long pmem = -1, err;
+	uint64_t off = 0;
+
+	if (!r)
+		return -ERR_NOENT;
+	mem_frame(pa, &pmem, &off);
+	while ((err = sys_vm_map(c->task, va, pmem, off, r->perms)) == -ERR_POOL &&
+	       give_tables(c, POOL_CHUNK) == 0)
+		;
+	return err;
+}
+
+unsigned long pager_now(void)
+{
+	return all_faults;
 }
 
 /* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
@@ -670,6 +681,7 @@ static long map2(struct client *c, const struct msg *m)
 	if (err)
 		return err;
 	region_find(c, start)->alias_of = addr;
+	c->aliases++;	/* its frames are shown twice now: never evicted */
 	region_find(c, start)->max_perms = (unsigned)m->w[2];
 	c->next_map = start + len + 4096;
 	return (long)start;
@@ -780,6 +792,16 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 		ret = (long)c->faults;
 	} else if (m->label == PAGER_BENCH_ALLOC) {
 		ret = bench_alloc(m, r);
+	} else if (m->label == PAGER_SWAP) {
+		r->w[1] = swap_on ? swap_area.used : 0;
+		r->w[2] = mem_free_pages(false);
+		ret = swap_on ? (long)swap_area.nslots - 1 : 0;
+	} else if (m->label == PAGER_COUNTERS) {
+		counters_print();
+		r->w[1] = pager_count.evictions;
+		r->w[2] = pager_count.write_backs;
+		r->w[3] = pager_count.swap_ins;
+		ret = (long)all_faults;
 	}
 	r->label = ret < 0 ? PAGER_ERROR : 0;
 	r->w[0] = (unsigned long)ret;
@@ -807,7 +829,7 @@ static void serve(struct msg *first)
 		} else {
 			passed = r.handle;
 			m = r;
-			ipc(SYS_REPLY_RECV, ep, &m);
+			ipc(SYS_REPLY_RECV, pager_ep, &m);
 			if (passed >= 0)
 				sys_handle_close(passed);
 		}
@@ -820,7 +842,7 @@ static int take_resources(struct msg *mp)
 {
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 
-	ipc(SYS_RECV, ep, &m);
+	ipc(SYS_RECV, pager_ep, &m);
 	while (m.label == PAGER_GIVE) {
 		long ret = 0;
 
@@ -834,6 +856,8 @@ static int take_resources(struct msg *mp)
 				ret = sys_vm_map(self, ARCHIVE_VA + o, archive, o, VM_R);
 		} else if (m.w[0] == PAGER_GIVE_RAM) {
 			ret = mem_add_range(m.handle, m.w[2], m.w[3], m.w[1]);
+		} else if (m.w[0] == PAGER_GIVE_BLK) {
+			blk = m.handle;
 		}
 		reply_and_recv(&m, ret ? PAGER_ERROR : 0, (unsigned long)ret);
 	}
@@ -849,20 +873,24 @@ int pager_main(const struct pager_policy *p)
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	long err;
 
-	policy = p;
-	ep = user_pager_ep;	/* init started us with its endpoint to us */
+	pager_pol = p;
+	pager_ep = user_pager_ep;	/* init started us with its endpoint to us */
 	err = take_resources(&m);
 	if (!err)
 		err = mem_setup(self);
 	printf("pager: policy %s; %lu KiB free for data, %lu KiB for page tables, %u zones; %zu "
 	       "bytes per frame\n",
-	       policy->name, (unsigned long)(mem_free_pages(false) * 4),
+	       pager_pol->name, (unsigned long)(mem_free_pages(false) * 4),
 	       (unsigned long)(mem_free_pages(true) * 4), nzones, (size_t)MEM_BYTES_PER_FRAME);
 	if (err) {
 		printf("pager: cannot start (%s)\n", err_name((int)err));
 		reply_and_recv(&m, PAGER_ERROR, (unsigned long)err);
 		return 1;
 	}
+	if (blk >= 0 && (err = swap_setup(blk)))
+		printf("pager: no swap: the disk cannot be used (%s)\n", err_name((int)err));
+	else if (blk < 0)
+		printf("pager: no swap (no block device)\n");
 	printf("pager: free: %lu data pages, %lu table pages\n",
 	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
 	reply_and_recv(&m, 0, 0);	/* answers PAGER_READY */

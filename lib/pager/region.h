@@ -48,6 +48,8 @@ struct client {
 	unsigned nregions;
 	uint64_t next_map;		/* where the next PAGER_MAP region goes */
 	unsigned long faults, pages, tables, evictions;
+	unsigned long swapped;		/* swap slots it holds (a hint for the fault path) */
+	unsigned aliases;		/* ALIAS regions: while any, its frames stay */
 };
 
 extern struct client clients[CLIENT_MAX];

@@ -101,6 +101,29 @@ static inline long pager_stats(struct pager_stats *st)
 	return m.status;
 }
 
+/* pager_swap_slots: the pager's swap slots (0: no swap); @used: in use. */
+static inline long pager_swap_slots(unsigned long *used)
+{
+	struct msg m = { 0, PAGER_SWAP, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	if (used)
+		*used = m.w[1];
+	return m.status ? m.status : (long)m.w[0];
+}
+
+/* pager_counters: the pager prints its counters; @out = faults, evictions,
+ * write-backs, swap-ins. */
+static inline long pager_counters(unsigned long out[4])
+{
+	struct msg m = { 0, PAGER_COUNTERS, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, user_pager_ep, &m);
+	for (unsigned i = 0; i < 4; i++)
+		out[i] = m.w[i];
+	return m.status;
+}
+
 /* pager_bench_alloc: PAGER_BENCH_ALLOC of @pairs; @out = mean, min, max, pairs. */
 static inline long pager_bench_alloc(unsigned long pairs, unsigned long out[4])
 {

@@ -1,41 +1,66 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * demo: the default workload (run=demo). It asks its pager for an anonymous
- * region, touches every page (each first touch is a fault the pager answers
- * with a zeroed frame), checks the zeros and a write-read pattern, and exits;
- * the pager then reports what it did and takes everything back.
+ * region and touches every page: each first touch is a fault the pager
+ * answers with a zeroed frame. Without swap (or with less swap than RAM) the
+ * region is 64 pages; with swap (tools/faultline run attaches a 256 MiB disk)
+ * it is three times the free RAM (as far as swap holds it), so
+ * that the pager evicts, writes back and swaps in. Every page gets a pattern
+ * derived from its address, read back in two orders, and the pager prints its
+ * counters at the end.
  */
 #include <faultline/syscall.h>
 #include <stdio.h>
 
 #include "pager_client.h"
+#include "pattern.h"
 
-#define PAGES 64
+#define SMALL 64
+#define RATIO 3
+#define SEED 0xde70
 
-int main(void)
+/* touch: first touches of @pages pages at @base: how many words were not zero;
+ * each page then gets its pattern. */
+static unsigned long touch(long base, unsigned long pages)
 {
-	long base = pager_map(PAGES, VM_R | VM_W);
-	unsigned long nonzero = 0, bad = 0;
+	unsigned long nonzero = 0;
 
-	if (base < 0) {
-		printf("demo: pager_map failed (%ld)\n", base);
-		return 1;
-	}
-	printf("demo: %d-page region at 0x%lx; touching every page\n", PAGES, (unsigned long)base);
-	for (unsigned long p = 0; p < PAGES; p++) {
+	for (unsigned long p = 0; p < pages; p++) {
 		volatile unsigned long *page = (unsigned long *)(base + p * 4096);
 
 		for (unsigned w = 0; w < 512; w++)
 			nonzero += page[w] != 0;
-		page[0] = p * 0x1001;
-		page[511] = ~p;
+		pattern_fill(base + p * 4096, SEED);
 	}
-	for (unsigned long p = 0; p < PAGES; p++) {
-		volatile unsigned long *page = (unsigned long *)(base + p * 4096);
+	return nonzero;
+}
 
-		bad += page[0] != p * 0x1001 || page[511] != ~p;
+int main(void)
+{
+	struct pager_stats st;
+	unsigned long pages = SMALL, nonzero, bad = 0, k[4];
+	long slots = pager_swap_slots(NULL), base;
+
+	pager_stats(&st);
+	if (slots >= (long)st.free_data) {	/* room for 3x RAM */
+		pages = RATIO * st.free_data;
+		if (pages > (unsigned long)slots * 3 / 4 + st.free_data)
+			pages = (unsigned long)slots * 3 / 4 + st.free_data;
 	}
-	printf("demo: %d pages zero on first touch: %s; pattern read back: %s\n", PAGES,
+	base = pager_map(pages, VM_R | VM_W);
+	if (base < 0) {
+		printf("demo: pager_map failed (%ld)\n", base);
+		return 1;
+	}
+	printf("demo: %lu-page region (%lu KiB) at 0x%lx, %s; touching every page\n", pages,
+	       pages * 4, (unsigned long)base,
+	       pages > SMALL ? "3x the free RAM, with swap" : "without swap");
+	nonzero = touch(base, pages);
+	for (unsigned order = 0; order < 4; order += 3)	/* forward, then scattered */
+		for (unsigned long i = 0; i < pages; i++)
+			bad += pattern_check(base + pattern_order(i, pages, order) * 4096, SEED);
+	printf("demo: %lu pages zero on first touch: %s; pattern read back twice: %s\n", pages,
 	       nonzero ? "NO" : "yes", bad ? "NO" : "yes");
+	pager_counters(k);
 	return nonzero || bad ? 1 : 0;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * init: the root task. It checks that the kernel refuses bad system-call
- * arguments, loads the pager named by pager= from the boot archive, gives it all
- * free RAM and the archive, asks it to run the program named by run=, waits for
- * that program to end, and exits with its status; the kernel then shuts down.
+ * arguments, starts the block driver if the machine has a virtio disk, loads
+ * the pager named by pager= from the boot archive, gives it all free RAM, the
+ * archive and the block driver (its swap), asks it to run the programs named
+ * by run=, waits for them to end, and exits with the first non-zero status;
+ * the kernel then shuts down.
  */
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
@@ -12,6 +14,7 @@
 #include <faultline/pager.h>
 #include <string.h>
 
+#include "blk_start.h"
 #include "ipc.h"
 #include "loader.h"
 #include "sys.h"
@@ -65,9 +68,10 @@ static long give(long ep, unsigned long kind, long handle, unsigned long w1, uns
 	return m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;
 }
 
-/* start_pager: load the pager, hand it everything; its endpoint, or an error. */
+/* start_pager: load the pager, hand it everything (@blk: the block driver's
+ * endpoint, or negative for none); its endpoint, or an error. */
 static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle *archive,
-			const struct bootinfo_handle *ram, struct frame_pool *fp)
+			const struct bootinfo_handle *ram, struct frame_pool *fp, long blk)
 {
 	struct loaded pg;
 	const char *why;
@@ -91,6 +95,8 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 			err = give(ep, PAGER_GIVE_RAM, h->handle, h == ram ? fp->next : 0, h->base,
 				   h->size);
 	}
+	if (!err && blk >= 0)
+		err = give(ep, PAGER_GIVE_BLK, blk, 0, 0, 0);
 	m = (struct msg){ 0, PAGER_READY, { bi->va_bits, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
 	if (!err)
 		ipc(SYS_CALL, ep, &m);
@@ -153,7 +159,7 @@ int main(void)
 	const struct bootinfo *bi = bootinfo();
 	const struct bootinfo_handle *archive = NULL, *ram = NULL;
 	struct frame_pool fp;
-	long ep;
+	long ep, blk;
 	int failed;
 
 	printf("init: hello from user space\n");
@@ -165,7 +171,10 @@ int main(void)
 		printf("init: no boot archive or no RAM among the boot info's handles\n");
 		return 1;
 	}
-	ep = start_pager(bi, archive, ram, &fp);
+	blk = blk_start(bi, (const void *)ARCHIVE_VA, archive->size, &fp, SELF, SCRATCH_VA);
+	if (blk == -ERR_NOENT)
+		printf("init: no virtio block device: the pager runs without swap\n");
+	ep = start_pager(bi, archive, ram, &fp, blk);
 	if (ep < 0)
 		return 1;
 	return run(ep, bi->run);

@@ -2,10 +2,24 @@
 /*
  * pager: the default pager (pager=pager). All the work is in the pager
  * library (lib/pager). Its policy maps 4 KiB pages, one per fault, and when
- * memory runs out picks victims with Clock (second chance): mapped frames sit
- * on a ring in the order they were mapped; the hand passes over a frame whose
- * page was accessed since it last looked (clearing the bit) and stops at the
- * first that was not.
+ * memory runs out picks victims with Clock, the second-chance algorithm, as
+ * Silberschatz, Galvin and Gagne give it (Operating System Concepts, 10th ed.,
+ * 10.4.5.2 "Second-Chance Algorithm"; 9th ed. 9.4.5.2) and Tanenbaum (Modern
+ * Operating Systems, 4th ed., 3.4.5 "The Clock Page Replacement Algorithm"):
+ *
+ *	Mapped 4 KiB frames sit on a circle in the order they were mapped, with a
+ *	hand pointing at the oldest. At a fault with no free frame the page under
+ *	the hand is inspected: if its R (accessed) bit is 0 it is the victim, the
+ *	new page takes its place on the circle and the hand advances one position;
+ *	if R is 1 it is cleared and the hand advances to the next page. When every
+ *	page has R set the hand goes all the way round, clearing them, and takes
+ *	the page it started at: FIFO.
+ *
+ * The circle is the list `ring` read from its head, which is the hand: passing
+ * a frame moves it from the head to the tail, and the new frame of the fault
+ * is added at the tail, the victim's place just behind the hand. 2 MiB frames
+ * are never on the ring. A victim the library refuses (a dirty page with no
+ * swap) is simply behind the hand, so asking again offers the next frame.
  */
 #include <pager.h>
 
@@ -28,21 +42,29 @@ static void clock_on_release(uint64_t pa, struct frame *fr, unsigned order)
 		frame_list_remove(&ring, pa);
 }
 
-/* clock_choose_victim: the hand is the ring's head; a frame it passes goes to
- * the tail with its accessed bit cleared. */
+/* clock_advance: move the hand past the frame under it (the ring is not
+ * empty); returns that frame. */
+static uint64_t clock_advance(void)
+{
+	uint64_t pa = frame_list_head(&ring);
+
+	frame_list_remove(&ring, pa);
+	frame_list_add_tail(&ring, pa);
+	return pa;
+}
+
+/* clock_choose_victim: the first frame from the hand whose R bit is 0,
+ * clearing R in the frames passed; after a full turn (every R was 1, all are
+ * 0 now) the frame the hand started at. 0 when the ring is empty. */
 static uint64_t clock_choose_victim(void)
 {
-	for (uint32_t seen = 0; seen <= 2 * ring.count; seen++) {
-		uint64_t pa = frame_list_head(&ring);
+	for (uint32_t n = 0; n < ring.count; n++) {
+		uint64_t pa = clock_advance();
 
-		if (!pa)
-			return 0;
-		frame_list_remove(&ring, pa);
-		frame_list_add_tail(&ring, pa);
 		if (!pager_page_accessed(pa, true))
 			return pa;
 	}
-	return 0;
+	return ring.count ? clock_advance() : 0;
 }
 
 const struct pager_policy pager_policy = {

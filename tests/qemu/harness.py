@@ -9,6 +9,10 @@ any failure it also prints the whole console output.
 Example:
   harness.py --qemu qemu-system-riscv64 --kernel build/kernel/kernel.elf \\
       --smp 4 --mem 2G --append sv=39 --expect 'mmu: Sv39 ' --exit 0
+
+With --blk a scratch disk of --disk-size bytes (zeros) is attached; with
+--blk-error read:N or write:N QEMU's blkdebug driver fails every read or write
+that covers sector N with EIO, which the device reports as VIRTIO_BLK_S_IOERR.
 """
 import argparse
 import os
@@ -31,7 +35,15 @@ def parse_args(argv):
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0,sleep=off (exact instruction counts)")
     p.add_argument("--blk", choices=["legacy", "modern"],
-                   help="attach a 1 MiB virtio-blk disk (virtio-mmio version 1 or 2)")
+                   help="attach a scratch virtio-blk disk (virtio-mmio version 1 or 2)")
+    p.add_argument("--disk-size", default="1M", type=disk_size, metavar="SIZE",
+                   help="the --blk disk's size: bytes, or with a K, M or G suffix"
+                        " (a multiple of 512; default 1M)")
+    p.add_argument("--disk-readonly", action="store_true",
+                   help="with --blk: a read-only disk (the device offers VIRTIO_BLK_F_RO)")
+    p.add_argument("--blk-error", type=blk_error, metavar="OP:SECTOR",
+                   help="with --blk: fail every 'read' or 'write' covering SECTOR with EIO"
+                        " (QEMU blkdebug)")
     p.add_argument("--timeout", type=float, default=20.0)
     p.add_argument("--exit", type=int, default=0, dest="exit_status",
                    help="expected exit status")
@@ -41,10 +53,40 @@ def parse_args(argv):
                    help="every match of REGEX must capture the same groups")
     p.add_argument("--max-boot-us", type=int,
                    help="the 'boot: done in N us' figure must not exceed this")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if (args.blk_error or args.disk_readonly) and not args.blk:
+        p.error("--blk-error and --disk-readonly need --blk")
+    return args
 
 
-def qemu_command(args, disk):
+def disk_size(text):
+    """'1M' -> 1048576: bytes, or K/M/G (powers of 1024); a positive multiple of 512."""
+    m = re.fullmatch(r"(\d+)([KMG]?)", text.strip().upper())
+    if not m:
+        raise argparse.ArgumentTypeError(f"bad size '{text}': expected e.g. 512K, 4M, 1G")
+    size = int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
+    if size <= 0 or size % 512:
+        raise argparse.ArgumentTypeError(f"bad size '{text}': not a positive multiple of 512")
+    return size
+
+
+def blk_error(text):
+    """'read:1000' -> ('read', 1000)."""
+    m = re.fullmatch(r"(read|write):(\d+)", text.strip())
+    if not m:
+        raise argparse.ArgumentTypeError(f"bad --blk-error '{text}': expected read:N or write:N")
+    return m.group(1), int(m.group(2))
+
+
+def blkdebug_config(op, sector):
+    """A blkdebug rule failing every `op` request that covers `sector` with EIO.
+    The event fires in the raw format driver above blkdebug (so the drive must be
+    format=raw over blkdebug:...); iotype keeps the other direction working."""
+    return (f'[inject-error]\nevent = "{op}_aio"\niotype = "{op}"\nerrno = "5"\n'
+            f'sector = "{sector}"\n')
+
+
+def qemu_command(args, disk, blkdebug=None):
     cmd = [args.qemu, "-machine", "virt", "-nographic", "-bios", "default",
            "-m", args.mem, "-smp", str(args.smp), "-kernel", args.kernel,
            "-monitor", "none", "-serial", "stdio"]
@@ -61,19 +103,25 @@ def qemu_command(args, disk):
     if disk:
         if args.blk == "modern":
             cmd += ["-global", "virtio-mmio.force-legacy=false"]
-        cmd += ["-drive", f"file={disk},if=none,format=raw,id=disk0",
-                "-device", "virtio-blk-device,drive=disk0"]
+        image = f"blkdebug:{blkdebug}:{disk}" if blkdebug else disk
+        ro = ",readonly=on" if args.disk_readonly else ""
+        cmd += ["-drive", f"file={image},if=none,format=raw,id=disk0,rerror=report,werror=report"
+                + ro, "-device", "virtio-blk-device,drive=disk0"]
     return cmd
 
 
 def run(args):
-    disk = None
+    disk = conf = None
     try:
         if args.blk:
             fd, disk = tempfile.mkstemp(prefix="faultline-disk-", suffix=".img")
-            os.ftruncate(fd, 1 << 20)
+            os.ftruncate(fd, args.disk_size)
             os.close(fd)
-        cmd = qemu_command(args, disk)
+        if args.blk_error:
+            fd, conf = tempfile.mkstemp(prefix="faultline-blkdebug-", suffix=".conf")
+            os.write(fd, blkdebug_config(*args.blk_error).encode())
+            os.close(fd)
+        cmd = qemu_command(args, disk, conf)
         try:
             proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, timeout=args.timeout)
@@ -82,8 +130,9 @@ def run(args):
             out = (e.stdout or b"").decode("utf-8", "replace")
             return cmd, None, out
     finally:
-        if disk:
-            os.unlink(disk)
+        for path in (disk, conf):
+            if path:
+                os.unlink(path)
 
 
 def check(args, status, out):

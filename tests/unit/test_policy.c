@@ -2,11 +2,15 @@
 /*
  * Host tests of a pager policy, built natively from the very file the pager
  * server uses (meson builds this once per policy under servers/pager*). This
- * file plays the pager library's part: a frame table and accessed bits the
- * test controls. The hooks must answer sanely for faults of every kind in
- * every region kind; a policy that chooses victims must pick a frame it was
- * told is mapped, prefer frames not accessed lately, and forget released ones.
- * POLICY_WANTS_2M says what this policy answers for a big anonymous region.
+ * file plays the pager library's part: a frame table, accessed and dirty bits
+ * and a clock the test controls. The hooks must answer sanely for faults of
+ * every kind in every region kind; a policy that chooses victims must pick a
+ * frame it was told is mapped, offer another when asked again (the library
+ * asks again when it cannot take a frame), write back only dirty pages, and
+ * forget released ones. What the policy promises comes from meson:
+ * POLICY_WANTS_2M, 2 MiB pages for a big anonymous region; POLICY_USES_ACCESSED,
+ * a frame not accessed lately goes first (not FIFO); POLICY_PREFERS_CLEAN, a
+ * clean old page goes before dirty ones (WSClock).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +26,8 @@
 #define NFRAMES 64
 
 static struct frame frames[NFRAMES];
-static bool accessed[NFRAMES];
+static bool accessed[NFRAMES], dirty[NFRAMES];
+static unsigned long now, cleaned;
 
 struct frame *pager_frame(uint64_t pa)
 {
@@ -39,6 +44,28 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	if (clear)
 		accessed[i] = false;
 	return a;
+}
+
+bool pager_page_dirty(uint64_t pa)
+{
+	return dirty[(pa >> 12) - BASE_PFN];
+}
+
+/* pager_page_clean: only a dirty page has anything to write. */
+bool pager_page_clean(uint64_t pa)
+{
+	uint64_t i = (pa >> 12) - BASE_PFN;
+
+	assert_true(i < NFRAMES && frames[i].kind == FRAME_DATA && frames[i].order == 0);
+	assert_true(dirty[i]);
+	dirty[i] = false;
+	cleaned++;
+	return true;
+}
+
+unsigned long pager_now(void)
+{
+	return now;
 }
 
 static uint64_t pa_of(unsigned i)
@@ -95,10 +122,31 @@ static void map(unsigned n, const struct client *c)
 	}
 }
 
+/* release: tell the policy frames [0, n) but @gone went back. */
+static void release(unsigned n, unsigned gone)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (i != gone && pager_policy.on_release)
+			pager_policy.on_release(pa_of(i), &frames[i], 0);
+}
+
+/* evict: evict the victim @v (one of frames [0, 8)); its index. */
+static unsigned evict(uint64_t v)
+{
+	unsigned i = (unsigned)((v >> 12) - BASE_PFN);
+
+	assert_true(v >= pa_of(0) && v < pa_of(8));
+	if (pager_policy.on_evict)
+		pager_policy.on_evict(v, &frames[i]);
+	if (pager_policy.on_release)
+		pager_policy.on_release(v, &frames[i], 0);
+	return i;
+}
+
 static void test_victims(void **state)
 {
 	struct client c;
-	uint64_t v;
+	unsigned gone;
 	(void)state;
 
 	memset(&c, 0, sizeof(c));
@@ -107,28 +155,100 @@ static void test_victims(void **state)
 		assert_null(pager_policy.on_evict);
 		return;
 	}
+	now = 0;
 	map(8, &c);
-	/* all accessed but frame 5: the policy must not pick an accessed frame
-	 * while an unaccessed one exists */
+	/* all accessed but frame 5, then a while later (a tick of the policies
+	 * that age pages): a policy that looks at accessed bits must not pick an
+	 * accessed frame while an unaccessed one exists */
 	for (unsigned i = 0; i < 8; i++)
 		accessed[i] = i != 5;
-	v = pager_policy.choose_victim();
-	assert_int_equal(v, pa_of(5));
-	/* the victim goes: it must never be chosen again */
-	if (pager_policy.on_evict)
-		pager_policy.on_evict(v, &frames[5]);
-	if (pager_policy.on_release)
-		pager_policy.on_release(v, &frames[5], 0);
+	now = 1000;
+	if (pager_policy.periodic_scan)
+		pager_policy.periodic_scan();
+	gone = evict(pager_policy.choose_victim());
+	if (POLICY_USES_ACCESSED)
+		assert_int_equal(gone, 5);
+	else
+		assert_int_equal(gone, 0);	/* FIFO: the first mapped */
+	/* the victim went: it must never be chosen again */
 	for (int round = 0; round < 20; round++) {
-		v = pager_policy.choose_victim();
+		uint64_t v = pager_policy.choose_victim();
+
 		assert_true(v >= pa_of(0) && v < pa_of(8));
-		assert_int_not_equal(v, pa_of(5));
+		assert_int_not_equal(v, pa_of(gone));
 	}
 	/* all released: nothing left to choose */
-	for (unsigned i = 0; i < 8; i++)
-		if (i != 5 && pager_policy.on_release)
-			pager_policy.on_release(pa_of(i), &frames[i], 0);
+	release(8, gone);
 	assert_int_equal(pager_policy.choose_victim(), 0);
+}
+
+/* Asked again without an eviction (the library could not take the frame), a
+ * policy offers another frame, never the same twice running, and within two
+ * rounds every frame (a policy that prefers clean pages: every clean one). */
+static void test_asked_again(void **state)
+{
+	struct client c;
+	bool offered[8] = { false };
+	(void)state;
+
+	memset(&c, 0, sizeof(c));
+	if (!pager_policy.choose_victim)
+		return;
+	now = 2000;
+	map(8, &c);
+	for (unsigned i = 0; i < 8; i++) {
+		accessed[i] = i % 3 == 0;
+		dirty[i] = i % 2 == 0;
+	}
+	now = 3000;
+	if (pager_policy.periodic_scan)
+		pager_policy.periodic_scan();
+	for (unsigned ask = 0, last = 8; ask < 16; ask++) {
+		uint64_t v = pager_policy.choose_victim();
+
+		assert_true(v >= pa_of(0) && v < pa_of(8));
+		assert_int_not_equal((v >> 12) - BASE_PFN, last);
+		last = (unsigned)((v >> 12) - BASE_PFN);
+		offered[last] = true;
+	}
+	for (unsigned i = 0; i < 8; i++)
+		assert_true(offered[i] || (POLICY_PREFERS_CLEAN && dirty[i]));
+	release(8, 8);
+	memset(dirty, 0, sizeof(dirty));
+}
+
+/* Old pages, none accessed, all dirty but frame 6: a policy that prefers clean
+ * pages takes 6, writing back (pager_page_clean) the dirty ones on its way,
+ * 0 to 5; the others may take any and write back nothing themselves. The fake
+ * pager_page_clean fails the test if asked to write a clean page. */
+static void test_dirty(void **state)
+{
+	struct client c;
+	unsigned gone;
+	(void)state;
+
+	memset(&c, 0, sizeof(c));
+	if (!pager_policy.choose_victim)
+		return;
+	now = 4000;
+	map(8, &c);
+	for (unsigned i = 0; i < 8; i++) {
+		accessed[i] = false;
+		dirty[i] = i != 6;
+	}
+	now = 5000;
+	cleaned = 0;
+	if (pager_policy.periodic_scan)
+		pager_policy.periodic_scan();
+	gone = evict(pager_policy.choose_victim());
+	if (POLICY_PREFERS_CLEAN) {
+		assert_int_equal(gone, 6);
+		assert_int_equal(cleaned, 6);	/* the dirty old pages the hand passed */
+	} else {
+		assert_int_equal(cleaned, 0);
+	}
+	release(8, gone);
+	memset(dirty, 0, sizeof(dirty));
 }
 
 static void test_2m_frames_left_alone(void **state)
@@ -156,6 +276,8 @@ int main(void)
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_on_fault_answers),
 		cmocka_unit_test(test_victims),
+		cmocka_unit_test(test_asked_again),
+		cmocka_unit_test(test_dirty),
 		cmocka_unit_test(test_2m_frames_left_alone),
 	};
 

@@ -26,6 +26,8 @@
 #define BLK_GIVE_RAM	4	/* frames for the driver's queues: a pmem handle, w1 = the
 				 * offset of the first, w2 = how many, w3 = the pmem's
 				 * physical base */
+#define BLK_RAM_FRAMES	4	/* BLK_GIVE_RAM: at least this many consecutive frames
+				 * (the virtqueue, request headers and status bytes) */
 #define BLK_READY	0x201	/* no more resources: blk probes the slots and takes the
 				 * first block device. Reply w0 = capacity in sectors, w1 =
 				 * 1 (legacy) or 2 (modern); BLK_ERROR -ERR_NOENT if none */
@@ -35,15 +37,18 @@
 				 * w2 = BLK_BATCH_MAX, w3 = 1 if read-only */
 #define BLK_DMA		0x211	/* w0 = physical base, w1 = bytes (page aligned): frames
 				 * the device may read and write for this client (at most
-				 * BLK_DMA_MAX ranges) */
+				 * BLK_DMA_MAX ranges). Reply w0 = ranges registered */
 #define BLK_TABLE	0x212	/* handle = pmem (MAP, WRITE), w0 = offset of the table
 				 * page in it, w1 = its physical address: the request
-				 * table (struct blk_table) */
+				 * table (struct blk_table); replaces the previous one.
+				 * blk copies each request out of it before checking, so
+				 * w1 is not needed today */
 #define BLK_SUBMIT	0x213	/* w0 = n (1..BLK_BATCH_MAX): requests 0..n-1 of the table
 				 * go to the device together; the reply comes when all
 				 * are done: w0 = how many failed (each request's status
 				 * says which and why), w1 = the most that were in flight
-				 * on the device at once */
+				 * on the device at once. BLK_ERROR -ERR_NOENT before any
+				 * BLK_TABLE, -ERR_INVAL for a bad n */
 #define BLK_STATS	0x214	/* reply w0 = requests, w1 = sectors read, w2 = sectors
 				 * written, w3 = requests failed */
 

@@ -13,6 +13,7 @@
 #define PAGER_GIVE_RAM	2	/* a pmem range: w1 = the offset from which the pager
 				 * owns it, w2 = its physical base, w3 = its size */
 #define PAGER_GIVE_ARCHIVE 3	/* the boot archive (read-only), w1 = its length */
+#define PAGER_GIVE_BLK	5	/* an endpoint to the blk server: swap on its disk */
 #define PAGER_READY	0x101	/* no more resources, w0 = va_bits: the pager starts
 				 * serving (the reply says it is up) */
 
@@ -28,6 +29,15 @@
 /* client -> pager: reply w0 = faults served, w1 = pages held, w2 = free data
  * pages, w3 = free page-table pages (for tests and curious programs). */
 #define PAGER_STATS	0x112
+
+/* client -> pager: print the pager's counters (faults by kind, evictions,
+ * write-backs, clean drops, read-ahead, I/O) on the console; reply w0 =
+ * faults served, w1 = evictions, w2 = write-backs, w3 = swap-ins. */
+#define PAGER_COUNTERS	0x11d
+
+/* client -> pager: reply w0 = swap slots (4 KiB pages; 0: no swap), w1 =
+ * slots in use, w2 = free data pages. */
+#define PAGER_SWAP	0x11e
 
 /* client -> pager: the benchmark pager_buddy_alloc_free: the pager times w0
  * (1..PAGER_BENCH_MAX) order-0 allocate + free pairs of its frame allocator

@@ -53,6 +53,7 @@
 /* SYS_VM_QUERY: which bits to clear after reading them. */
 #define QUERY_CLEAR_A	0x1
 #define QUERY_CLEAR_D	0x2
+#define QUERY_ONE	0x4	/* only the page at va: bit 0 of each bitmap */
 #define QUERY_PAGES	64	/* pages per query: a1 = accessed bitmap, a2 = dirty bitmap */
 
 /* SYS_VM_UNMAP flags and result bits: with UNMAP_REPORT the call returns

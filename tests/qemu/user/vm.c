@@ -237,7 +237,18 @@ static void test_protect_query(void)
 	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
 	check("cleared", (long)((a | d) & 1), 0);
 	check("query misaligned", sys_vm_query(SELF, 0x40020008, 0, &a, &d), -ERR_ALIGN);
-	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 4, &a, &d), -ERR_INVAL);
+	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 8, &a, &d), -ERR_INVAL);
+	/* QUERY_ONE: the page at va only, its neighbour's bits untouched */
+	check("map a neighbour", sys_vm_map(SELF, 0x40021000, ram->handle, frame(4096),
+					    VM_R | VM_W), 0);
+	p[1] = 6;
+	p[512] = 7;
+	check("query one", sys_vm_query(SELF, 0x40020000, QUERY_ONE | QUERY_CLEAR_A | QUERY_CLEAR_D,
+					 &a, &d), 0);
+	check("query one: bit 0 only", (long)(a | (d << 8)), 0x101);
+	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
+	check("query one cleared its page only", (long)(a | (d << 8)), 0x202);
+	check("unmap the neighbour", sys_vm_unmap(SELF, 0x40021000), 0);
 	/* protect */
 	check("protect W+X", sys_vm_protect(SELF, 0x40020000, VM_R | VM_W | VM_X), -ERR_INVAL);
 	check("protect unmapped", sys_vm_protect(SELF, 0x40021000, VM_R), -ERR_NOENT);

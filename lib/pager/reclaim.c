@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Swap and reclaim: the pager's side of paging to a disk behind the blk
+ * server (docs/pager.md, "Swap"; the protocol is <faultline/blk.h>).
+ *
+ * Eviction runs when free data frames fall below the low watermark and goes
+ * on until the high one: the policy names victims, each is unmapped with its
+ * last accessed/dirty bits (SYS_VM_UNMAP with UNMAP_REPORT); a clean page is
+ * dropped (it has a valid swap copy, or a fault rebuilds it: zero fill or
+ * program bytes), a dirty one is written out. Dirty victims of one pass go
+ * out together: sorted by owner and page, given consecutive slots, and
+ * written as few multi-frame requests as fit (clustering). A fault on a
+ * swapped page reads it back with the following slots that hold the
+ * following pages of the same client (read-ahead); those frames wait unmapped
+ * in a small swap cache until their own fault maps them without I/O (a hit).
+ * A written copy stays valid while the page is clean; a write fault on a
+ * swapped-in page, or a dirty eviction, frees the old slot.
+ */
+#include <faultline/blk.h>
+#include <faultline/errno.h>
+#include <faultline/pager.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core.h"
+
+#define RECLAIM_BATCH	(BLK_SEGS_MAX * BLK_BATCH_MAX)	/* dirty victims a write pass */
+#define READAHEAD	7	/* most following slots read with a swapped-in page */
+#define CACHE_MAX	64	/* read-ahead frames waiting for their fault */
+#define SLOTS_PER_PAGE	8	/* at most 8 swap slots per page of RAM */
+#define SLOTS_MAX	(1u << 17)
+
+bool swap_on;
+struct swap_area swap_area;
+struct pager_counters pager_count;
+
+static long blk_ep = -1;
+static struct blk_table *table;		/* shared with blk */
+static uint64_t low_water, high_water;
+static struct frame_list cache = FRAME_LIST_INIT;	/* FRAME_CACHE frames, oldest first */
+static unsigned ra_window = READAHEAD;	/* read-ahead now: 1..READAHEAD slots */
+
+/* order_for: the smallest buddy order of at least @bytes. */
+static unsigned order_for(uint64_t bytes)
+{
+	unsigned order = 0;
+
+	while ((4096ul << order) < bytes)
+		order++;
+	return order;
+}
+
+/* self_alloc: a zeroed block of @bytes for the pager's own use, or 0. */
+static uint64_t self_alloc(uint64_t bytes)
+{
+	unsigned order = order_for(bytes);
+	uint64_t pa = order < BUDDY_ORDERS ? mem_alloc(order) : 0;
+
+	if (!pa)
+		return 0;
+	mem_zero(pa, 4096ul << order);
+	for (uint64_t i = 0; i < (1ul << order); i++)
+		mem_frame(pa + (i << 12), NULL, NULL)->kind = FRAME_SELF;
+	return pa;
+}
+
+/* blk_call: one call to blk; its result (w0) or a negative error. */
+static long blk_call(unsigned long label, unsigned long w0, unsigned long w1, long handle,
+		     struct msg *r)
+{
+	*r = (struct msg){ 0, label, { w0, w1, 0, 0 }, handle, 0 };
+	ipc(SYS_CALL, blk_ep, r);
+	if (r->status)
+		return r->status;
+	return r->label == BLK_ERROR ? (long)r->w[0] : (long)r->w[0] < 0 ? -ERR_INVAL : (long)r->w[0];
+}
+
+int swap_setup(long blk)
+{
+	uint64_t table_pa, slots_pa, data = mem_free_pages(false), off = 0;
+	long pmem = -1, cap, err = 0;
+	uint32_t nslots;
+	struct msg r;
+
+	blk_ep = blk;
+	cap = blk_call(BLK_INFO, 0, 0, IPC_NO_HANDLE, &r);
+	if (cap < 0 || r.w[3])
+		return cap < 0 ? (int)cap : -ERR_DENIED;	/* a read-only disk cannot swap */
+	nslots = (uint64_t)cap / SWAP_SECTORS_PER_SLOT < SLOTS_MAX
+			 ? (uint32_t)((uint64_t)cap / SWAP_SECTORS_PER_SLOT) : SLOTS_MAX;
+	if (nslots > data * SLOTS_PER_PAGE)
+		nslots = (uint32_t)(data * SLOTS_PER_PAGE);
+	table_pa = self_alloc(sizeof(struct blk_table));
+	slots_pa = self_alloc(swap_bytes(nslots));
+	if (!table_pa || !slots_pa || swap_init(&swap_area, mem_ptr(slots_pa), nslots))
+		return -ERR_NOMEM;
+	table = mem_ptr(table_pa);
+	mem_frame(table_pa, &pmem, &off);
+	err = blk_call(BLK_TABLE, off, table_pa, pmem, &r);
+	for (unsigned z = 0; z < nzones && err >= 0; z++)
+		if (!zones[z].tables)
+			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << 12,
+				       (uint64_t)zones[z].buddy.npages << 12, IPC_NO_HANDLE, &r);
+	if (err < 0)
+		return (int)err;
+	data = mem_free_pages(false);
+	low_water = data / 64 + 16;
+	high_water = 2 * low_water;
+	swap_on = true;
+	printf("pager: swap: %u slots (%u MiB) on blk; watermarks %lu/%lu free pages\n",
+	       nslots - 1, (nslots - 1) / 256, (unsigned long)low_water, (unsigned long)high_water);
+	return 0;
+}
+
+/* submit: send requests 0..@n-1 of the table; how many failed (or all). */
+static unsigned submit(unsigned n)
+{
+	struct msg r;
+	long failed = blk_call(BLK_SUBMIT, n, 0, IPC_NO_HANDLE, &r);
+
+	pager_count.io_requests += n;
+	for (unsigned i = 0; i < n; i++)
+		pager_count.io_sectors += table->req[i].nframes * (BLK_FRAME / BLK_SECTOR);
+	if (failed < 0)	/* refused as a whole: every request failed */
+		for (unsigned i = 0; i < n; i++)
+			table->req[i].status = (int32_t)failed;
+	for (unsigned i = 0; i < n; i++)
+		pager_count.io_errors += table->req[i].status != 0;
+	return failed < 0 ? n : (unsigned)failed;
+}
+
+/* cache_drop: forget the read-ahead frame @pa (its slot keeps the data). */
+static void cache_drop(uint64_t pa)
+{
+	struct frame *f = pager_frame(pa);
+
+	swap_area.slots[f->slot].cache = 0;
+	frame_list_remove(&cache, pa);
+	mem_free(pa, 0);
+}
+
+static void cache_drop_pfn(uint32_t pfn)
+{
+	cache_drop((uint64_t)pfn << 12);
+}
+
+/* slot_free: slot @slot of @c is no longer needed. */
+static void slot_free(struct client *c, uint32_t slot)
+{
+	if (swap_area.slots[slot].cache)
+		cache_drop((uint64_t)swap_area.slots[slot].cache << 12);
+	swap_free(&swap_area, slot);
+	c->swapped--;
+}
+
+/* forget: victim @pa leaves the policy's view (it is unmapped now). */
+static void forget(uint64_t pa, struct frame *f)
+{
+	if (pager_pol->on_evict)
+		pager_pol->on_evict(pa, f);
+	if (pager_pol->on_release)
+		pager_pol->on_release(pa, f, 0);
+}
+
+/* gone: victim @pa of @c is out (dropped, or its copy written): free it. */
+static void gone(struct client *c, uint64_t pa)
+{
+	mem_free(pa, 0);
+	c->pages--;
+	c->evictions++;
+	pager_count.evictions++;
+}
+
+/* victim_ok: whether the library can take frame @f as a victim. */
+static bool victim_ok(const struct frame *f)
+{
+	return f && f->kind == FRAME_DATA && !f->order && f->owner && f->owner < CLIENT_MAX &&
+	       clients[f->owner].used && !clients[f->owner].aliases;
+}
+
+/* page_dirty: the D bit of the page @f records, or its SLOT_DIRTY mark. */
+static bool page_dirty(const struct frame *f)
+{
+	unsigned long a = 0, d = 0;
+
+	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12, QUERY_ONE, &a, &d);
+	return (d & 1) || f->slot == SLOT_DIRTY;
+}
+
+/* vpage_less: victims sort by owner, then page. */
+static bool vpage_less(uint64_t a, uint64_t b)
+{
+	const struct frame *fa = pager_frame(a), *fb = pager_frame(b);
+
+	return fa->owner != fb->owner ? fa->owner < fb->owner : fa->vpage < fb->vpage;
+}
+
+/* sort_victims: insertion sort of @n frames (n <= RECLAIM_BATCH). */
+static void sort_victims(uint64_t *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		unsigned j = i;
+
+		for (; j > 0 && vpage_less(x, v[j - 1]); j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* give_back: victim @pa could not be written: it goes back where it was,
+ * marked as having no valid copy, and back into the policy's view. */
+static void give_back(uint64_t pa)
+{
+	struct frame *f = pager_frame(pa);
+	struct client *c = &clients[f->owner];
+	uint64_t va = (uint64_t)f->vpage << 12;
+
+	f->slot = SLOT_DIRTY;
+	if (pager_map_back(c, va, pa))
+		printf("pager: FAIL: cannot map back page 0x%lx of %s\n", (unsigned long)va, c->name);
+	if (pager_pol->on_map)
+		pager_pol->on_map(c, va, pa, f, 0);
+}
+
+/* run_slots: consecutive slots for @n victims of one owner (v sorted), in runs
+ * as long as the free space allows; each frame's slot set. How many got one. */
+static unsigned run_slots(uint64_t *v, unsigned n)
+{
+	uint32_t vpages[RECLAIM_BATCH];
+	unsigned done = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		vpages[i] = pager_frame(v[i])->vpage;
+	while (done < n) {
+		unsigned len = n - done;
+		uint32_t first = 0;
+
+		while (len && !(first = swap_alloc(&swap_area, len,
+						   pager_frame(v[done])->owner, vpages + done)))
+			len /= 2;
+		if (!first)
+			return done;	/* swap is full */
+		for (unsigned i = 0; i < len; i++)
+			pager_frame(v[done + i])->slot = first + i;
+		clients[pager_frame(v[done])->owner].swapped += len;
+		done += len;
+	}
+	return done;
+}
+
+/* write_finish: submit the @n write requests in the table; each frame whose
+ * write succeeded is gone, the others go back (their slots freed). */
+static void write_finish(unsigned n)
+{
+	submit(n);
+	for (unsigned k = 0; k < n; k++) {
+		const struct blk_req *q = &table->req[k];
+
+		for (unsigned i = 0; i < q->nframes; i++) {
+			uint64_t pa = q->frames[i];
+			struct frame *f = pager_frame(pa);
+			struct client *c = &clients[f->owner];
+
+			if (q->status) {
+				slot_free(c, f->slot);
+				give_back(pa);
+				continue;
+			}
+			pager_count.write_backs++;
+			gone(c, pa);
+		}
+	}
+}
+
+/* write_out: write @n dirty victims (unmapped, forgotten by the policy, old
+ * slots freed) to swap, sorted so that neighbours get consecutive slots;
+ * those that cannot be written go back to their clients. */
+static void write_out(uint64_t *v, unsigned n)
+{
+	unsigned i = 0, nreq = 0;
+
+	sort_victims(v, n);
+	for (unsigned a = 0, b; a < n; a = b) {	/* slots, per owner */
+		unsigned got;
+
+		for (b = a; b < n && pager_frame(v[b])->owner == pager_frame(v[a])->owner; b++)
+			;
+		got = run_slots(v + a, b - a);
+		for (unsigned k = a + got; k < b; k++) {
+			give_back(v[k]);	/* swap is full */
+			v[k] = 0;
+		}
+	}
+	while (i < n) {	/* requests: runs of consecutive slots */
+		struct blk_req *q = &table->req[nreq];
+		uint32_t slot;
+
+		if (!v[i]) {
+			i++;
+			continue;
+		}
+		slot = pager_frame(v[i])->slot;
+		*q = (struct blk_req){ BLK_OP_WRITE, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 0, 0,
+				       { 0 } };
+		while (i < n && v[i] && q->nframes < BLK_SEGS_MAX &&
+		       pager_frame(v[i])->slot == slot + q->nframes)
+			q->frames[q->nframes++] = v[i++];
+		if (++nreq == BLK_BATCH_MAX) {
+			write_finish(nreq);
+			nreq = 0;
+		}
+	}
+	if (nreq)
+		write_finish(nreq);
+}
+
+/* frames_in_use: data frames not free: a bound on victims worth asking for. */
+static unsigned long frames_in_use(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned z = 0; z < nzones; z++)
+		if (!zones[z].tables)
+			n += zones[z].buddy.npages - zones[z].buddy.free_pages;
+	return n;
+}
+
+/* evict: evict up to @want pages the policy picks; how many went or are
+ * being written. */
+static unsigned long evict(unsigned long want)
+{
+	uint64_t v[RECLAIM_BATCH];
+	unsigned n = 0;
+	unsigned long got = 0, limit = frames_in_use();
+
+	for (unsigned long tries = 0; got < want && pager_pol->choose_victim && tries <= limit;
+	     tries++) {
+		uint64_t pa = pager_pol->choose_victim();
+		struct frame *f = pa ? pager_frame(pa) : NULL;
+		bool room = swap_on && swap_area.used + n + 1 < swap_area.nslots;
+		struct client *c;
+		long bits;
+
+		if (!pa)
+			break;
+		if (!victim_ok(f) || (!room && page_dirty(f)))
+			continue;	/* not ours to take, or nowhere to write it */
+		c = &clients[f->owner];
+		bits = sys_vm_unmap_bits(c->task, (uint64_t)f->vpage << 12);
+		if (bits < 0)
+			continue;
+		forget(pa, f);
+		got++;
+		if (!(bits & UNMAP_DIRTY) && f->slot != SLOT_DIRTY) {
+			if (f->slot)	/* the copy stays; the page is not resident now */
+				swap_area.slots[f->slot].flags = 0;
+			pager_count.clean_drops++;
+			gone(c, pa);
+			continue;
+		}
+		if (!room) {	/* written between the check and the unmap */
+			give_back(pa);
+			got--;
+			continue;
+		}
+		if (f->slot && f->slot != SLOT_DIRTY)
+			slot_free(c, f->slot);	/* rewritten: the old copy is stale */
+		f->slot = 0;
+		v[n++] = pa;
+		if (n == RECLAIM_BATCH) {
+			write_out(v, n);
+			n = 0;
+		}
+	}
+	if (n)
+		write_out(v, n);
+	return got;
+}
+
+/* cache_trim: drop the oldest read-ahead frames until @keep are left. Each
+ * one dropped unused narrows the read-ahead window (a hit widens it again),
+ * so scattered access stops paying for reads nobody uses. */
+static void cache_trim(uint32_t keep)
+{
+	while (cache.count > keep) {
+		cache_drop(frame_list_head(&cache));
+		if (ra_window > 1)
+			ra_window--;
+	}
+}
+
+uint64_t reclaim_frame(void)
+{
+	uint64_t pa, free = mem_free_pages(false);
+
+	if (!swap_on) {
+		pa = mem_alloc(0);
+		while (!pa && evict(1))
+			pa = mem_alloc(0);
+		return pa;
+	}
+	if (free < low_water) {
+		cache_trim(CACHE_MAX / 2);
+		free = mem_free_pages(false);
+		if (free < high_water)
+			evict(high_water - free);
+	}
+	pa = mem_alloc(0);
+	if (!pa) {
+		cache_trim(0);
+		pa = mem_alloc(0);
+	}
+	return pa;
+}
+
+/* read_in: read slot @slot into frame @pa, and the following slots holding
+ * the following pages of @c (not resident, not cached) into read-ahead
+ * frames while memory allows; 0 or -ERR_IO (every frame of it freed but @pa). */
+static int read_in(struct client *c, uint32_t slot, uint64_t pa)
+{
+	struct blk_req *q = &table->req[0];
+	const struct swap_slot *e = &swap_area.slots[slot];
+
+	*q = (struct blk_req){ BLK_OP_READ, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 1, 0, { pa } };
+	for (uint32_t i = 1; i <= ra_window && slot + i < swap_area.nslots; i++) {
+		const struct swap_slot *n = &swap_area.slots[slot + i];
+		uint64_t cf;
+
+		if (n->owner != c->id || n->vpage != e->vpage + i || n->cache || n->flags ||
+		    mem_free_pages(false) <= low_water || !(cf = mem_alloc(0)))
+			break;
+		q->frames[q->nframes++] = cf;
+	}
+	if (submit(1)) {
+		for (uint32_t i = 1; i < q->nframes; i++)
+			mem_free(q->frames[i], 0);
+		return -ERR_IO;
+	}
+	for (uint32_t i = 1; i < q->nframes; i++) {
+		uint64_t cf = q->frames[i];
+		struct frame *f = pager_frame(cf);
+
+		cache_trim(CACHE_MAX - 1);
+		*f = (struct frame){ (uint16_t)c->id, FRAME_CACHE, 0, e->vpage + i, MEM_NONE, MEM_NONE,
+				     slot + i, 0 };
+		swap_area.slots[slot + i].cache = (uint32_t)(cf >> 12);
+		frame_list_add_tail(&cache, cf);
+		pager_count.readahead++;
+	}
+	return 0;
+}
+
+void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
+		uint32_t slot, struct msg *m)
+{
+	struct swap_slot *e = &swap_area.slots[slot];
+	uint64_t pa = (uint64_t)e->cache << 12;
+	long err;
+
+	if (pa) {	/* read ahead already: no I/O */
+		frame_list_remove(&cache, pa);
+		e->cache = 0;
+		pager_count.readahead_hits++;
+		if (ra_window < READAHEAD)
+			ra_window++;
+	} else if (!(pa = reclaim_frame())) {
+		pager_kill(c, "out of memory (RAM and swap are full)", va, m);
+		pager_count.oom_kills++;
+		return;
+	} else if (read_in(c, slot, pa)) {
+		mem_free(pa, 0);
+		pager_kill(c, "swap-in failed: I/O error", va, m);
+		return;
+	}
+	pager_count.swap_ins++;
+	err = pager_map_frame(c, r, va, pa, 0, m);
+	if (err) {
+		mem_free(pa, 0);
+		if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
+			*m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_REPLY_RECV, pager_ep, m);
+		} else {
+			pager_kill(c, "out of memory for page tables", va, m);
+		}
+		return;
+	}
+	if (kind == FAULT_WRITE) {	/* about to be rewritten: the copy goes */
+		slot_free(c, slot);
+		return;
+	}
+	pager_frame(pa)->slot = slot;
+	e->flags = SWAP_RESIDENT;
+}
+
+void swap_client_end(struct client *c)
+{
+	if (swap_on)
+		swap_free_owner(&swap_area, (uint16_t)c->id, cache_drop_pfn);
+	c->swapped = 0;
+}
+
+bool pager_page_dirty(uint64_t pa)
+{
+	const struct frame *f = pager_frame(pa);
+
+	return victim_ok(f) && page_dirty(f);
+}
+
+bool pager_page_clean(uint64_t pa)
+{
+	struct frame *f = pager_frame(pa);
+	unsigned long a = 0, d = 0;
+	struct client *c;
+	uint32_t first, vpage;
+
+	if (!swap_on || !victim_ok(f))
+		return false;
+	c = &clients[f->owner];
+	vpage = f->vpage;
+	sys_vm_query(c->task, (uint64_t)vpage << 12, QUERY_ONE | QUERY_CLEAR_D, &a, &d);
+	if (!(d & 1) && f->slot != SLOT_DIRTY)
+		return true;	/* clean already */
+	if (f->slot && f->slot != SLOT_DIRTY)
+		slot_free(c, f->slot);
+	f->slot = SLOT_DIRTY;	/* until the copy is written */
+	first = swap_alloc(&swap_area, 1, (uint16_t)c->id, &vpage);
+	if (!first)
+		return false;
+	c->swapped++;
+	table->req[0] = (struct blk_req){ BLK_OP_WRITE, 0, (uint64_t)first * SWAP_SECTORS_PER_SLOT,
+					  1, 0, { pa } };
+	if (submit(1)) {
+		slot_free(c, first);
+		return false;
+	}
+	f->slot = first;
+	swap_area.slots[first].flags = SWAP_RESIDENT;
+	pager_count.write_backs++;
+	return true;
+}
+
+void counters_print(void)
+{
+	const struct pager_counters *k = &pager_count;
+
+	printf("pager: counters: faults %lu (zero-fill %lu, swap-in %lu, protection %lu), "
+	       "evictions %lu (write-backs %lu, clean drops %lu), read-ahead %lu pages (%lu hits), "
+	       "I/O %lu requests %lu sectors %lu errors, out-of-memory kills %lu\n",
+	       pager_now(), k->zero_fills, k->swap_ins, k->prot_faults, k->evictions,
+	       k->write_backs, k->clean_drops, k->readahead, k->readahead_hits, k->io_requests,
+	       k->io_sectors, k->io_errors, k->oom_kills);
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Check the policy simulator (tools/sim.c with each servers/pager*/main.c).
+
+1. Known answers: every "# expect" line of the reference strings given
+   (tests/policy/*.ref), from the textbooks or derived by hand, against the
+   simulator and against the reference model (model.py); `lru` lines check
+   the model alone against the book.
+2. The simulator against model.py, an independent implementation from the
+   textbooks, on seeded random reference strings with locality and writes, at
+   several frame counts and tick rates; the comparison must reach every WSClock
+   path.
+3. The refusals: malformed lines (exit 64, "sim: FILE:LINE: ..." alone), bad
+   options, a missing file, and `tools/faultline sim` usage errors (which stop
+   before it builds anything).
+
+Prints TAP.
+"""
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model  # noqa: E402
+
+EXPECT = re.compile(r"^# expect (\w+) --frames (\d+)(?: --scan (\d+))?: (.*)$")
+FIGURE = re.compile(r"^(faults|evictions|write-backs): (\d+)$")
+NAMES = ("faults", "evictions", "write-backs")
+WSCLOCK_PATHS = {"old clean page", "cleaned page, second circle", "write scheduled",
+                 "no clean page: the hand's", "all in the working set: oldest clean"}
+
+
+def run_sim(sims, policy, frames, path, scan=None):
+    """The simulator's figures as a dict, or the failure as a string."""
+    cmd = [sims["clock"], "--opt"] if policy == "opt" else [sims[policy]]
+    cmd += ["--frames", str(frames)] + (["--scan", str(scan)] if scan else []) + [path]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        return f"{' '.join(cmd)}: exit {p.returncode}: {p.stderr.strip()}"
+    lines = p.stdout.splitlines()
+    figs = [FIGURE.match(l) for l in lines]
+    if len(lines) != 3 or not all(figs) or [f.group(1) for f in figs] != list(NAMES):
+        return f"{' '.join(cmd)}: unexpected output {p.stdout!r}"
+    return {f.group(1): int(f.group(2)) for f in figs}
+
+
+def known_answers(sims, paths):
+    """(ok, description, diagnostics) for every expect line of @paths."""
+    results = []
+    for path in paths:
+        refs = model.parse(path)
+        for line in open(path, encoding="utf-8"):
+            m = EXPECT.match(line.rstrip("\n"))
+            if not m:
+                continue
+            policy, frames, scan = m.group(1), int(m.group(2)), m.group(3) and int(m.group(3))
+            want = dict((k, int(v)) for k, v in
+                        (w.strip().rsplit(" ", 1) for w in m.group(4).split(",")))
+            what = f"{os.path.basename(path)}: {line[9:].strip()}"
+            figs, _ = model.simulate(policy, frames, refs, scan)
+            got_model = dict(zip(NAMES, figs))
+            diag = []
+            if any(got_model[k] != v for k, v in want.items()):
+                diag.append(f"model: {got_model}")
+            if policy != "lru":
+                got = run_sim(sims, policy, frames, path, scan)
+                if isinstance(got, str) or any(got[k] != v for k, v in want.items()):
+                    diag.append(f"sim: {got}")
+            results.append((not diag, what + ("" if policy != "lru" else " (model only)"), diag))
+    return results
+
+
+def random_string(rng, length, pages):
+    """A reference string with locality: phases that each use a few pages most."""
+    refs = []
+    while len(refs) < length:
+        hot = rng.sample(range(pages), rng.randint(2, 8))
+        for _ in range(rng.randint(10, 80)):
+            page = rng.choice(hot) if rng.random() < 0.85 else rng.randrange(pages)
+            refs.append((page * 7 + 1000, rng.random() < 0.3))
+    return refs[:length]
+
+
+def against_model(sims, tmp):
+    """(ok, description, diagnostics) per policy: sim == model on random strings."""
+    rng = random.Random(1981)
+    strings = []
+    for n, (length, pages) in enumerate([(400, 12), (1500, 40), (3000, 64)] * 2):
+        path = os.path.join(tmp, f"random{n}.ref")
+        refs = random_string(rng, length, pages)
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(f"{p}{' W' if w else ''}\n" for p, w in refs)
+        strings.append((path, refs))
+    results = []
+    for policy in ("fifo", "clock", "aging", "wsclock", "opt"):
+        diag, runs, paths = [], 0, set()
+        for path, refs in strings:
+            for frames in (1, 2, 3, 5, 8, 13, 21):
+                for scan in ((None, 1, 2, 7) if policy == "aging" else (None,)):
+                    figs, branches = model.simulate(policy, frames, refs, scan)
+                    paths |= branches
+                    got = run_sim(sims, policy, frames, path, scan)
+                    runs += 1
+                    if got != dict(zip(NAMES, figs)):
+                        diag.append(f"{os.path.basename(path)} --frames {frames} --scan {scan}: "
+                                    f"sim {got}, model {figs}")
+        if policy == "wsclock" and paths != WSCLOCK_PATHS:
+            diag.append(f"WSClock paths not reached: {sorted(WSCLOCK_PATHS - paths)}")
+        results.append((not diag, f"{policy}: the simulator agrees with the model in {runs} runs "
+                        "on random strings", diag[:10]))
+    return results
+
+
+def refused(cmd, status, pattern, env=None):
+    """(ok, diagnostics): @cmd exits @status, prints nothing on stdout and
+    exactly one stderr line matching @pattern first."""
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+    lines = p.stderr.splitlines()
+    ok = p.returncode == status and not p.stdout and lines and re.match(pattern, lines[0])
+    return bool(ok), [f"command: {' '.join(cmd)}", f"exit {p.returncode}",
+                      f"stdout: {p.stdout!r}", f"stderr: {p.stderr!r}"]
+
+
+BAD_LINES = [
+    ("7\nx\n", 2, "'x': not a page number"),
+    ("7 R\n", 1, "'R': only W"),
+    ("1\n\n# comment\n3 W W\n", 4, "'W': nothing may follow W"),
+    ("-1\n", 1, "'-1': not a page number"),
+    ("0x10\n", 1, "'0x10': not a page number"),
+    ("1\n\0 2\n", 2, "'\\0': a NUL byte in the line"),
+    ("99999999999999999999999\n", 1, "'99999999999999999999999': page number too large"),
+]
+
+
+def refusals(sims, faultline, tmp):
+    """(ok, description, diagnostics) for each malformed input and bad option."""
+    results = []
+    sim = sims["fifo"]
+    for n, (text, line, why) in enumerate(BAD_LINES):
+        path = os.path.join(tmp, f"bad{n}.ref")
+        open(path, "w", encoding="utf-8").write(text)
+        ok, diag = refused([sim, "--frames", "3", path], 64,
+                           re.escape(f"sim: {path}:{line}: {why}") + ".*$")
+        ok = ok and len(subprocess.run([sim, "--frames", "3", path], capture_output=True,
+                                       text=True).stderr.splitlines()) == 1
+        results.append((ok, f"malformed line {text!r}: exit 64, sim: FILE:{line}: {why}", diag))
+    good = os.path.join(tmp, "good.ref")
+    open(good, "w", encoding="utf-8").write("  7 W   # a write\n\n# a comment\n8\t\n7\n")
+    got = run_sim(sims, "fifo", 1, good)
+    results.append((got == {"faults": 3, "evictions": 2, "write-backs": 1},
+                    "blank lines, comments, tabs and W accepted", [f"got {got}"]))
+    for args, status, pattern in [
+            (["--frames", "0", good], 64, r"sim: --frames takes a number from 1 to 16777216, not '0'"),
+            (["--frames", "3"], 64, r"sim: which reference string\?"),
+            ([good], 64, r"sim: how many frames\?"),
+            (["--frames", "3", "--scan", "x", good], 64, r"sim: --scan takes a number"),
+            (["--frames", "3", "--bogus", good], 64, r"sim: unknown option '--bogus'"),
+            (["--frames", "3", good, good], 64, r"sim: one reference string at a time"),
+            (["--frames", "3", os.path.join(tmp, "missing.ref")], 66, r"sim: .*missing\.ref: "),
+    ]:
+        ok, diag = refused([sim] + args, status, pattern)
+        results.append((ok, f"sim {' '.join(a if a != good else 'FILE' for a in args)}: "
+                        f"exit {status}", diag))
+    env = dict(os.environ, FAULTLINE_BUILD=os.path.join(tmp, "never-built"))
+    for args, pattern in [
+            (["--policy", "nope", "--frames", "3", good],
+             r"faultline: sim: unknown policy 'nope' \(fifo, clock, aging, wsclock, opt\)"),
+            (["--policy", "fifo", "--frames", "0", good], r"faultline: sim: --frames takes"),
+            (["--policy", "fifo", good], r"faultline: sim: --frames N is required"),
+            (["--frames", "3", good], r"faultline: sim: --policy NAME is required"),
+    ]:
+        ok, diag = refused(["bash", faultline, "sim"] + args, 64, pattern, env)
+        ok = ok and not os.path.exists(env["FAULTLINE_BUILD"])
+        results.append((ok, f"tools/faultline sim {' '.join(args[:-1])} FILE: usage error 64, "
+                        "nothing built", diag))
+    return results
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sim", action="append", default=[], metavar="POLICY=BINARY",
+                   help="the simulator binary of a policy (fifo, clock, aging, wsclock)")
+    p.add_argument("--faultline", required=True, help="tools/faultline")
+    p.add_argument("refs", nargs="+", help="reference strings with # expect lines")
+    args = p.parse_args(argv)
+    sims = dict(s.split("=", 1) for s in args.sim)
+    with tempfile.TemporaryDirectory(prefix="faultline-policy-") as tmp:
+        results = (known_answers(sims, args.refs) + against_model(sims, tmp)
+                   + refusals(sims, args.faultline, tmp))
+    print(f"1..{len(results)}")
+    for i, (ok, what, diag) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {what}")
+        if not ok:
+            for d in diag:
+                print(f"# {d}")
+    return 0 if all(ok for ok, _, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
