@@ -33,3 +33,9 @@ void frame_list_remove(struct frame_list *l, uint64_t pa)
 	f->link_next = f->link_prev = MEM_NONE;
 	l->count--;
 }
+
+void frame_list_to_tail(struct frame_list *l, uint64_t pa)
+{
+	frame_list_remove(l, pa);
+	frame_list_add_tail(l, pa);
+}

@@ -74,6 +74,10 @@ unsigned long pager_now(void);
  * for policies. */
 void frame_list_add_tail(struct frame_list *l, uint64_t pa);
 void frame_list_remove(struct frame_list *l, uint64_t pa);
+/* frame_list_to_tail: move member @pa of @l to its tail (a clock hand passing
+ * it, a FIFO queue turning). */
+void frame_list_to_tail(struct frame_list *l, uint64_t pa);
+
 static inline uint64_t frame_list_head(const struct frame_list *l)
 {
 	return l->head == MEM_NONE ? 0 : (uint64_t)l->head << 12;

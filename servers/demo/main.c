@@ -4,7 +4,7 @@
  * region and touches every page: each first touch is a fault the pager
  * answers with a zeroed frame. Without swap (or with less swap than RAM) the
  * region is 64 pages; with swap (tools/faultline run attaches a 256 MiB disk)
- * it is three times the free RAM (as far as swap holds it), so
+ * it is three times the free RAM (as far as swap holds it; at most 128 MiB), so
  * that the pager evicts, writes back and swaps in. Every page gets a pattern
  * derived from its address, read back in two orders, and the pager prints its
  * counters at the end.
@@ -17,6 +17,7 @@
 
 #define SMALL 64
 #define RATIO 3
+#define LARGEST 32768	/* pages (128 MiB): a big machine's demo stays quick */
 #define SEED 0xde70
 
 /* touch: first touches of @pages pages at @base: how many words were not zero;
@@ -46,6 +47,8 @@ int main(void)
 		pages = RATIO * st.free_data;
 		if (pages > (unsigned long)slots * 3 / 4 + st.free_data)
 			pages = (unsigned long)slots * 3 / 4 + st.free_data;
+		if (pages > LARGEST)
+			pages = LARGEST;
 	}
 	base = pager_map(pages, VM_R | VM_W);
 	if (base < 0) {
@@ -54,7 +57,8 @@ int main(void)
 	}
 	printf("demo: %lu-page region (%lu KiB) at 0x%lx, %s; touching every page\n", pages,
 	       pages * 4, (unsigned long)base,
-	       pages > SMALL ? "3x the free RAM, with swap" : "without swap");
+	       pages == SMALL ? "without swap" : pages == LARGEST ? "128 MiB, with swap"
+							   : "3x the free RAM, with swap");
 	nonzero = touch(base, pages);
 	for (unsigned order = 0; order < 4; order += 3)	/* forward, then scattered */
 		for (unsigned long i = 0; i < pages; i++)

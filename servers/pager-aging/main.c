@@ -83,8 +83,7 @@ static uint64_t aging_choose_victim(void)
 	}
 	if (victim) {
 		pager_frame(victim)->pword = UINT32_MAX;
-		frame_list_remove(&pages, victim);
-		frame_list_add_tail(&pages, victim);
+		frame_list_to_tail(&pages, victim);
 	}
 	return victim;
 }

@@ -43,8 +43,7 @@ static uint64_t fifo_choose_victim(void)
 	uint64_t pa = frame_list_head(&queue);
 
 	if (pa) {
-		frame_list_remove(&queue, pa);
-		frame_list_add_tail(&queue, pa);
+		frame_list_to_tail(&queue, pa);
 	}
 	return pa;
 }

@@ -65,8 +65,7 @@ static uint64_t wsclock_advance(void)
 {
 	uint64_t pa = frame_list_head(&ring);
 
-	frame_list_remove(&ring, pa);
-	frame_list_add_tail(&ring, pa);
+	frame_list_to_tail(&ring, pa);
 	return pa;
 }
 
