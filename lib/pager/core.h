@@ -13,6 +13,8 @@
 #include "pager.h"
 #include "swap.h"
 
+#define POOL_CHUNK	4	/* table frames given to a client at a time */
+
 /* The policy this pager runs and its endpoint. */
 extern const struct pager_policy *pager_pol;
 extern long pager_ep;
@@ -30,6 +32,39 @@ struct pager_counters {
 };
 
 extern struct pager_counters pager_count;
+
+/* Shared by the fault loop (pager.c) and the primitives (primitives.c). */
+
+/* pager_give_tables: @n more page-table frames to @c's pool; 0 or -ERR_*. */
+int pager_give_tables(struct client *c, unsigned n);
+
+/* pager_recv_next: wait for the next message into @m (nothing to answer). */
+void pager_recv_next(struct msg *m);
+
+/* pager_client_end: @c ended with @status (@killed: by the pager); tell init. */
+void pager_client_end(struct client *c, int status, bool killed);
+
+/* pager_kill_and_recv: end @c (if it still runs) and wait for the next message. */
+void pager_kill_and_recv(struct client *c, struct msg *m);
+
+/* pager_kill_faulting: end @c after a fault it may not take (in region @r, or
+ * none), with a one-line report; the next message in @m. */
+void pager_kill_faulting(struct client *c, const struct region *r, struct msg *m);
+
+/* pager_fill: the contents of the page(s) at @va of @r into frame @pa (@bytes:
+ * 4 KiB or 2 MiB): zeros, and the program's bytes for image regions. */
+void pager_fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes);
+
+/* The primitives (primitives.c): faults on ALIAS and SHARED regions and to a
+ * TRAP handler (false: the handler is not waiting, the fault ends the client),
+ * and the requests; each request returns its reply's w0 or -ERR_*. */
+void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m);
+void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m);
+bool pager_trap(struct client *c, const struct region *r, struct msg *m);
+long pager_share(struct client *c, const struct msg *m);
+long pager_prot(struct client *c, const struct msg *m, bool unprot);
+long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap);
+long pager_map2(struct client *c, const struct msg *m);
 
 /* pager_record: frame @pa (2^@order pages) now backs @va of @c. */
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);

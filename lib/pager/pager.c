@@ -18,7 +18,6 @@
 #include "core.h"
 
 #define ARCHIVE_VA	0x2000000000ul	/* the boot archive, read-only */
-#define POOL_CHUNK	4		/* table frames given to a client at a time */
 
 const struct pager_policy *pager_pol;
 long pager_ep;
@@ -40,15 +39,15 @@ static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
 	ipc(SYS_REPLY_RECV, pager_ep, m);
 }
 
-/* recv_next: wait for the next message into @m (nothing to answer). */
-static void recv_next(struct msg *m)
+/* pager_recv_next: wait for the next message into @m (nothing to answer). */
+void pager_recv_next(struct msg *m)
 {
 	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_RECV, pager_ep, m);
 }
 
-/* give_tables: @n more page-table frames to @c's pool. */
-static int give_tables(struct client *c, unsigned n)
+/* pager_give_tables: @n more page-table frames to @c's pool. */
+int pager_give_tables(struct client *c, unsigned n)
 {
 	while (n--) {
 		long pmem;
@@ -129,8 +128,8 @@ static unsigned clients_running(void)
 	return n;
 }
 
-/* client_end: @c ended with @status (@killed: by the pager); tell init. */
-static void client_end(struct client *c, int status, bool killed)
+/* pager_client_end: @c ended with @status (@killed: by the pager); tell init. */
+void pager_client_end(struct client *c, int status, bool killed)
 {
 	struct msg n;
 
@@ -165,13 +164,13 @@ static void client_end(struct client *c, int status, bool killed)
 	}
 }
 
-/* kill_and_recv: end @c (a fault it may not take, or that cannot be served)
+/* pager_kill_and_recv: end @c (a fault it may not take, or that cannot be served)
  * and wait for the next message into @m. */
-static void kill_and_recv(struct client *c, struct msg *m)
+void pager_kill_and_recv(struct client *c, struct msg *m)
 {
 	if (c && c->used)
-		client_end(c, EXIT_INIT_KILLED, true);
-	recv_next(m);
+		pager_client_end(c, EXIT_INIT_KILLED, true);
+	pager_recv_next(m);
 }
 
 /* image_regions: a region per segment of @img, reading from @file. */
@@ -246,7 +245,7 @@ static long spawn(const char *name)
 	mem_frame(root, NULL, NULL)->kind = FRAME_TABLE;
 	err = image_regions(c, &img, e->data);
 	if (!err)
-		err = give_tables(c, POOL_CHUNK);
+		err = pager_give_tables(c, POOL_CHUNK);
 	fault_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, c->id);
 	talk_ep = sys_handle_mint(pager_ep, RIGHT_WRITE | RIGHT_GRANT, c->id);
 	c->thread = err ? -1 : sys_thread_create_in(c->task, img.entry, INIT_STACK_TOP, 0, talk_ep);
@@ -257,7 +256,7 @@ static long spawn(const char *name)
 	sys_handle_close(fault_ep);
 	sys_handle_close(talk_ep);
 	if (err || c->thread < 0) {
-		client_end(c, EXIT_INIT_KILLED, true);
+		pager_client_end(c, EXIT_INIT_KILLED, true);
 		return err ? err : c->thread;
 	}
 	return c->id;
@@ -270,9 +269,9 @@ static bool access_ok(unsigned perms, unsigned long kind)
 	       (kind == FAULT_EXEC && (perms & VM_X));
 }
 
-/* fill: the contents of the page(s) at @va of region @r into the frame at @pa;
+/* pager_fill: the contents of the page(s) at @va of region @r into the frame at @pa;
  * @bytes: 4 KiB or 2 MiB. */
-static void fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes)
+void pager_fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes)
 {
 	char *page = mem_ptr(pa);
 	uint64_t off = va - r->start, from, to;
@@ -286,8 +285,8 @@ static void fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t byte
 		memcpy(page + (from - off), r->file + from, to - from);
 }
 
-/* kill_faulting: end @c after a fault it may not take; the next message in @m. */
-static void kill_faulting(struct client *c, const struct region *r, struct msg *m)
+/* pager_kill_faulting: end @c after a fault it may not take; the next message in @m. */
+void pager_kill_faulting(struct client *c, const struct region *r, struct msg *m)
 {
 	static const char *const kinds[] = { "?", "read", "write", "?", "execute" };
 	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & ~4095ul;
@@ -298,7 +297,7 @@ static void kill_faulting(struct client *c, const struct region *r, struct msg *
 	       r ? "not allowed in its region"
 	       : va >= INIT_STACK_TOP - STACK_MAX - 4096 && va < INIT_STACK_TOP - STACK_MAX
 		       ? "stack guard page" : "outside every region");
-	kill_and_recv(c, m);
+	pager_kill_and_recv(c, m);
 }
 
 /* want_2m: whether to try a 2 MiB page for this fault. */
@@ -324,8 +323,8 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 
 	if (!f || f->kind != FRAME_DATA || !f->owner || !clients[f->owner].used)
 		return false;
-	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12, clear ? QUERY_CLEAR_A : 0,
-		     &a, &d);
+	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12,
+		     QUERY_ONE | (clear ? QUERY_CLEAR_A : 0), &a, &d);
 	return a & 1;
 }
 
@@ -356,7 +355,7 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 		struct msg next;
 
 		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, &next);
-		if (next.status == -ERR_POOL && give_tables(c, POOL_CHUNK) == 0)
+		if (next.status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
 			continue;
 		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
 			return next.status;
@@ -365,158 +364,6 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 		*m = next;
 		return 0;
 	}
-}
-
-/* frame_at: the frame (physical address) that backs @va in @c, or 0. A scan
- * of the frame records: fine for the aliasing primitives it serves. */
-static uint64_t frame_at(const struct client *c, uint64_t va)
-{
-	for (unsigned z = 0; z < nzones; z++) {
-		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
-			const struct frame *f = &zones[z].frames[i];
-			uint64_t base = (uint64_t)f->vpage << 12, size = 4096ul << f->order;
-
-			if (f->owner == c->id && f->kind == FRAME_DATA && va >= base && va < base + size)
-				return ((zones[z].buddy.base_pfn + i) << 12) + (va - base);
-		}
-	}
-	return 0;
-}
-
-/* map_shown: map @pa, a frame recorded elsewhere (a source page, a shared
- * object), at @va of @c with @r's permissions and resume the faulting thread;
- * the next message in @m. */
-static void map_shown(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		      struct msg *m)
-{
-	long pmem = -1;
-	uint64_t off = 0;
-
-	mem_frame(pa, &pmem, &off);
-	for (;;) {
-		vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
-		if (m->status != -ERR_POOL || give_tables(c, POOL_CHUNK))
-			break;
-	}
-	c->faults++;
-}
-
-/* alias_fault: a fault on an alias page: the frame behind the page it shows
- * (faulted in there first if need be) is mapped here too. */
-static void alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
-{
-	uint64_t va = addr & ~4095ul, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
-	const struct region *sr = region_find(c, src);
-	long pmem = -1;
-	uint64_t off = 0;
-
-	if (!pa && sr && (pa = mem_alloc(0))) {	/* nothing there yet: fault it in */
-		fill(sr, src, pa, 4096);
-		mem_frame(pa, &pmem, &off);
-		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
-		       give_tables(c, POOL_CHUNK) == 0)
-			;
-		pager_record(c, src, pa, 0);
-	}
-	if (!pa) {
-		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
-		       (unsigned long)addr);
-		kill_and_recv(c, m);
-		return;
-	}
-	map_shown(c, r, va, pa, m);
-}
-
-/* trap: hand a forbidden access in a TRAP region to the client's handler with
- * a reply handle, so that it answers the stopped thread itself. false if the
- * handler is not waiting (the access then ends the client as usual). */
-static bool trap(struct client *c, const struct region *r, struct msg *m)
-{
-	long rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
-	struct msg t = { 0, PAGER_TRAPPED, { m->w[FAULT_W_ADDR], m->w[FAULT_W_ACCESS],
-					     m->w[FAULT_W_PC], 0 }, rh, 0 };
-
-	if (rh < 0)
-		return false;
-	ipc(SYS_SEND | SYS_NONBLOCK, r->trap_ep, &t);
-	if (t.status) {	/* nobody to take it: answer the fault ourselves */
-		struct msg k = { 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
-
-		ipc_reply_to(rh, &k);
-		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name, m->w[0]);
-		client_end(c, EXIT_INIT_KILLED, true);
-	}
-	sys_handle_close(rh);	/* the handler has its own copy */
-	recv_next(m);
-	return true;
-}
-
-/* perms_ok: VM_* permissions a primitive may set. */
-static bool perms_ok(unsigned long perms)
-{
-	return perms && !(perms & ~(unsigned long)VM_PERMS) &&
-	       (perms & (VM_R | VM_W)) != VM_W && (perms & (VM_W | VM_X)) != (VM_W | VM_X);
-}
-
-/* shared_fault: a fault in a shared region maps the object's frame for that
- * page, allocating (and zeroing) it on the object's first touch. */
-static void shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
-{
-	struct shared *sh = &shareds[r->shared];
-	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page];
-
-	if (!pa && (pa = mem_alloc(0))) {
-		mem_zero(pa, 4096);
-		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
-		sh->frames[page] = pa;
-	}
-	if (!pa) {
-		kill_faulting(c, r, m);
-		return;
-	}
-	map_shown(c, r, va, pa, m);
-}
-
-/* share: PAGER_SHARE: a region of the named shared object (made if new). */
-static long share(struct client *c, const struct msg *m)
-{
-	char name[16];
-	uint64_t pages = m->w[2], start = c->next_map;
-	int free_slot = -1, i;
-	long err;
-
-	memcpy(name, m->w, sizeof(name));
-	name[15] = '\0';
-	if (!name[0] || !perms_ok(m->w[3]) || (m->w[3] & VM_X))
-		return -ERR_INVAL;
-	for (i = 0; i < SHARED_MAX; i++) {
-		if (shareds[i].refs && !strcmp(shareds[i].name, name))
-			break;
-		if (!shareds[i].refs && free_slot < 0)
-			free_slot = i;
-	}
-	if (i == SHARED_MAX) {	/* a new object, of the size asked */
-		if (free_slot < 0)
-			return -ERR_NOSPC;
-		if (pages == 0 || pages > SHARED_PAGES)
-			return -ERR_INVAL;
-		i = free_slot;
-		strcpy(shareds[i].name, name);
-		shareds[i].pages = pages;
-	} else if (pages != shareds[i].pages) {
-		return -ERR_INVAL;	/* it exists with another size */
-	}
-	err = region_add(c, start, start + (shareds[i].pages << 12), (unsigned)m->w[3],
-			 REGION_SHARED);
-	if (err) {
-		if (!shareds[i].refs)	/* a new object nobody got: forget it */
-			memset(&shareds[i], 0, sizeof(shareds[i]));
-		return err;
-	}
-	region_find(c, start)->shared = i;
-	shareds[i].refs++;
-	c->next_map = start + (shareds[i].pages << 12) + 4096;
-	return (long)start;
 }
 
 /* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
@@ -536,19 +383,19 @@ static void fault(struct msg *m)
 		pager_pol->periodic_scan();
 	if (r && !access_ok(r->perms, kind)) {
 		pager_count.prot_faults++;
-		if (r->trap_ep >= 0 && trap(c, r, m))
+		if (r->trap_ep >= 0 && pager_trap(c, r, m))
 			return;
 	}
 	if (!r || !access_ok(r->perms, kind)) {
-		kill_faulting(c, r, m);
+		pager_kill_faulting(c, r, m);
 		return;
 	}
 	if (r->kind == REGION_ALIAS) {
-		alias_fault(c, r, addr, m);
+		pager_alias_fault(c, r, addr, m);
 		return;
 	}
 	if (r->kind == REGION_SHARED) {
-		shared_fault(c, r, addr, m);
+		pager_shared_fault(c, r, addr, m);
 		return;
 	}
 	if (c->swapped && (slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> 12)))) {
@@ -558,7 +405,7 @@ static void fault(struct msg *m)
 	if (!c->swapped && want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
 		uint64_t base = addr & ~((2ul << 20) - 1);
 
-		fill(r, base, pa, 2ul << 20);
+		pager_fill(r, base, pa, 2ul << 20);
 		if (pager_map_frame(c, r, base, pa, 9, m) == 0) {
 			pager_count.zero_fills++;
 			return;
@@ -569,7 +416,7 @@ static void fault(struct msg *m)
 	if (!pa && !swap_on)
 		pa = reclaim_frame();
 	if (pa) {
-		fill(r, va, pa, 4096);
+		pager_fill(r, va, pa, 4096);
 		err = pager_map_frame(c, r, va, pa, 0, m);
 		if (!err) {
 			pager_count.zero_fills++;
@@ -588,7 +435,7 @@ static void fault(struct msg *m)
 void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m)
 {
 	printf("pager: %s: %s at 0x%lx; killed\n", c->name, why, (unsigned long)addr);
-	kill_and_recv(c, m);
+	pager_kill_and_recv(c, m);
 }
 
 long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
@@ -601,7 +448,7 @@ long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
 		return -ERR_NOENT;
 	mem_frame(pa, &pmem, &off);
 	while ((err = sys_vm_map(c->task, va, pmem, off, r->perms)) == -ERR_POOL &&
-	       give_tables(c, POOL_CHUNK) == 0)
+	       pager_give_tables(c, POOL_CHUNK) == 0)
 		;
 	return err;
 }
@@ -609,82 +456,6 @@ long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
 unsigned long pager_now(void)
 {
 	return all_faults;
-}
-
-/* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
-static int range_args(uint64_t addr, uint64_t pages)
-{
-	return (addr & 4095) || pages == 0 || pages > (1ul << 20) ? -ERR_INVAL : 0;
-}
-
-/* protect_pages: apply @perms to the mapped pages of [@start, @end) in @c. */
-static void protect_pages(struct client *c, uint64_t start, uint64_t end, unsigned perms)
-{
-	for (uint64_t va = start; va < end; va += 4096) {
-		long err = sys_vm_protect(c->task, va, perms);
-
-		if (err == -ERR_ALIGN)	/* inside a 2 MiB page: it goes as a whole */
-			sys_vm_protect(c->task, va & ~((2ul << 20) - 1), perms);
-	}
-}
-
-/* prot: PAGER_PROT (@unprot false) and PAGER_UNPROT from @c. */
-static long prot(struct client *c, const struct msg *m, bool unprot)
-{
-	uint64_t addr = m->w[0], pages = m->w[1], end = addr + (pages << 12);
-	unsigned first, n;
-	int err = range_args(addr, pages);
-
-	if (!err && !unprot && !perms_ok(m->w[2]))
-		err = -ERR_INVAL;
-	if (!err)
-		err = region_range(c, addr, end, &first, &n);
-	for (unsigned i = 0; !err && !unprot && i < n; i++)
-		if (m->w[2] & ~(unsigned long)c->regions[first + i].max_perms)
-			err = -ERR_DENIED;	/* never more than the region was made with */
-	if (err)
-		return err;
-	for (unsigned i = 0; i < n; i++) {
-		struct region *r = &c->regions[first + i];
-
-		r->perms = unprot ? r->max_perms : (unsigned)m->w[2];
-		protect_pages(c, r->start, r->end, r->perms);
-	}
-	return 0;
-}
-
-/* dirty: PAGER_DIRTY: the pages of the 64 at w0 written since the last call. */
-static long dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
-{
-	unsigned long accessed;
-
-	if (range_args(m->w[0], 1))
-		return -ERR_INVAL;
-	return sys_vm_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
-}
-
-/* map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
-static long map2(struct client *c, const struct msg *m)
-{
-	uint64_t addr = m->w[0], pages = m->w[1], len = pages << 12, start = c->next_map;
-	struct region *src = region_find(c, addr);
-	int err = range_args(addr, pages);
-
-	if (!err && !perms_ok(m->w[2]))
-		err = -ERR_INVAL;
-	if (!err && (!src || addr + len > src->end || src->kind == REGION_ALIAS))
-		err = -ERR_RANGE;	/* inside one region, and not an alias itself */
-	if (!err && (m->w[2] & ~(unsigned long)src->max_perms))
-		err = -ERR_DENIED;
-	if (!err)
-		err = region_add(c, start, start + len, (unsigned)m->w[2], REGION_ALIAS);
-	if (err)
-		return err;
-	region_find(c, start)->alias_of = addr;
-	c->aliases++;	/* its frames are shown twice now: never evicted */
-	region_find(c, start)->max_perms = (unsigned)m->w[2];
-	c->next_map = start + len + 4096;
-	return (long)start;
 }
 
 /* map_region: PAGER_MAP from client @c. */
@@ -757,16 +528,16 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 	} else if (!c) {
 		ret = -ERR_INVAL;	/* every other request is a client's */
 	} else if (m->label == PAGER_EXIT) {
-		client_end(c, (int)(m->w[0] & 0xff), false);
+		pager_client_end(c, (int)(m->w[0] & 0xff), false);
 		return false;
 	} else if (m->label == PAGER_MAP) {
 		ret = map_region(c, m);
 	} else if (m->label == PAGER_PROT || m->label == PAGER_UNPROT) {
-		ret = prot(c, m, m->label == PAGER_UNPROT);
+		ret = pager_prot(c, m, m->label == PAGER_UNPROT);
 	} else if (m->label == PAGER_MAP2) {
-		ret = map2(c, m);
+		ret = pager_map2(c, m);
 	} else if (m->label == PAGER_SHARE) {
-		ret = share(c, m);
+		ret = pager_share(c, m);
 	} else if (m->label == PAGER_TRAP) {
 		struct region *reg = region_find(c, m->w[0]);
 
@@ -779,7 +550,7 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 	} else if (m->label == PAGER_DIRTY) {
 		unsigned long bitmap = 0;
 
-		ret = dirty(c, m, &bitmap);
+		ret = pager_dirty(c, m, &bitmap);
 		if (!ret)
 			ret = (long)(bitmap & ~(1ul << 63));	/* 63 pages fit a positive w0 */
 	} else if (m->label == PAGER_PAGESIZE) {
@@ -821,11 +592,11 @@ static void serve(struct msg *first)
 		long passed;
 
 		if (m.status) {
-			recv_next(&m);
+			pager_recv_next(&m);
 		} else if (m.label == LABEL_FAULT) {
 			fault(&m);
 		} else if (!request(&m, c, &r)) {
-			recv_next(&m);
+			pager_recv_next(&m);
 		} else {
 			passed = r.handle;
 			m = r;

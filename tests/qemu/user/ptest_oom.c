@@ -59,7 +59,9 @@ static int keep(struct board *b)
 		bad += pattern_check(base + pattern_order(i, KEEP, 3) * 4096, SEED);
 	check("KEEP's words intact after HOG's end", (long)bad, 0);
 	pager_swap_slots(&used);
-	check("HOG's swap slots are free again", used <= KEEP, 1);
+	/* KEEP's own pages (its 512, stack, data) may all be in swap; HOG had
+	 * over 2,000 slots */
+	check("HOG's swap slots are free again", used <= KEEP + 16, 1);
 	printf("ptest-oom-keep: %d pages checked after the out-of-memory kill\n", KEEP);
 	return check_done();
 }

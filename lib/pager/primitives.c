@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pager library's Appel-Li primitives and shared memory (docs/pager.md):
+ * faults on alias (MAP2) and shared regions, forbidden accesses handed to a
+ * client's TRAP handler, and the requests PROT/UNPROT, DIRTY, MAP2 and SHARE.
+ */
+#include <faultline/errno.h>
+#include <faultline/pager.h>
+#include <faultline/syscall.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core.h"
+
+/* frame_at: the frame (physical address) that backs @va in @c, or 0. A scan
+ * of the frame records: fine for the aliasing primitives it serves. */
+static uint64_t frame_at(const struct client *c, uint64_t va)
+{
+	for (unsigned z = 0; z < nzones; z++) {
+		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
+			const struct frame *f = &zones[z].frames[i];
+			uint64_t base = (uint64_t)f->vpage << 12, size = 4096ul << f->order;
+
+			if (f->owner == c->id && f->kind == FRAME_DATA && va >= base && va < base + size)
+				return ((zones[z].buddy.base_pfn + i) << 12) + (va - base);
+		}
+	}
+	return 0;
+}
+
+/* map_shown: map @pa, a frame recorded elsewhere (a source page, a shared
+ * object), at @va of @c with @r's permissions and resume the faulting thread;
+ * the next message in @m. */
+static void map_shown(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+		      struct msg *m)
+{
+	long pmem = -1;
+	uint64_t off = 0;
+
+	mem_frame(pa, &pmem, &off);
+	for (;;) {
+		vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
+		if (m->status != -ERR_POOL || pager_give_tables(c, POOL_CHUNK))
+			break;
+	}
+	c->faults++;
+}
+
+/* pager_alias_fault: a fault on an alias page: the frame behind the page it shows
+ * (faulted in there first if need be) is mapped here too. */
+void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
+{
+	uint64_t va = addr & ~4095ul, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
+	const struct region *sr = region_find(c, src);
+	long pmem = -1;
+	uint64_t off = 0;
+
+	if (!pa && sr && (pa = mem_alloc(0))) {	/* nothing there yet: fault it in */
+		pager_fill(sr, src, pa, 4096);
+		mem_frame(pa, &pmem, &off);
+		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
+		       pager_give_tables(c, POOL_CHUNK) == 0)
+			;
+		pager_record(c, src, pa, 0);
+	}
+	if (!pa) {
+		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
+		       (unsigned long)addr);
+		pager_kill_and_recv(c, m);
+		return;
+	}
+	map_shown(c, r, va, pa, m);
+}
+
+/* pager_trap: hand a forbidden access in a TRAP region to the client's handler with
+ * a reply handle, so that it answers the stopped thread itself. false if the
+ * handler is not waiting (the access then ends the client as usual). */
+bool pager_trap(struct client *c, const struct region *r, struct msg *m)
+{
+	long rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	struct msg t = { 0, PAGER_TRAPPED, { m->w[FAULT_W_ADDR], m->w[FAULT_W_ACCESS],
+					     m->w[FAULT_W_PC], 0 }, rh, 0 };
+
+	if (rh < 0)
+		return false;
+	ipc(SYS_SEND | SYS_NONBLOCK, r->trap_ep, &t);
+	if (t.status) {	/* nobody to take it: answer the fault ourselves */
+		struct msg k = { 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc_reply_to(rh, &k);
+		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name, m->w[0]);
+		pager_client_end(c, EXIT_INIT_KILLED, true);
+	}
+	sys_handle_close(rh);	/* the handler has its own copy */
+	pager_recv_next(m);
+	return true;
+}
+
+/* perms_ok: VM_* permissions a primitive may set. */
+static bool perms_ok(unsigned long perms)
+{
+	return perms && !(perms & ~(unsigned long)VM_PERMS) &&
+	       (perms & (VM_R | VM_W)) != VM_W && (perms & (VM_W | VM_X)) != (VM_W | VM_X);
+}
+
+/* pager_shared_fault: a fault in a shared region maps the object's frame for that
+ * page, allocating (and zeroing) it on the object's first touch. */
+void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
+{
+	struct shared *sh = &shareds[r->shared];
+	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page];
+
+	if (!pa && (pa = mem_alloc(0))) {
+		mem_zero(pa, 4096);
+		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
+		sh->frames[page] = pa;
+	}
+	if (!pa) {
+		pager_kill_faulting(c, r, m);
+		return;
+	}
+	map_shown(c, r, va, pa, m);
+}
+
+/* pager_share: PAGER_SHARE: a region of the named shared object (made if new). */
+long pager_share(struct client *c, const struct msg *m)
+{
+	char name[16];
+	uint64_t pages = m->w[2], start = c->next_map;
+	int free_slot = -1, i;
+	long err;
+
+	memcpy(name, m->w, sizeof(name));
+	name[15] = '\0';
+	if (!name[0] || !perms_ok(m->w[3]) || (m->w[3] & VM_X))
+		return -ERR_INVAL;
+	for (i = 0; i < SHARED_MAX; i++) {
+		if (shareds[i].refs && !strcmp(shareds[i].name, name))
+			break;
+		if (!shareds[i].refs && free_slot < 0)
+			free_slot = i;
+	}
+	if (i == SHARED_MAX) {	/* a new object, of the size asked */
+		if (free_slot < 0)
+			return -ERR_NOSPC;
+		if (pages == 0 || pages > SHARED_PAGES)
+			return -ERR_INVAL;
+		i = free_slot;
+		strcpy(shareds[i].name, name);
+		shareds[i].pages = pages;
+	} else if (pages != shareds[i].pages) {
+		return -ERR_INVAL;	/* it exists with another size */
+	}
+	err = region_add(c, start, start + (shareds[i].pages << 12), (unsigned)m->w[3],
+			 REGION_SHARED);
+	if (err) {
+		if (!shareds[i].refs)	/* a new object nobody got: forget it */
+			memset(&shareds[i], 0, sizeof(shareds[i]));
+		return err;
+	}
+	region_find(c, start)->shared = i;
+	shareds[i].refs++;
+	c->next_map = start + (shareds[i].pages << 12) + 4096;
+	return (long)start;
+}
+
+/* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
+static int range_args(uint64_t addr, uint64_t pages)
+{
+	return (addr & 4095) || pages == 0 || pages > (1ul << 20) ? -ERR_INVAL : 0;
+}
+
+/* protect_pages: apply @perms to the mapped pages of [@start, @end) in @c. */
+static void protect_pages(struct client *c, uint64_t start, uint64_t end, unsigned perms)
+{
+	for (uint64_t va = start; va < end; va += 4096) {
+		long err = sys_vm_protect(c->task, va, perms);
+
+		if (err == -ERR_ALIGN)	/* inside a 2 MiB page: it goes as a whole */
+			sys_vm_protect(c->task, va & ~((2ul << 20) - 1), perms);
+	}
+}
+
+/* pager_prot: PAGER_PROT (@unprot false) and PAGER_UNPROT from @c. */
+long pager_prot(struct client *c, const struct msg *m, bool unprot)
+{
+	uint64_t addr = m->w[0], pages = m->w[1], end = addr + (pages << 12);
+	unsigned first, n;
+	int err = range_args(addr, pages);
+
+	if (!err && !unprot && !perms_ok(m->w[2]))
+		err = -ERR_INVAL;
+	if (!err)
+		err = region_range(c, addr, end, &first, &n);
+	for (unsigned i = 0; !err && !unprot && i < n; i++)
+		if (m->w[2] & ~(unsigned long)c->regions[first + i].max_perms)
+			err = -ERR_DENIED;	/* never more than the region was made with */
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n; i++) {
+		struct region *r = &c->regions[first + i];
+
+		r->perms = unprot ? r->max_perms : (unsigned)m->w[2];
+		protect_pages(c, r->start, r->end, r->perms);
+	}
+	return 0;
+}
+
+/* pager_dirty: PAGER_DIRTY: the pages of the 64 at w0 written since the last call. */
+long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
+{
+	unsigned long accessed;
+
+	if (range_args(m->w[0], 1))
+		return -ERR_INVAL;
+	return sys_vm_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
+}
+
+/* pager_map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
+long pager_map2(struct client *c, const struct msg *m)
+{
+	uint64_t addr = m->w[0], pages = m->w[1], len = pages << 12, start = c->next_map;
+	struct region *src = region_find(c, addr);
+	int err = range_args(addr, pages);
+
+	if (!err && !perms_ok(m->w[2]))
+		err = -ERR_INVAL;
+	if (!err && (!src || addr + len > src->end || src->kind == REGION_ALIAS))
+		err = -ERR_RANGE;	/* inside one region, and not an alias itself */
+	if (!err && (m->w[2] & ~(unsigned long)src->max_perms))
+		err = -ERR_DENIED;
+	if (!err)
+		err = region_add(c, start, start + len, (unsigned)m->w[2], REGION_ALIAS);
+	if (err)
+		return err;
+	region_find(c, start)->alias_of = addr;
+	c->aliases++;	/* its frames are shown twice now: never evicted */
+	region_find(c, start)->max_perms = (unsigned)m->w[2];
+	c->next_map = start + len + 4096;
+	return (long)start;
+}
+
