@@ -316,6 +316,46 @@ struct frame *pager_frame(uint64_t pa)
 	return mem_frame(pa, NULL, NULL);
 }
 
+/*
+ * During a periodic scan, accessed bits are read and cleared 64 pages at a
+ * time (one SYS_VM_QUERY a window instead of one a page): the first page of a
+ * window the scan asks about takes a snapshot of the whole window, clearing
+ * it, and the scan's later questions about that window are answered from the
+ * snapshot. A scan visits every page it cares about, so each sees its bit as
+ * of the snapshot, and an access after it counts at the next scan, as it
+ * would have one page at a time. Outside a scan, one page is read and cleared.
+ */
+#define SCAN_WINDOWS 64
+static struct scan_window {
+	uint16_t owner;		/* 0: empty */
+	uint64_t base;		/* the window's first page, 64-page aligned */
+	uint64_t accessed;	/* the snapshot */
+} scan_windows[SCAN_WINDOWS];
+static bool scanning;
+
+/* scan_accessed: page @va of @c's accessed bit from its window's snapshot. */
+static bool scan_accessed(const struct client *c, uint64_t va)
+{
+	uint64_t base = va & ~(QUERY_PAGES * 4096ul - 1), i = (va - base) >> 12;
+	struct scan_window *w = &scan_windows[(base / (QUERY_PAGES * 4096ul) + c->id) % SCAN_WINDOWS];
+	unsigned long a = 0, d;
+
+	if (w->owner != c->id || w->base != base) {
+		sys_vm_query(c->task, base, QUERY_CLEAR_A, &a, &d);
+		*w = (struct scan_window){ (uint16_t)c->id, base, a };
+	}
+	return w->accessed >> i & 1;
+}
+
+/* periodic_scan: run the policy's scan with the window snapshots on. */
+static void periodic_scan(void)
+{
+	memset(scan_windows, 0, sizeof(scan_windows));
+	scanning = true;
+	pager_pol->periodic_scan();
+	scanning = false;
+}
+
 bool pager_page_accessed(uint64_t pa, bool clear)
 {
 	struct frame *f = pager_frame(pa);
@@ -323,6 +363,8 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 
 	if (!f || f->kind != FRAME_DATA || !f->owner || !clients[f->owner].used)
 		return false;
+	if (scanning && clear && !f->order)
+		return scan_accessed(&clients[f->owner], (uint64_t)f->vpage << 12);
 	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12,
 		     QUERY_ONE | (clear ? QUERY_CLEAR_A : 0), &a, &d);
 	return a & 1;
@@ -380,7 +422,7 @@ static void fault(struct msg *m)
 	all_faults++;
 	if (pager_pol->periodic_scan &&
 	    all_faults % (pager_pol->scan_faults ? pager_pol->scan_faults : PAGER_SCAN_FAULTS) == 0)
-		pager_pol->periodic_scan();
+		periodic_scan();
 	if (r && !access_ok(r->perms, kind)) {
 		pager_count.prot_faults++;
 		if (r->trap_ep >= 0 && pager_trap(c, r, m))

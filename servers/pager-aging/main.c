@@ -26,11 +26,12 @@
 #include <pager.h>
 
 /* A tick every 256 faults (a fault is the pager's only clock). A tick reads
- * the R bit of every mapped page, a system call each, so it costs n/256 calls
- * a fault with n frames; and under pressure a page stays about n faults, long
- * enough for tens of ticks, more than the counter's 32 bits remember. (Every 32
- * faults made the swap test on a 32 MiB machine, 6,000 frames, take 208 s
- * instead of 66.) tools/faultline sim --scan N tries other rates. */
+ * the R bit of every mapped page (the library answers a scan from one query
+ * per 64-page window, not one per page), and under pressure a page stays
+ * about n faults with n frames, long enough for tens of ticks, more than the
+ * counter's 32 bits remember. (With a query per page, every 32 faults made
+ * the swap test on a 32 MiB machine, 6,000 frames, take 208 s instead of 66.)
+ * tools/faultline sim --scan N tries other rates. */
 #define AGING_SCAN_FAULTS 256
 
 static struct frame_list pages = FRAME_LIST_INIT;
