@@ -110,6 +110,8 @@ void ipc_send(struct thread *t, bool call, bool block)
 	struct handle ep, xfer;
 	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
 
+	if (!err && (uctx_arg(&t->frame, 1) & LABEL_KERNEL))
+		err = -ERR_INVAL;	/* faults and IRQs come from the kernel only */
 	if (err) {
 		uctx_set_result(&t->frame, err);
 		return;

@@ -201,7 +201,11 @@ int vm_protect(struct task *task, vaddr_t va, unsigned long perms)
 		return err;
 	if ((pte & PTE_W) && !(*slot.pte & PTE_SW_WRITABLE))
 		return -ERR_DENIED;	/* mapped from a handle without WRITE */
-	*slot.pte = (*slot.pte & ~(pte_t)PTE_PERM_MASK) | pte;
+	/* a compare-and-swap loop: an A or D bit set by a hart meanwhile stays */
+	for (pte_t old = *slot.pte;
+	     !__atomic_compare_exchange_n(slot.pte, &old, (old & ~(pte_t)PTE_PERM_MASK) | pte, false,
+					  __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);)
+		;
 	mmu_shootdown(va, pt_level_size(slot.level));
 	if (pte & PTE_X)
 		mmu_sync_icache();
@@ -227,12 +231,13 @@ struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear)
 
 		if (slot.err || !pte_is_leaf(*slot.pte))
 			continue;
-		q.accessed |= (*slot.pte & PTE_A ? 1ul : 0) << i;
-		q.dirty |= (*slot.pte & PTE_D ? 1ul : 0) << i;
-		if (bits & *slot.pte) {
-			*slot.pte &= ~bits;
+		/* atomic: a hart's table walk may set A or D meanwhile */
+		pte_t pte = bits ? __atomic_fetch_and(slot.pte, ~bits, __ATOMIC_SEQ_CST) : *slot.pte;
+
+		q.accessed |= (pte & PTE_A ? 1ul : 0) << i;
+		q.dirty |= (pte & PTE_D ? 1ul : 0) << i;
+		if (bits & pte)
 			mmu_shootdown(page, PAGE_SIZE);
-		}
 	}
 	return q;
 }

@@ -89,10 +89,11 @@ int swap_setup(long blk);
 extern bool swap_on;
 extern struct swap_area swap_area;
 
-/* reclaim_frame: a free 4 KiB data frame, evicting pages first when free
- * memory is below the low watermark (swap on) or gone (swap off); 0 when
- * nothing more can be evicted (out of memory). */
-uint64_t reclaim_frame(void);
+/* reclaim_frame: a free 4 KiB data frame for the fault at @va of @c,
+ * evicting pages first when free memory is below the low watermark (swap on)
+ * or gone (swap off), never that page itself (another thread's fault may have
+ * mapped it); 0 when nothing more can be evicted (out of memory). */
+uint64_t reclaim_frame(const struct client *c, uint64_t va);
 
 /* swap_fault: serve @c's fault at @va (access @kind) from swap slot @slot;
  * the next message in @m. */

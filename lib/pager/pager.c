@@ -454,9 +454,9 @@ static void fault(struct msg *m)
 		}
 		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
 	}
-	pa = swap_on ? reclaim_frame() : mem_alloc(0);
+	pa = swap_on ? reclaim_frame(c, va) : mem_alloc(0);
 	if (!pa && !swap_on)
-		pa = reclaim_frame();
+		pa = reclaim_frame(c, va);
 	if (pa) {
 		pager_fill(r, va, pa, 4096);
 		err = pager_map_frame(c, r, va, pa, 0, m);
@@ -584,8 +584,12 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 		struct region *reg = region_find(c, m->w[0]);
 
 		ret = !reg || m->handle < 0 ? -ERR_INVAL : 0;
+		if (!ret && reg->trap_ep >= 0)
+			sys_handle_close(reg->trap_ep);	/* a new handler replaces the old */
 		if (!ret)
 			reg->trap_ep = m->handle;
+		else if (m->handle >= 0)
+			sys_handle_close(m->handle);
 	} else if (m->label == PAGER_SELF) {
 		r->handle = sys_handle_mint(c->task, RIGHT_MANAGE | RIGHT_GRANT, 0);
 		ret = 0;
@@ -631,15 +635,20 @@ static void serve(struct msg *first)
 		struct client *c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used
 					   ? &clients[m.badge] : NULL;
 		struct msg r = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-		long passed;
+		/* a handle sent with a request is the pager's to close, but TRAP's */
+		long passed, sent = m.label == PAGER_TRAP ? IPC_NO_HANDLE : m.handle;
 
 		if (m.status) {
 			pager_recv_next(&m);
 		} else if (m.label == LABEL_FAULT) {
 			fault(&m);
 		} else if (!request(&m, c, &r)) {
+			if (sent >= 0)
+				sys_handle_close(sent);
 			pager_recv_next(&m);
 		} else {
+			if (sent >= 0)
+				sys_handle_close(sent);
 			passed = r.handle;
 			m = r;
 			ipc(SYS_REPLY_RECV, pager_ep, &m);

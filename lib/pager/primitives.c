@@ -213,10 +213,25 @@ long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
 
 	if (range_args(m->w[0], 1))
 		return -ERR_INVAL;
+	/* the D bits it clears are what eviction tells a clean page by: from
+	 * now on this client's frames stay in RAM */
+	c->pinned = true;
 	return sys_vm_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
 }
 
 /* pager_map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
+/* swapped_in_range: whether a page of [@addr, +@pages) of @c is in swap. */
+static bool swapped_in_range(const struct client *c, uint64_t addr, uint64_t pages)
+{
+	for (uint64_t i = 0; c->swapped && i < pages; i++) {
+		uint32_t slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)((addr >> 12) + i));
+
+		if (slot && !(swap_area.slots[slot].flags & SWAP_RESIDENT))
+			return true;
+	}
+	return false;
+}
+
 long pager_map2(struct client *c, const struct msg *m)
 {
 	uint64_t addr = m->w[0], pages = m->w[1], len = pages << 12, start = c->next_map;
@@ -229,12 +244,14 @@ long pager_map2(struct client *c, const struct msg *m)
 		err = -ERR_RANGE;	/* inside one region, and not an alias itself */
 	if (!err && (m->w[2] & ~(unsigned long)src->max_perms))
 		err = -ERR_DENIED;
+	if (!err && (src->kind == REGION_SHARED || swapped_in_range(c, addr, pages)))
+		err = -ERR_NOTSUP;	/* frames found only in the owner's records */
 	if (!err)
 		err = region_add(c, start, start + len, (unsigned)m->w[2], REGION_ALIAS);
 	if (err)
 		return err;
 	region_find(c, start)->alias_of = addr;
-	c->aliases++;	/* its frames are shown twice now: never evicted */
+	c->pinned = true;	/* its frames are shown twice now: never evicted */
 	region_find(c, start)->max_perms = (unsigned)m->w[2];
 	c->next_map = start + len + 4096;
 	return (long)start;

@@ -37,6 +37,9 @@ struct pager_counters pager_count;
 static long blk_ep = -1;
 static struct blk_table *table;		/* shared with blk */
 static uint64_t low_water, high_water;
+static uint32_t segs = BLK_SEGS_MAX;	/* frames a request, as blk allows */
+static uint16_t guard_owner;		/* the page a fault is being served for: */
+static uint32_t guard_vpage;		/* never its own victim */
 static struct frame_list cache = FRAME_LIST_INIT;	/* FRAME_CACHE frames, oldest first */
 static unsigned ra_window = READAHEAD;	/* read-ahead now: 1..READAHEAD slots */
 
@@ -64,6 +67,13 @@ static uint64_t self_alloc(uint64_t bytes)
 	return pa;
 }
 
+/* self_free: give back a block of self_alloc (@pa 0: none). */
+static void self_free(uint64_t pa, uint64_t bytes)
+{
+	if (pa)
+		mem_free(pa, order_for(bytes));
+}
+
 /* blk_call: one call to blk; its result (w0) or a negative error. */
 static long blk_call(unsigned long label, unsigned long w0, unsigned long w1, long handle,
 		     struct msg *r)
@@ -86,14 +96,20 @@ int swap_setup(long blk)
 	cap = blk_call(BLK_INFO, 0, 0, IPC_NO_HANDLE, &r);
 	if (cap < 0 || r.w[3])
 		return cap < 0 ? (int)cap : -ERR_DENIED;	/* a read-only disk cannot swap */
+	if (r.w[1] == 0)
+		return -ERR_INVAL;
+	segs = r.w[1] < BLK_SEGS_MAX ? (uint32_t)r.w[1] : BLK_SEGS_MAX;
 	nslots = (uint64_t)cap / SWAP_SECTORS_PER_SLOT < SLOTS_MAX
 			 ? (uint32_t)((uint64_t)cap / SWAP_SECTORS_PER_SLOT) : SLOTS_MAX;
 	if (nslots > data * SLOTS_PER_PAGE)
 		nslots = (uint32_t)(data * SLOTS_PER_PAGE);
 	table_pa = self_alloc(sizeof(struct blk_table));
 	slots_pa = self_alloc(swap_bytes(nslots));
-	if (!table_pa || !slots_pa || swap_init(&swap_area, mem_ptr(slots_pa), nslots))
+	if (!table_pa || !slots_pa || swap_init(&swap_area, mem_ptr(slots_pa), nslots)) {
+		self_free(table_pa, sizeof(struct blk_table));
+		self_free(slots_pa, swap_bytes(nslots));
 		return -ERR_NOMEM;
+	}
 	table = mem_ptr(table_pa);
 	mem_frame(table_pa, &pmem, &off);
 	err = blk_call(BLK_TABLE, off, table_pa, pmem, &r);
@@ -101,8 +117,11 @@ int swap_setup(long blk)
 		if (!zones[z].tables)
 			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << 12,
 				       (uint64_t)zones[z].buddy.npages << 12, IPC_NO_HANDLE, &r);
-	if (err < 0)
+	if (err < 0) {
+		self_free(table_pa, sizeof(struct blk_table));
+		self_free(slots_pa, swap_bytes(nslots));
 		return (int)err;
+	}
 	data = mem_free_pages(false);
 	low_water = data / 64 + 16;
 	high_water = 2 * low_water;
@@ -175,7 +194,8 @@ static void gone(struct client *c, uint64_t pa)
 static bool victim_ok(const struct frame *f)
 {
 	return f && f->kind == FRAME_DATA && !f->order && f->owner && f->owner < CLIENT_MAX &&
-	       clients[f->owner].used && !clients[f->owner].aliases;
+	       clients[f->owner].used && !clients[f->owner].pinned &&
+	       !(f->owner == guard_owner && f->vpage == guard_vpage);
 }
 
 /* page_dirty: the D bit of the page @f records, or its SLOT_DIRTY mark. */
@@ -216,6 +236,8 @@ static void give_back(uint64_t pa)
 	struct client *c = &clients[f->owner];
 	uint64_t va = (uint64_t)f->vpage << 12;
 
+	if (f->slot && f->slot != SLOT_DIRTY)
+		slot_free(c, f->slot);	/* no longer a copy of what the page holds */
 	f->slot = SLOT_DIRTY;
 	if (pager_map_back(c, va, pa))
 		printf("pager: FAIL: cannot map back page 0x%lx of %s\n", (unsigned long)va, c->name);
@@ -263,8 +285,7 @@ static void write_finish(unsigned n)
 			struct client *c = &clients[f->owner];
 
 			if (q->status) {
-				slot_free(c, f->slot);
-				give_back(pa);
+				give_back(pa);	/* frees the slot it was to get */
 				continue;
 			}
 			pager_count.write_backs++;
@@ -303,7 +324,7 @@ static void write_out(uint64_t *v, unsigned n)
 		slot = pager_frame(v[i])->slot;
 		*q = (struct blk_req){ BLK_OP_WRITE, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 0, 0,
 				       { 0 } };
-		while (i < n && v[i] && q->nframes < BLK_SEGS_MAX &&
+		while (i < n && v[i] && q->nframes < segs &&
 		       pager_frame(v[i])->slot == slot + q->nframes)
 			q->frames[q->nframes++] = v[i++];
 		if (++nreq == BLK_BATCH_MAX) {
@@ -333,6 +354,9 @@ static unsigned long evict(unsigned long want)
 	uint64_t v[RECLAIM_BATCH];
 	unsigned n = 0;
 	unsigned long got = 0, limit = frames_in_use();
+
+	if (limit > 8 * want + 1024)	/* refusals must not make a fault O(n^2) */
+		limit = 8 * want + 1024;
 
 	for (unsigned long tries = 0; got < want && pager_pol->choose_victim && tries <= limit;
 	     tries++) {
@@ -390,10 +414,12 @@ static void cache_trim(uint32_t keep)
 	}
 }
 
-uint64_t reclaim_frame(void)
+uint64_t reclaim_frame(const struct client *c, uint64_t va)
 {
 	uint64_t pa, free = mem_free_pages(false);
 
+	guard_owner = (uint16_t)c->id;
+	guard_vpage = (uint32_t)(va >> 12);
 	if (!swap_on) {
 		pa = mem_alloc(0);
 		while (!pa && evict(1))
@@ -423,7 +449,7 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 	const struct swap_slot *e = &swap_area.slots[slot];
 
 	*q = (struct blk_req){ BLK_OP_READ, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 1, 0, { pa } };
-	for (uint32_t i = 1; i <= ra_window && slot + i < swap_area.nslots; i++) {
+	for (uint32_t i = 1; i <= ra_window && i < segs && slot + i < swap_area.nslots; i++) {
 		const struct swap_slot *n = &swap_area.slots[slot + i];
 		uint64_t cf;
 
@@ -458,13 +484,18 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 	uint64_t pa = (uint64_t)e->cache << 12;
 	long err;
 
+	if (e->flags & SWAP_RESIDENT) {	/* another thread's fault brought it in */
+		*m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_REPLY_RECV, pager_ep, m);
+		return;
+	}
 	if (pa) {	/* read ahead already: no I/O */
 		frame_list_remove(&cache, pa);
 		e->cache = 0;
 		pager_count.readahead_hits++;
 		if (ra_window < READAHEAD)
 			ra_window++;
-	} else if (!(pa = reclaim_frame())) {
+	} else if (!(pa = reclaim_frame(c, va))) {
 		pager_kill(c, "out of memory (RAM and swap are full)", va, m);
 		pager_count.oom_kills++;
 		return;
@@ -487,6 +518,7 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 	}
 	if (kind == FAULT_WRITE) {	/* about to be rewritten: the copy goes */
 		slot_free(c, slot);
+		pager_frame(pa)->slot = SLOT_DIRTY;	/* dirty before the D bit says so */
 		return;
 	}
 	pager_frame(pa)->slot = slot;

@@ -49,6 +49,8 @@ int region_split(struct client *c, uint64_t va)
 
 	if (!r || r->start == va)
 		return 0;
+	if (r->kind == REGION_SHARED)
+		return -ERR_NOTSUP;	/* an object is shown whole (refs count regions) */
 	if (c->nregions == REGION_MAX)
 		return -ERR_NOSPC;
 	i = (unsigned)(r - c->regions);
@@ -72,7 +74,7 @@ int region_split(struct client *c, uint64_t va)
 
 int region_range(struct client *c, uint64_t start, uint64_t end, unsigned *first, unsigned *n)
 {
-	struct region *r = region_find(c, start);
+	struct region *r = region_find(c, start), *e;
 	uint64_t covered = r ? r->end : 0;
 	unsigned need = 0;
 	int err;
@@ -85,8 +87,12 @@ int region_range(struct client *c, uint64_t start, uint64_t end, unsigned *first
 			return -ERR_RANGE;
 		covered = c->regions[i].end;
 	}
-	/* ... and room for the two splits it may take */
-	need = (r->start != start) + (region_find(c, end) && region_find(c, end)->start != end);
+	/* ... splits allowed where it cuts, and room for the two it may take */
+	e = region_find(c, end);
+	if ((r->start != start && r->kind == REGION_SHARED) ||
+	    (e && e->start != end && e->kind == REGION_SHARED))
+		return -ERR_NOTSUP;
+	need = (r->start != start) + (e && e->start != end);
 	if (c->nregions + need > REGION_MAX)
 		return -ERR_NOSPC;
 	err = region_split(c, start);

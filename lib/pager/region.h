@@ -49,7 +49,7 @@ struct client {
 	uint64_t next_map;		/* where the next PAGER_MAP region goes */
 	unsigned long faults, pages, tables, evictions;
 	unsigned long swapped;		/* swap slots it holds (a hint for the fault path) */
-	unsigned aliases;		/* ALIAS regions: while any, its frames stay */
+	bool pinned;			/* MAP2 or DIRTY used: its frames stay in RAM */
 };
 
 extern struct client clients[CLIENT_MAX];
@@ -63,12 +63,14 @@ int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
 
 /* region_split: make @va (page aligned) a region boundary, splitting the region
  * that holds it in two with the same attributes. 0 (also when @va is already a
- * boundary or in no region) or -ERR_NOSPC. */
+ * boundary or in no region), -ERR_NOSPC, or -ERR_NOTSUP inside a SHARED region
+ * (a shared object's region is used whole). */
 int region_split(struct client *c, uint64_t va);
 
 /* region_range: split so that [@start, @end) is made of whole regions, all of
  * which must exist without gaps; the index of the first in *@first and their
- * number in *@n. 0, -ERR_NOSPC, or -ERR_RANGE (a gap). */
+ * number in *@n. 0, -ERR_NOSPC, -ERR_RANGE (a gap) or -ERR_NOTSUP (it would cut
+ * a SHARED region); nothing changes on an error. */
 int region_range(struct client *c, uint64_t start, uint64_t end, unsigned *first, unsigned *n);
 
 #endif

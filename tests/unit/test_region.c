@@ -107,6 +107,13 @@ static void test_split_and_range(void **state)
 	assert_int_equal(region_range(&c, 0x30000, 0x31000, &first, &n), -ERR_RANGE);
 	assert_int_equal(region_range(&c, 0x20000, 0x28000, &first, &n), 0);
 	assert_int_equal(n, 2);
+	/* a shared object's region is used whole: never split */
+	assert_int_equal(region_add(&c, 0x40000, 0x44000, 3, REGION_SHARED), 0);
+	n = c.nregions;
+	assert_int_equal(region_split(&c, 0x41000), -ERR_NOTSUP);
+	assert_int_equal(region_range(&c, 0x41000, 0x42000, &first, &first), -ERR_NOTSUP);
+	assert_int_equal(c.nregions, n);
+	assert_int_equal(region_range(&c, 0x40000, 0x44000, &first, &n), 0);	/* whole: fine */
 }
 
 int main(void)

@@ -55,7 +55,8 @@
 				 * (1 page) and PROTN; never more than the region allows */
 #define PAGER_UNPROT	0x115	/* w0 = address, w1 = pages: back to the region's own */
 #define PAGER_DIRTY	0x116	/* w0 = address (64 pages): reply w0 = bitmap of pages
-				 * written since the last PAGER_DIRTY on them */
+				 * written since the last PAGER_DIRTY on them (the
+				 * client's pages then stay in RAM: never swapped) */
 #define PAGER_TRAP	0x118	/* w0 = an address in a region, handle = an endpoint
 				 * (WRITE): accesses the region's permissions forbid
 				 * go there as PAGER_TRAPPED instead of ending the task */
@@ -70,7 +71,9 @@
 				 * the first caller, with its size); every client that
 				 * names it sees the same frames. Reply w0 = address */
 #define PAGER_MAP2	0x117	/* w0 = address, w1 = pages, w2 = VM_* permissions: the same
-				 * frames at a new address too; reply w0 = that address */
+				 * frames at a new address too; reply w0 = that address.
+				 * -ERR_NOTSUP for a shared region or pages now in swap;
+				 * the client's pages then stay in RAM */
 
 /* client -> pager: this task is done, w0 = status. No reply: the task ends. */
 #define PAGER_EXIT	0x111

@@ -144,6 +144,12 @@ static void test_nonblocking(void)
 	ipc(SYS_SEND | SYS_NONBLOCK, quiet, &m);
 	check("non-blocking send with no receiver", m.status, -ERR_AGAIN);
 	check("unknown non-blocking call", syscall3(SYS_NULL | SYS_NONBLOCK, 0, 0, 0), -ERR_NOSYS);
+	m = (struct msg){ 0, LABEL_FAULT, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_SEND | SYS_NONBLOCK, quiet, &m);
+	check("a send may not forge a fault", m.status, -ERR_INVAL);
+	m = (struct msg){ 0, LABEL_IRQ, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, quiet, &m);
+	check("a call may not forge an interrupt", m.status, -ERR_INVAL);
 }
 
 static void test_noreply(long ep)
