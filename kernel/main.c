@@ -26,7 +26,7 @@
 #include "memmap.h"
 #include "pmem.h"
 #include "panic.h"
-#include "virtio_mmio.h"
+#include <faultline/virtio_mmio.h>
 
 #define TIMER_TICK_US		10000	/* 10 ms */
 #define SMP_TIMEOUT_US		1000000	/* secondary harts get 1 s to come up */

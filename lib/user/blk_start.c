@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "blk_start.h"
 
-#include <arch/mmio.h>
 #include <faultline/blk.h>
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
+#include <faultline/virtio_mmio.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,26 +12,18 @@
 #include "ipc.h"
 
 /* virtio 1.1, 4.2.2 "MMIO Device Register Layout": the identity registers */
-#define VIRTIO_MMIO_MAGIC_VALUE	0x000
-#define VIRTIO_MMIO_VERSION	0x004
-#define VIRTIO_MMIO_DEVICE_ID	0x008
-#define VIRTIO_MAGIC		0x74726976	/* "virt", little-endian */
-#define VIRTIO_ID_BLOCK		2		/* virtio 1.1, 5 "Device Types" */
 
 #define BLK_STACK_PAGES	4
 #define BLK_VIRTIO_MAX	16	/* virtio slots handed over at most */
 
 int blk_probe(const volatile void *regs)
 {
-	const volatile uint8_t *r = regs;
-	uint32_t version;
+	struct virtio_mmio_id id;
+	int err = virtio_mmio_probe(regs, &id);
 
-	if (readl(r + VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MAGIC)
-		return -ERR_NOTSUP;
-	version = readl(r + VIRTIO_MMIO_VERSION);
-	if (version != 1 && version != 2)
-		return -ERR_NOTSUP;
-	return readl(r + VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK ? (int)version : -ERR_NOENT;
+	if (err)
+		return err;
+	return id.device_id == VIRTIO_ID_BLOCK ? (int)id.version : -ERR_NOENT;
 }
 
 /* virtio_slots: the boot info's virtio device entries, highest address first,

@@ -3,30 +3,8 @@
 
 #include <arch/mmio.h>
 #include <faultline/errno.h>
+#include <faultline/virtio_mmio.h>
 
-/* 4.2.2 "MMIO Device Register Layout" (offsets from the slot's base) */
-#define VIRTIO_MMIO_DEVICE_FEATURES	0x010
-#define VIRTIO_MMIO_DEVICE_FEATURES_SEL	0x014
-#define VIRTIO_MMIO_DRIVER_FEATURES	0x020
-#define VIRTIO_MMIO_DRIVER_FEATURES_SEL	0x024
-#define VIRTIO_MMIO_QUEUE_SEL		0x030
-#define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034
-#define VIRTIO_MMIO_QUEUE_NUM		0x038
-#define VIRTIO_MMIO_QUEUE_READY		0x044
-#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
-#define VIRTIO_MMIO_INTERRUPT_STATUS	0x060
-#define VIRTIO_MMIO_INTERRUPT_ACK	0x064
-#define VIRTIO_MMIO_STATUS		0x070
-#define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080	/* + 4: high half */
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090	/* the available ring */
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0	/* the used ring */
-#define VIRTIO_MMIO_CONFIG_GENERATION	0x0fc
-#define VIRTIO_MMIO_CONFIG		0x100	/* the device-specific configuration */
-
-/* 4.2.4 "Legacy interface": registers of version 1 only */
-#define VIRTIO_MMIO_GUEST_PAGE_SIZE	0x028
-#define VIRTIO_MMIO_QUEUE_ALIGN		0x03c
-#define VIRTIO_MMIO_QUEUE_PFN		0x040
 #define LEGACY_PAGE_SIZE		4096
 
 /* 2.1 "Device Status Field" */

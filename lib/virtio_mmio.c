@@ -1,14 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-#include "virtio_mmio.h"
-
+/* Identifying a virtio-mmio slot: the kernel and the block driver's starter. */
 #include <arch/mmio.h>
 #include <faultline/errno.h>
-
-#define VIRTIO_MMIO_MAGIC_VALUE	0x000
-#define VIRTIO_MMIO_VERSION	0x004
-#define VIRTIO_MMIO_DEVICE_ID	0x008
-#define VIRTIO_MMIO_VENDOR_ID	0x00c
-#define VIRTIO_MAGIC		0x74726976	/* "virt" little-endian */
+#include <faultline/virtio_mmio.h>
 
 int virtio_mmio_probe(const volatile void *base, struct virtio_mmio_id *id)
 {
