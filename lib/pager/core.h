@@ -66,6 +66,16 @@ long pager_prot(struct client *c, const struct msg *m, bool unprot);
 long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap);
 long pager_map2(struct client *c, const struct msg *m);
 
+/* page_query: the accessed (bit 0) and dirty (bit 1) bits of the one page
+ * data frame @f backs in its owner, clearing the QUERY_CLEAR_* in @clear. */
+static inline unsigned long page_query(const struct frame *f, unsigned long clear)
+{
+	unsigned long a = 0, d = 0;
+
+	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12, QUERY_ONE | clear, &a, &d);
+	return (a & 1) | (d & 1) << 1;
+}
+
 /* pager_record: frame @pa (2^@order pages) now backs @va of @c. */
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);
 
@@ -73,6 +83,17 @@ void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);
  * take the next message into @m. 0, or -ERR_EXIST / -ERR_POOL (nothing done). */
 long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
 		     unsigned order, struct msg *m);
+
+/* pager_map_fault: map the fresh frame @pa at @va for @c's faulting thread
+ * (pager_map_frame). If that cannot be done, @pa is freed and either the
+ * thread resumed (another thread's fault mapped the page first) or @c killed
+ * (no page-table frames); the next message is in @m either way. 0 if mapped. */
+long pager_map_fault(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+		     struct msg *m);
+
+/* pager_resume: answer the faulting thread with LABEL_RESUME (nothing mapped:
+ * the page is there already); the next message in @m. */
+void pager_resume(struct msg *m);
 
 /* pager_map_back: map frame @pa at @va of @c again (an eviction that could not
  * complete): 0 or the kernel's error. */

@@ -359,15 +359,12 @@ static void periodic_scan(void)
 bool pager_page_accessed(uint64_t pa, bool clear)
 {
 	struct frame *f = pager_frame(pa);
-	unsigned long a = 0, d;
 
 	if (!f || f->kind != FRAME_DATA || !f->owner || !clients[f->owner].used)
 		return false;
 	if (scanning && clear && !f->order)
 		return scan_accessed(&clients[f->owner], (uint64_t)f->vpage << 12);
-	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12,
-		     QUERY_ONE | (clear ? QUERY_CLEAR_A : 0), &a, &d);
-	return a & 1;
+	return page_query(f, clear ? QUERY_CLEAR_A : 0) & 1;
 }
 
 /* record: frame @pa (2^@order pages) now backs @va of @c. */
@@ -417,7 +414,6 @@ static void fault(struct msg *m)
 	unsigned long kind = m->w[FAULT_W_ACCESS];
 	struct region *r = c ? region_find(c, addr) : NULL;
 	uint32_t slot;
-	long err;
 
 	all_faults++;
 	if (pager_pol->periodic_scan &&
@@ -454,24 +450,40 @@ static void fault(struct msg *m)
 		}
 		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
 	}
-	pa = swap_on ? reclaim_frame(c, va) : mem_alloc(0);
-	if (!pa && !swap_on)
+	pa = swap_on ? 0 : mem_alloc(0);	/* with swap, watermarks come first */
+	if (!pa)
 		pa = reclaim_frame(c, va);
-	if (pa) {
-		pager_fill(r, va, pa, 4096);
-		err = pager_map_frame(c, r, va, pa, 0, m);
-		if (!err) {
-			pager_count.zero_fills++;
-			return;
-		}
-		mem_free(pa, 0);
-		if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
-			reply_and_recv(m, LABEL_RESUME, 0);
-			return;
-		}
+	if (!pa) {
+		pager_count.oom_kills++;
+		pager_kill(c, swap_on ? "out of memory (RAM and swap are full)" : "out of memory",
+			   addr, m);
+		return;
 	}
-	pager_count.oom_kills++;
-	pager_kill(c, swap_on ? "out of memory (RAM and swap are full)" : "out of memory", addr, m);
+	pager_fill(r, va, pa, 4096);
+	if (!pager_map_fault(c, r, va, pa, m))
+		pager_count.zero_fills++;
+}
+
+long pager_map_fault(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+		     struct msg *m)
+{
+	long err = pager_map_frame(c, r, va, pa, 0, m);
+
+	if (!err)
+		return 0;
+	mem_free(pa, 0);
+	if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
+		reply_and_recv(m, LABEL_RESUME, 0);
+	} else {
+		pager_count.oom_kills++;
+		pager_kill(c, "out of memory for page tables", va, m);
+	}
+	return err;
+}
+
+void pager_resume(struct msg *m)
+{
+	reply_and_recv(m, LABEL_RESUME, 0);
 }
 
 void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m)

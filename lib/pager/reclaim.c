@@ -201,10 +201,7 @@ static bool victim_ok(const struct frame *f)
 /* page_dirty: the D bit of the page @f records, or its SLOT_DIRTY mark. */
 static bool page_dirty(const struct frame *f)
 {
-	unsigned long a = 0, d = 0;
-
-	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12, QUERY_ONE, &a, &d);
-	return (d & 1) || f->slot == SLOT_DIRTY;
+	return (page_query(f, 0) & 2) || f->slot == SLOT_DIRTY;
 }
 
 /* vpage_less: victims sort by owner, then page. */
@@ -416,7 +413,7 @@ static void cache_trim(uint32_t keep)
 
 uint64_t reclaim_frame(const struct client *c, uint64_t va)
 {
-	uint64_t pa, free = mem_free_pages(false);
+	uint64_t pa, free;
 
 	guard_owner = (uint16_t)c->id;
 	guard_vpage = (uint32_t)(va >> 12);
@@ -426,6 +423,7 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 			pa = mem_alloc(0);
 		return pa;
 	}
+	free = mem_free_pages(false);
 	if (free < low_water) {
 		cache_trim(CACHE_MAX / 2);
 		free = mem_free_pages(false);
@@ -482,11 +480,9 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 {
 	struct swap_slot *e = &swap_area.slots[slot];
 	uint64_t pa = (uint64_t)e->cache << 12;
-	long err;
 
 	if (e->flags & SWAP_RESIDENT) {	/* another thread's fault brought it in */
-		*m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
-		ipc(SYS_REPLY_RECV, pager_ep, m);
+		pager_resume(m);
 		return;
 	}
 	if (pa) {	/* read ahead already: no I/O */
@@ -505,17 +501,8 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		return;
 	}
 	pager_count.swap_ins++;
-	err = pager_map_frame(c, r, va, pa, 0, m);
-	if (err) {
-		mem_free(pa, 0);
-		if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
-			*m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
-			ipc(SYS_REPLY_RECV, pager_ep, m);
-		} else {
-			pager_kill(c, "out of memory for page tables", va, m);
-		}
+	if (pager_map_fault(c, r, va, pa, m))
 		return;
-	}
 	if (kind == FAULT_WRITE) {	/* about to be rewritten: the copy goes */
 		slot_free(c, slot);
 		pager_frame(pa)->slot = SLOT_DIRTY;	/* dirty before the D bit says so */
@@ -542,7 +529,6 @@ bool pager_page_dirty(uint64_t pa)
 bool pager_page_clean(uint64_t pa)
 {
 	struct frame *f = pager_frame(pa);
-	unsigned long a = 0, d = 0;
 	struct client *c;
 	uint32_t first, vpage;
 
@@ -550,8 +536,7 @@ bool pager_page_clean(uint64_t pa)
 		return false;
 	c = &clients[f->owner];
 	vpage = f->vpage;
-	sys_vm_query(c->task, (uint64_t)vpage << 12, QUERY_ONE | QUERY_CLEAR_D, &a, &d);
-	if (!(d & 1) && f->slot != SLOT_DIRTY)
+	if (!(page_query(f, QUERY_CLEAR_D) & 2) && f->slot != SLOT_DIRTY)
 		return true;	/* clean already */
 	if (f->slot && f->slot != SLOT_DIRTY)
 		slot_free(c, f->slot);

@@ -12,27 +12,30 @@ static uint32_t home(const struct swap_area *s, uint16_t owner, uint32_t vpage)
 	return (vpage * 2654435761u ^ owner * 40503u) & s->mask;
 }
 
-size_t swap_bytes(uint32_t nslots)
+/* index_size: the index entries for @nslots slots: a power of two, at
+ * least twice as many (linear probing stays short at half load). */
+static uint32_t index_size(uint32_t nslots)
 {
 	uint32_t size = 2;
 
 	while (size < 2 * nslots)
 		size <<= 1;
-	return nslots * sizeof(struct swap_slot) + size * sizeof(uint32_t);
+	return size;
+}
+
+size_t swap_bytes(uint32_t nslots)
+{
+	return nslots * sizeof(struct swap_slot) + index_size(nslots) * sizeof(uint32_t);
 }
 
 int swap_init(struct swap_area *s, void *mem, uint32_t nslots)
 {
-	uint32_t size = 2;
-
 	if (nslots < 2 || nslots > (1u << 30))
 		return -ERR_INVAL;
-	while (size < 2 * nslots)
-		size <<= 1;
 	s->nslots = nslots;
 	s->used = 0;
 	s->cursor = 1;
-	s->mask = size - 1;
+	s->mask = index_size(nslots) - 1;
 	s->slots = mem;
 	s->index = (uint32_t *)(s->slots + nslots);
 	return 0;
