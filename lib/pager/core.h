@@ -6,6 +6,7 @@
 #ifndef PAGER_CORE_H
 #define PAGER_CORE_H
 
+#include <faultline/errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -84,23 +85,39 @@ void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);
 long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
 		     unsigned order, struct msg *m);
 
-/* pager_map_fault: map the fresh frame @pa at @va for @c's faulting thread
- * (pager_map_frame). If that cannot be done, @pa is freed and either the
- * thread resumed (another thread's fault mapped the page first) or @c killed
- * (no page-table frames); the next message is in @m either way. 0 if mapped. */
-long pager_map_fault(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		     struct msg *m);
-
 /* pager_resume: answer the faulting thread with LABEL_RESUME (nothing mapped:
  * the page is there already); the next message in @m. */
 void pager_resume(struct msg *m);
+
+/* pager_kill: end @c with a one-line report @why at @addr; the next message in @m. */
+void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m);
+
+/* pager_map_fault: map the fresh frame @pa at @va for @c's faulting thread
+ * (pager_map_frame). If that cannot be done, @pa is freed and either the
+ * thread resumed (another thread's fault mapped the page first) or @c killed
+ * (no page-table frames); the next message is in @m either way. 0 if mapped.
+ * Inline: it is on the fault path (zero fill, swap-in). */
+static inline long pager_map_fault(struct client *c, const struct region *r, uint64_t va,
+				   uint64_t pa, struct msg *m)
+{
+	long err = pager_map_frame(c, r, va, pa, 0, m);
+
+	if (!err)
+		return 0;
+	mem_free(pa, 0);
+	if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
+		pager_resume(m);
+	} else {
+		pager_count.oom_kills++;
+		pager_kill(c, "out of memory for page tables", va, m);
+	}
+	return err;
+}
 
 /* pager_map_back: map frame @pa at @va of @c again (an eviction that could not
  * complete): 0 or the kernel's error. */
 long pager_map_back(struct client *c, uint64_t va, uint64_t pa);
 
-/* pager_kill: end @c with a one-line report @why at @addr; the next message in @m. */
-void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m);
 
 /* swap_setup: use the blk server at endpoint @blk for swap (after mem_setup):
  * sizes the swap area, shares the request table, registers the data zones.

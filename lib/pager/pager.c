@@ -464,23 +464,6 @@ static void fault(struct msg *m)
 		pager_count.zero_fills++;
 }
 
-long pager_map_fault(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		     struct msg *m)
-{
-	long err = pager_map_frame(c, r, va, pa, 0, m);
-
-	if (!err)
-		return 0;
-	mem_free(pa, 0);
-	if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
-		reply_and_recv(m, LABEL_RESUME, 0);
-	} else {
-		pager_count.oom_kills++;
-		pager_kill(c, "out of memory for page tables", va, m);
-	}
-	return err;
-}
-
 void pager_resume(struct msg *m)
 {
 	reply_and_recv(m, LABEL_RESUME, 0);
