@@ -9,16 +9,11 @@ int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t 
 	       struct handle *out)
 {
 	const struct handle *hd;
+	int err = handle_ref(task->handles, h, type, rights, &hd);
 
-	if (h >= TASK_HANDLES)
-		return -ERR_HANDLE;
-	hd = &task->handles[h];
-	if (!hd->obj || hd->gen != hd->obj->gen || (type && hd->obj->type != type))
-		return -ERR_HANDLE;
-	if ((hd->rights & rights) != rights)
-		return -ERR_DENIED;
-	*out = *hd;
-	return 0;
+	if (!err)
+		*out = *hd;
+	return err;
 }
 
 bool handle_free_slot(const struct task *task)

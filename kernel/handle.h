@@ -8,6 +8,7 @@
 #ifndef KERNEL_HANDLE_H
 #define KERNEL_HANDLE_H
 
+#include <faultline/errno.h>
 #include <faultline/syscall.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,6 +44,40 @@ struct handle {
 };
 
 struct task;
+
+/*
+ * handle_find: the handle number @h of a task's @table if it names a live object of
+ * @type (KOBJ_NONE: any) and carries all of @rights, else NULL. Inline: the
+ * IPC and fault paths look up handles this way (handle_get says why not).
+ */
+static inline const struct handle *handle_find(const struct handle table[TASK_HANDLES],
+					       unsigned long h, enum kobj_type type, uint8_t rights)
+{
+	const struct handle *hd;
+
+	if (h >= TASK_HANDLES)
+		return NULL;
+	hd = &table[h];
+	if (!hd->obj || hd->gen != hd->obj->gen || (type && hd->obj->type != type) ||
+	    (hd->rights & rights) != rights)
+		return NULL;
+	return hd;
+}
+
+/* handle_ref: handle_find with the reason for a refusal: 0 and *@out, or
+ * -ERR_HANDLE (bad number, free, stale, wrong type) or -ERR_DENIED (rights). */
+static inline int handle_ref(const struct handle table[TASK_HANDLES], unsigned long h,
+			     enum kobj_type type, uint8_t rights, const struct handle **out)
+{
+	const struct handle *hd = handle_find(table, h, type, 0);
+
+	if (!hd)
+		return -ERR_HANDLE;
+	if ((hd->rights & rights) != rights)
+		return -ERR_DENIED;
+	*out = hd;
+	return 0;
+}
 
 /*
  * handle_get: the handle number @h of @task if it names a live object of

@@ -4,6 +4,7 @@
 #include "fault.h"
 #include "irq.h"
 #include "sched.h"
+#include "syscall.h"
 #include "trace.h"
 
 #include <arch/uctx.h>
@@ -17,26 +18,33 @@ static void ipc_finish(struct thread *t, long status)
 	sched_enqueue(t);
 }
 
+/* ipc_put: a message into @to's registers: a0 = 0, a1 = @label, a2..a5 =
+ * @words, a6 = @handle, a7 = @badge. */
+static inline void ipc_put(struct thread *to, unsigned long label,
+			   const unsigned long words[IPC_WORDS], long handle, uint64_t badge)
+{
+	unsigned long *r = uctx_msg(&to->frame);
+
+	r[0] = 0;
+	r[1] = label;
+	for (unsigned i = 0; i < IPC_WORDS; i++)
+		r[2 + i] = words[i];
+	r[6] = (unsigned long)handle;
+	r[7] = badge;
+}
+
 /* ipc_transfer: put @from's message (label, words, handle, @badge) into @to's
  * registers: a0 = 0, a1 = label, a2..a5 = words, a6 = handle, a7 = badge. */
 static void ipc_transfer(struct thread *from, struct thread *to, uint64_t badge)
 {
-	struct trap_frame *dst = &to->frame;
+	const unsigned long *m = from->faulting ? &from->msg.label : uctx_msg(&from->frame) + 1;
 	long handle = IPC_NO_HANDLE;
 
-	if (from->faulting) {
-		uctx_set_arg(dst, 1, from->msg.label);
-		for (unsigned i = 0; i < IPC_WORDS; i++)
-			uctx_set_arg(dst, 2 + i, from->msg.words[i]);
-	} else {
-		for (unsigned i = 1; i < 2 + IPC_WORDS; i++)
-			uctx_set_arg(dst, i, uctx_arg(&from->frame, i));
-	}
+	_Static_assert(offsetof(struct ipc_msg, words) == sizeof(unsigned long),
+		       "a kept message is laid out as registers a1..a5");
 	if (from->send_handle.obj)
 		handle = handle_install(to->task, &from->send_handle);
-	uctx_set_arg(dst, 0, 0);
-	uctx_set_arg(dst, 6, (unsigned long)handle);
-	uctx_set_arg(dst, 7, badge);
+	ipc_put(to, m[0], m + 1, handle, badge);
 	from->send_handle.obj = NULL;
 	if (trace_on(TRACE_IPC))
 		trace_ipc(from, to);
@@ -103,6 +111,50 @@ static void ipc_send_to(struct thread *t, struct endpoint *ep, bool block)
 	}
 	r->queue = NULL;
 	ipc_rendezvous(t, r, false);
+}
+
+/* ipc_call_deliver: the fast paths' rendezvous: caller @t's message (@label,
+ * @words, no handle, @badge) goes into waiting receiver @r's registers, @t
+ * waits for the reply and @r gets this hart (direct switch: no run queue). */
+static inline void ipc_call_deliver(struct thread *t, struct thread *r, unsigned long label,
+				    const unsigned long words[IPC_WORDS], uint64_t badge)
+{
+	r->queue = NULL;
+	ipc_put(r, label, words, IPC_NO_HANDLE, badge);
+	t->calling = true;
+	t->state = THREAD_AWAITING_REPLY;
+	t->callee = r;
+	r->caller = t;
+	sched_switch_to(r);
+}
+
+/*
+ * ipc_call_fast: SYS_CALL's fast path. A call that transfers no handle, on an
+ * endpoint where a receiver waits, with IPC tracing off, goes from the
+ * caller's registers straight into the receiver's, and the receiver gets this
+ * hart. Returns false, having changed nothing, when a condition fails:
+ * ipc_send does the general work then.
+ */
+static inline bool ipc_call_fast(struct thread *t)
+{
+	const unsigned long *m = uctx_msg(&t->frame);
+	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_WRITE);
+	struct thread *r;
+
+	if (!hd || (long)m[6] != IPC_NO_HANDLE || (m[1] & LABEL_KERNEL) || trace_on(TRACE_IPC))
+		return false;
+	r = queue_pop(&endpoint_of_obj(hd->obj)->receivers);
+	if (!r)
+		return false;
+	ipc_call_deliver(t, r, m[1], m + 2, hd->badge);
+	return true;
+}
+
+long sys_call(struct thread *t)
+{
+	if (!ipc_call_fast(t))
+		ipc_send(t, true, true);
+	return SYSCALL_DONE;
 }
 
 void ipc_send(struct thread *t, bool call, bool block)
@@ -251,27 +303,63 @@ void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
 		sched_enqueue(woken);
 }
 
-void ipc_reply_recv(struct thread *t, bool block)
+bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep)
 {
-	struct handle ep, xfer;
-	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
+	const unsigned long *m = uctx_msg(&t->frame);
+	struct thread *c = t->caller;
 
-	if (err)
-		uctx_set_result(&t->frame, err);
+	if (!c || ep->senders.head || ep->irqs || trace_on(TRACE_IPC | TRACE_FAULTS))
+		return false;
+	if (!c->faulting)
+		ipc_put(c, m[1], m + 2, IPC_NO_HANDLE, 0);
+	else if (m[1] == LABEL_RESUME)
+		c->faulting = false;	/* sepc unchanged: the instruction runs again */
 	else
-		ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
+		return false;
+	t->caller = NULL;
+	c->callee = NULL;
+	t->state = THREAD_RECEIVING;
+	t->queue = ep;
+	queue_push(&ep->receivers, t);
+	sched_switch_to(c);
+	return true;
+}
+
+long sys_reply_recv(struct thread *t)
+{
+	const unsigned long *m = uctx_msg(&t->frame);
+	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
+	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
+	struct handle ep, xfer;
+	int err;
+
+	if (hd && block && (long)m[6] == IPC_NO_HANDLE &&
+	    ipc_reply_recv_fast(t, endpoint_of_obj(hd->obj)))
+		return SYSCALL_DONE;
+	err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
+	if (err)
+		return err;
+	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
+	return SYSCALL_DONE;
 }
 
 bool ipc_fault(struct thread *t)
 {
 	struct handle *h = &t->fault_ep;
+	struct endpoint *ep;
+	struct thread *r;
 
 	if (!h->obj || h->gen != h->obj->gen)
 		return false;
+	ep = endpoint_of_obj(h->obj);
+	if (!trace_on(TRACE_IPC) && (r = queue_pop(&ep->receivers))) {	/* the fast path */
+		ipc_call_deliver(t, r, t->msg.label, t->msg.words, h->badge);
+		return true;
+	}
 	t->calling = true;
 	t->send_badge = h->badge;
 	t->send_handle.obj = NULL;
-	ipc_send_to(t, endpoint_of_obj(h->obj), true);
+	ipc_send_to(t, ep, true);
 	return true;
 }
 

@@ -13,11 +13,15 @@
 /* ipc_send: SYS_SEND (@call false) or SYS_CALL (@call true) by @t. */
 void ipc_send(struct thread *t, bool call, bool block);
 
+/* sys_call: SYS_CALL by @t (a fast path first, see ipc.c); SYSCALL_DONE. */
+long sys_call(struct thread *t);
+
 /* ipc_recv: SYS_RECV by @t. */
 void ipc_recv(struct thread *t, bool block);
 
-/* ipc_reply_recv: SYS_REPLY_RECV by @t. */
-void ipc_reply_recv(struct thread *t, bool block);
+/* sys_reply_recv: SYS_REPLY_RECV by @t (a fast path first); SYSCALL_DONE
+ * or an error for a0. */
+long sys_reply_recv(struct thread *t);
 
 struct vm_map_req;
 
@@ -27,6 +31,16 @@ struct vm_map_req;
  * fault's trace record names it. */
 void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
 		       const struct vm_map_req *mapped, bool block);
+
+/*
+ * ipc_reply_recv_fast: the fast path of a reply-and-wait by @t on @ep
+ * (decoded, READ checked; no handle to transfer). When @t has a caller, no
+ * sender or interrupt can be waiting on @ep and tracing is off, the reply
+ * goes into the caller's registers (a fault's caller: only LABEL_RESUME,
+ * which resumes it), @t waits on @ep, and the caller gets this hart (direct
+ * switch). Returns false, having changed nothing, otherwise.
+ */
+bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep);
 
 /* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
  * new reply handle in @t's task can answer it later (once, from any thread that

@@ -6,8 +6,8 @@
 #include <string.h>
 
 static struct pmem pmems[PMEM_MAX];
-static uint8_t *frame_table;	/* one byte per page of [frame_base, frame_end) */
-static paddr_t frame_base, frame_end;
+uint8_t *frame_table;	/* one byte per page of [frame_base, frame_end) */
+paddr_t frame_base, frame_end;
 
 struct pmem *pmem_alloc(enum kobj_type type, paddr_t base, uint64_t size)
 {
@@ -40,35 +40,6 @@ int frames_init(const struct memmap *ram, struct memmap *free)
 	frame_table = phys_to_virt(pa);
 	memset(frame_table, 0, bytes);
 	return 0;
-}
-
-/* frame_byte: the table byte of @pa, or NULL if @pa is not RAM. */
-static uint8_t *frame_byte(paddr_t pa)
-{
-	if (pa < frame_base || pa >= frame_end)
-		return NULL;
-	return &frame_table[(pa - frame_base) >> PAGE_SHIFT];
-}
-
-bool frames_can_map(paddr_t pa, uint64_t size)
-{
-	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-		uint8_t *b = frame_byte(pa + off);
-
-		if (b && *b >= FRAME_MAP_MAX)
-			return false;	/* a page table, or mapped too often */
-	}
-	return true;
-}
-
-void frames_mapped(paddr_t pa, uint64_t size, int delta)
-{
-	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-		uint8_t *b = frame_byte(pa + off);
-
-		if (b && *b != FRAME_TABLE && (delta > 0 || *b > 0))
-			*b = (uint8_t)(*b + delta);
-	}
 }
 
 unsigned frames_state(paddr_t pa)

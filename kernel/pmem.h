@@ -40,13 +40,42 @@ struct pmem *pmem_alloc(enum kobj_type type, paddr_t base, uint64_t size);
  */
 int frames_init(const struct memmap *ram, struct memmap *free);
 
+extern uint8_t *frame_table;	/* one byte per page of [frame_base, frame_end) */
+extern paddr_t frame_base, frame_end;
+
+/* frame_byte: the table byte of @pa, or NULL if @pa is not RAM. */
+static inline uint8_t *frame_byte(paddr_t pa)
+{
+	if (pa < frame_base || pa >= frame_end)
+		return NULL;
+	return &frame_table[(pa - frame_base) >> PAGE_SHIFT];
+}
+
 /* frames_can_map: true if every frame of [@pa, @pa + @size) that is RAM may get
- * one more mapping (not a page table, below FRAME_MAP_MAX). */
-bool frames_can_map(paddr_t pa, uint64_t size);
+ * one more mapping (not a page table, below FRAME_MAP_MAX). Inline, as the
+ * next: a 4 KiB map (the fault path) is one pass. */
+static inline bool frames_can_map(paddr_t pa, uint64_t size)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint8_t *b = frame_byte(pa + off);
+
+		if (b && *b >= FRAME_MAP_MAX)
+			return false;	/* a page table, or mapped too often */
+	}
+	return true;
+}
 
 /* frames_mapped: count one more (@delta 1) or one less (-1) mapping of each RAM
  * frame in [@pa, @pa + @size). */
-void frames_mapped(paddr_t pa, uint64_t size, int delta);
+static inline void frames_mapped(paddr_t pa, uint64_t size, int delta)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint8_t *b = frame_byte(pa + off);
+
+		if (b && *b != FRAME_TABLE && (delta > 0 || *b > 0))
+			*b = (uint8_t)(*b + delta);
+	}
+}
 
 /* frames_state: the byte of RAM frame @pa (0 = unused); FRAME_TABLE outside RAM. */
 unsigned frames_state(paddr_t pa);

@@ -15,7 +15,7 @@
 
 _Thread_local struct thread *current;
 static struct thread_queue runq[PRIO_LEVELS];
-static unsigned runq_bits;	/* bit p set: runq[p] is not empty */
+unsigned runq_bits;	/* bit p set: runq[p] is not empty */
 static unsigned idle_cpus;	/* bit c set: logical cpu c waits for work */
 
 void sched_enqueue(struct thread *t)
@@ -88,13 +88,6 @@ void sched_set_priority(struct thread *t, unsigned prio)
 		sched_enqueue(t);
 }
 
-void sched_switch_to(struct thread *t)
-{
-	t->state = THREAD_RUNNING;
-	t->cpu = this_hart->cpu;
-	current = t;
-}
-
 /*
  * sched_idle: nothing to run: leave the big kernel lock and wait for an
  * interrupt. The hart goes to the kernel's own address space first, so the
@@ -126,10 +119,7 @@ void sched_tick(void)
 	}
 }
 
-/* sched_pick: the slow half of sched_resume: queue @t (the current thread,
- * if any) when something above it waits, then take the next runnable thread,
- * idling until there is one. Out of line, so that the fast path saves nothing. */
-static struct thread *__attribute__((noinline)) sched_pick(struct thread *t)
+struct thread *sched_pick(struct thread *t)
 {
 	if (t && t->state == THREAD_RUNNING) {
 		sched_enqueue(t);	/* a higher-priority thread became runnable */
@@ -140,24 +130,6 @@ static struct thread *__attribute__((noinline)) sched_pick(struct thread *t)
 		sched_idle();
 	sched_switch_to(t);
 	return t;
-}
-
-/*
- * sched_resume's fast path is the thread that trapped (or the one IPC switched
- * to directly) still running with nothing above it queued: a flag and a shift.
- * Then its address space goes in with at most one satp write (ASID-tagged: no
- * flush) and its frame is ready unless it last ran on another hart.
- */
-struct trap_frame *sched_resume(void)
-{
-	struct thread *t = current;
-
-	if (!t || t->state != THREAD_RUNNING || runq_above(t->prio, false))
-		t = sched_pick(t);
-	mmu_switch_user(t->task->root, &t->task->asid);
-	user_frame_prepare(&t->frame);
-	bkl_unlock();
-	return &t->frame;
 }
 
 void sched_start(void)

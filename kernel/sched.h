@@ -7,6 +7,11 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include <arch/hart.h>
+#include <arch/mmu.h>
+#include <arch/trap.h>
+
+#include "bkl.h"
 #include "task.h"
 
 /* The thread this hart runs (NULL while idle). */
@@ -20,7 +25,12 @@ void sched_dequeue(struct thread *t);
 
 /* sched_switch_to: make @t the running thread of this hart now (direct switch,
  * bypassing the run queue); the previous one must already be blocked. */
-void sched_switch_to(struct thread *t);
+static inline void sched_switch_to(struct thread *t)
+{
+	t->state = THREAD_RUNNING;
+	t->cpu = this_hart->cpu;
+	current = t;
+}
 
 /* sched_set_priority: give @t priority @prio (< PRIO_LEVELS), requeueing it. */
 void sched_set_priority(struct thread *t, unsigned prio);
@@ -29,13 +39,62 @@ void sched_set_priority(struct thread *t, unsigned prio);
  * of the queue if another thread is waiting. */
 void sched_tick(void);
 
+extern unsigned runq_bits;	/* bit p set: a thread of priority p is queued */
+
+/* sched_goes_on: @t (current, or NULL) runs on: it did not block and no
+ * thread of a higher level waits. A flag and a shift. */
+static inline bool sched_goes_on(const struct thread *t)
+{
+	return t && t->state == THREAD_RUNNING && !(runq_bits >> (t->prio + 1));
+}
+
+/* sched_pick: the slow half of sched_resume: queue @t (the current thread,
+ * if any) when it still runs, then take the next runnable thread, idling
+ * (interrupts on, the big lock dropped) until there is one. */
+struct thread *sched_pick(struct thread *t);
+
+/* sched_install: make @t (current) ready to run on this hart: its address
+ * space in with at most one satp write (ASID-tagged: no flush), its frame
+ * prepared unless it last ran here; then drop the big lock. */
+static inline struct trap_frame *sched_install(struct thread *t)
+{
+	mmu_switch_user(t->task->root, &t->task->asid);
+	user_frame_prepare(&t->frame);
+	bkl_unlock();
+	return &t->frame;
+}
+
 /*
  * sched_resume: the frame of the thread this hart runs next: the current one if
- * it is still running and no higher level is runnable, else the first thread of
- * the highest runnable level (waiting with interrupts on until there is one). Switches to its address space and prepares its frame for
- * user_return.
+ * it goes on, else the first thread of the highest runnable level. Inline,
+ * with the slow half (sched_pick) out of line.
  */
-struct trap_frame *sched_resume(void);
+static inline struct trap_frame *sched_resume(void)
+{
+	struct thread *t = current;
+
+	if (!sched_goes_on(t))
+		t = sched_pick(t);
+	return sched_install(t);
+}
+
+/*
+ * sched_resume_syscall: sched_resume after @t's system call, for trap.S: when
+ * @t goes on that is @t's frame plus TF_RESUME_SAME (its address space is
+ * installed, its frame prepared, and trap.S restores less).
+ */
+static inline unsigned long sched_resume_syscall(struct thread *t)
+{
+	struct thread *n = current;
+
+	if (n == t && sched_goes_on(t)) {
+		bkl_unlock();
+		return (unsigned long)&t->frame + TF_RESUME_SAME;
+	}
+	if (!sched_goes_on(n))
+		n = sched_pick(n);
+	return (unsigned long)sched_install(n);
+}
 
 /* sched_start: run user threads on this hart from now on (the big kernel lock
  * held); does not return. */

@@ -18,9 +18,6 @@
 #include <limits.h>
 #include <string.h>
 
-/* Returned by handlers that leave their results in the registers themselves. */
-#define SYSCALL_DONE LONG_MIN
-
 static long sys_debug_write(struct thread *t)
 {
 	char buf[DEBUG_WRITE_MAX];
@@ -104,10 +101,10 @@ static long sys_handle_close(struct thread *t)
  * (NULL on error). */
 static int arg_task(const struct thread *t, unsigned n, uint8_t rights, struct task **out)
 {
-	struct handle hd;
-	int err = handle_get(t->task, uctx_arg(&t->frame, n), KOBJ_TASK, rights, &hd);
+	const struct handle *hd;
+	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, n), KOBJ_TASK, rights, &hd);
 
-	*out = err ? NULL : task_of_obj(hd.obj);
+	*out = err ? NULL : task_of_obj(hd->obj);
 	return err;
 }
 
@@ -247,21 +244,9 @@ static long sys_send(struct thread *t)
 	return SYSCALL_DONE;
 }
 
-static long sys_call(struct thread *t)
-{
-	ipc_send(t, true, true);
-	return SYSCALL_DONE;
-}
-
 static long sys_recv(struct thread *t)
 {
 	ipc_recv(t, ipc_blocks(t));
-	return SYSCALL_DONE;
-}
-
-static long sys_reply_recv(struct thread *t)
-{
-	ipc_reply_recv(t, ipc_blocks(t));
 	return SYSCALL_DONE;
 }
 
@@ -325,20 +310,23 @@ static long sys_vm_unmap(struct thread *t)
  * LABEL_RESUME, receive the next message on the endpoint in a5. */
 static long sys_vm_map_reply(struct thread *t)
 {
-	const struct handle none = { 0 };
+	const struct handle none = { 0 }, *hd;
 	struct vm_map_req req;
-	struct handle ep;
+	struct endpoint *ep;
 	int err = vm_map_args(t, &req);
 
 	if (!err)
-		err = handle_get(t->task, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+		err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
+				 &hd);
 	if (trace_on(TRACE_VM))
 		vm_map_trace(t, TRACE_VM_MAP_REPLY, err, &req);
 	if (err)
 		return err;
 	vm_map_perform(&req);
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
-	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &none, &req, true);
+	ep = endpoint_of_obj(hd->obj);
+	if (!ipc_reply_recv_fast(t, ep))
+		ipc_reply_recv_on(t, ep, &none, &req, true);
 	return SYSCALL_DONE;
 }
 
@@ -450,11 +438,9 @@ static long sys_trace_ctl(struct thread *t)
 	return err ? err : trace_ctl((unsigned)mask, task);
 }
 
-typedef long (*syscall_fn)(struct thread *t);
-
 /* Complete: every number below SYS_COUNT has its handler (test-fuzz calls them
  * all), so syscall_dispatch need not check for holes. */
-static const syscall_fn syscalls[SYS_COUNT] = {
+const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_DEBUG_WRITE] = sys_debug_write,
 	[SYS_EXIT] = sys_exit,
 	[SYS_SHUTDOWN] = sys_shutdown,
@@ -488,17 +474,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 /* The calls that take SYS_NONBLOCK. */
 #define NONBLOCK_CALLS ((1ul << SYS_SEND) | (1ul << SYS_RECV) | (1ul << SYS_REPLY_RECV))
 
-void syscall_dispatch(struct thread *t)
+syscall_fn syscall_nonblock(unsigned long nr)
 {
-	unsigned long nr = uctx_syscall_nr(&t->frame);
-	long ret;
-
-	if (nr >= SYS_COUNT) {	/* a non-blocking variant, or nothing */
-		nr ^= SYS_NONBLOCK;
-		if (nr >= SYS_COUNT || !(NONBLOCK_CALLS & (1ul << nr)))
-			nr = SYS_COUNT;
-	}
-	ret = nr < SYS_COUNT ? syscalls[nr](t) : -ERR_NOSYS;
-	if (ret != SYSCALL_DONE)
-		uctx_set_result(&t->frame, ret);
+	nr ^= SYS_NONBLOCK;
+	return nr < SYS_COUNT && (NONBLOCK_CALLS & (1ul << nr)) ? syscalls[nr] : NULL;
 }

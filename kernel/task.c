@@ -17,29 +17,6 @@ static struct task tasks[TASK_MAX];
 static struct thread threads[THREAD_MAX];
 static struct endpoint endpoints[ENDPOINT_MAX];
 
-void queue_push(struct thread_queue *q, struct thread *t)
-{
-	t->next = NULL;
-	if (q->tail)
-		q->tail->next = t;
-	else
-		q->head = t;
-	q->tail = t;
-}
-
-struct thread *queue_pop(struct thread_queue *q)
-{
-	struct thread *t = q->head;
-
-	if (t) {
-		q->head = t->next;
-		if (!q->head)
-			q->tail = NULL;
-		t->next = NULL;
-	}
-	return t;
-}
-
 void queue_remove(struct thread_queue *q, struct thread *t)
 {
 	struct thread **link = &q->head, *prev = NULL;

@@ -112,9 +112,31 @@ static inline struct endpoint *endpoint_of_obj(struct kobj *o)
 	return container_of(o, struct endpoint, obj);
 }
 
-/* queue_push / queue_pop / queue_remove: FIFO of threads linked by ->next. */
-void queue_push(struct thread_queue *q, struct thread *t);
-struct thread *queue_pop(struct thread_queue *q);
+/* queue_push / queue_pop / queue_remove: FIFO of threads linked by ->next
+ * (push and pop inline: they are on the IPC paths). */
+static inline void queue_push(struct thread_queue *q, struct thread *t)
+{
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static inline struct thread *queue_pop(struct thread_queue *q)
+{
+	struct thread *t = q->head;
+
+	if (t) {
+		q->head = t->next;
+		if (!q->head)
+			q->tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
 void queue_remove(struct thread_queue *q, struct thread *t);
 
 /* task_alloc: a free task slot named @name (NULL: "task<slot>"), with ASID =

@@ -26,15 +26,15 @@ static paddr_t pool_take(void *ctx)
 static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out,
 			 uint8_t *has)
 {
-	struct handle hd;
-	int err = handle_get(caller, h, KOBJ_NONE, rights, &hd);
+	const struct handle *hd;
+	int err = handle_ref(caller->handles, h, KOBJ_NONE, rights, &hd);
 
 	if (err)
 		return err;
-	if (hd.obj->type != KOBJ_PMEM && hd.obj->type != KOBJ_DEVICE)
+	if (hd->obj->type != KOBJ_PMEM && hd->obj->type != KOBJ_DEVICE)
 		return -ERR_HANDLE;
-	*out = pmem_of(hd.obj);
-	*has = hd.rights;
+	*out = pmem_of(hd->obj);
+	*has = hd->rights;
 	return 0;
 }
 

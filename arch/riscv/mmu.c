@@ -15,7 +15,7 @@ extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 #define KERNEL_PTE	(PTE_G | PTE_A | PTE_D)
 
 static unsigned long kernel_satp;
-static const struct pt_mode *kernel_mode;
+const struct pt_mode *mmu_kernel_mode;
 
 void mmu_boot_init(void)
 {
@@ -85,14 +85,9 @@ bool mmu_switch(const struct pt_mode *mode, paddr_t root)
 		return false;
 	sfence_vma_all();
 	kernel_satp = satp;
-	kernel_mode = mode;
+	mmu_kernel_mode = mode;
 	mmu_user_top_va = 1ul << (mode->va_bits - 1);
 	return true;
-}
-
-const struct pt_mode *mmu_mode(void)
-{
-	return kernel_mode;
 }
 
 unsigned mmu_asid_bits(void)
@@ -132,7 +127,10 @@ void mmu_user_root_init(paddr_t root)
  * ASIDs. A task holds an ASID of some generation. When the numbers run out, the
  * generation moves on and numbering restarts; every hart flushes its whole TLB
  * before it next installs an address space (mmu_hart_gen tells whether it has), so
- * a reused number never meets entries of its previous owner. Flushes of
+ * a reused number never meets entries of its previous owner. A hart installs a
+ * number without further ado only when it is of the generation the hart last
+ * flushed for: numbers of one generation are distinct, and a number of a newer
+ * one makes the hart flush first. Flushes of
  * particular pages therefore go by address across all ASIDs: a task may still
  * run on another hart under its number of the previous generation.
  */
@@ -167,30 +165,29 @@ static void asid_assign(paddr_t root, struct mmu_asid *a)
 	}
 	a->num = mmu_asid_max ? asid_next++ : 0;
 	a->gen = mmu_asid_gen;
-	a->satp = ((unsigned long)kernel_mode->satp_mode << SATP_MODE_SHIFT) |
+	a->satp = ((unsigned long)mmu_kernel_mode->satp_mode << SATP_MODE_SHIFT) |
 		  ((unsigned long)a->num << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
 }
 
 void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 {
 	asid_assign(root, a);
+	if (!mmu_asid_max) {	/* no ASIDs: every switch flushes; mmu_hart_gen stays 0 */
+		if (csr_read(CSR_SATP) != a->satp) {
+			csr_write(CSR_SATP, a->satp);
+			sfence_vma_all();
+		}
+		return;
+	}
 	if (mmu_hart_gen != mmu_asid_gen) {
 		sfence_vma_all();	/* numbers were reused since this hart flushed */
 		mmu_hart_gen = mmu_asid_gen;
 	}
-	if (csr_read(CSR_SATP) == a->satp)
-		return;
-	csr_write(CSR_SATP, a->satp);
-	if (!mmu_asid_max)
-		sfence_vma_all();	/* no ASIDs: every switch flushes */
+	if (csr_read(CSR_SATP) != a->satp)
+		csr_write(CSR_SATP, a->satp);
 }
 
 vaddr_t mmu_user_top_va;
-
-void mmu_flush_page(vaddr_t va)
-{
-	__asm__ volatile("sfence.vma %0, zero" : : "r"(va) : "memory");
-}
 
 void mmu_shootdown(vaddr_t va, uint64_t size)
 {

@@ -50,22 +50,23 @@ struct pt_slot pt_walk(const struct pt_mode *mode, paddr_t root, vaddr_t va,
 		       unsigned stop_level)
 {
 	struct pt_slot slot = { NULL, 0, 0 };
-	paddr_t table = root;
+	unsigned level = mode->levels - 1;
+	unsigned shift = PAGE_SHIFT + PT_INDEX_BITS * level;	/* of this level's index */
+	pte_t *pte;
 
-	if (!pt_canonical(mode, va) || stop_level >= mode->levels) {
+	if (!pt_canonical(mode, va) || stop_level > level) {
 		slot.err = -ERR_RANGE;
 		return slot;
 	}
-	for (unsigned level = mode->levels - 1;; level--) {
-		pte_t *pte = pt_table_ptr(table) + pt_index(va, level);
-
-		if (level == stop_level || !pte_is_table(*pte)) {
-			slot.pte = pte;
-			slot.level = level;
-			return slot;
-		}
-		table = pte_pa(*pte);
+	for (;; level--, shift -= PT_INDEX_BITS) {
+		pte = pt_table_ptr(root) + ((va >> shift) & (PT_ENTRIES - 1));
+		if (level == stop_level || !pte_is_table(*pte))
+			break;
+		root = pte_pa(*pte);
 	}
+	slot.pte = pte;
+	slot.level = level;
+	return slot;
 }
 
 /* pt_map_check: validate pt_map's arguments; 0 or the error pt_map returns. */
@@ -95,24 +96,20 @@ int pt_map(const struct pt_mode *mode, paddr_t root, vaddr_t va, paddr_t pa,
 	return pt_install(pt_walk(mode, root, va, level), va, pa, level, flags, alloc);
 }
 
-int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsigned level, uint64_t flags,
-	       const struct pt_alloc *alloc)
+int pt_grow(struct pt_slot *slot, vaddr_t va, unsigned level, const struct pt_alloc *alloc)
 {
-	while (slot.level > level) {
+	while (slot->level > level) {
 		paddr_t table;
 
-		if (pte_valid(*slot.pte))
+		if (pte_valid(*slot->pte))
 			return -ERR_EXIST;	/* a superpage covers va */
 		table = alloc ? alloc->alloc(alloc->ctx) : 0;
 		if (!table)
 			return -ERR_NOMEM;
-		*slot.pte = pte_table(table);
-		slot.level--;
-		slot.pte = pt_table_ptr(table) + pt_index(va, slot.level);
+		*slot->pte = pte_table(table);
+		slot->level--;
+		slot->pte = pt_table_ptr(table) + pt_index(va, slot->level);
 	}
-	if (pte_valid(*slot.pte))
-		return -ERR_EXIST;	/* a page, or a table of smaller pages */
-	*slot.pte = pte_make(pa, flags);
 	return 0;
 }
 

@@ -8,10 +8,13 @@
  *
  * From S-mode: a full trap_frame on the current stack, trap_kernel(), sret.
  * From U-mode: the registers go into the thread's own frame, sp and tp become
- * the hart's (kept in the frame by user_frame_prepare), trap_user() picks the
- * thread to resume, and user_return restores it. The kernel stack holds
+ * the hart's (kept in the frame by user_frame_prepare), trap_syscall() (ecall)
+ * or trap_user() (the rest) picks the thread to resume, and user_return
+ * restores it. The frame's sstatus is not saved on entry: a thread in U-mode
+ * always has SPP clear and SPIE set, which user_frame_prepare keeps there. The kernel stack holds
  * nothing between traps: blocking is a state in the thread, not a stack.
  */
+#include <arch/cause.h>
 #include <arch/csr.h>
 #include <arch/trap.h>
 
@@ -68,17 +71,40 @@ trap_from_user:
 	csrrw	t0, sscratch, zero
 	sd	t0, TF_X(4)(tp)
 	csrr	t0, CSR_SEPC
-	sd	t0, TF_SEPC(tp)
-	csrr	t0, CSR_SSTATUS
-	sd	t0, TF_SSTATUS(tp)
-	csrr	t0, CSR_SCAUSE
-	sd	t0, TF_SCAUSE(tp)
-	csrr	t0, CSR_STVAL
-	sd	t0, TF_STVAL(tp)
+	csrr	t1, CSR_SCAUSE
 	mv	a0, tp
 	ld	sp, TF_KSP(a0)
 	ld	tp, TF_KTP(a0)
 	li	s0, 0			/* backtraces end here */
+	li	t2, CAUSE_USER_ECALL
+	bne	t1, t2, trap_from_user_other
+	/*
+	 * A system call: no CSR but sepc (past the ecall) goes in the frame,
+	 * and when the thread that trapped goes on (trap_syscall sets bit 0 of
+	 * the frame it returns) only the registers C may have changed come
+	 * back: s1..s11 are still the user's (the C calling convention kept
+	 * them) and sstatus is as the trap left it.
+	 */
+	addi	t0, t0, 4
+	sd	t0, TF_SEPC(a0)
+	call	trap_syscall
+	andi	t0, a0, TF_RESUME_SAME
+	beqz	t0, user_return
+	xori	a0, a0, TF_RESUME_SAME
+	csrw	CSR_SSCRATCH, a0
+	ld	t0, TF_SEPC(a0)
+	csrw	CSR_SEPC, t0
+	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	ld	x\n, TF_X(\n)(a0)
+	.endr
+	ld	a0, TF_X(10)(a0)
+	sret
+
+trap_from_user_other:
+	sd	t0, TF_SEPC(a0)
+	sd	t1, TF_SCAUSE(a0)
+	csrr	t0, CSR_STVAL
+	sd	t0, TF_STVAL(a0)
 	call	trap_user
 	/* fall through with a0 = the frame to resume */
 

@@ -114,10 +114,6 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		return sched_resume();
 	}
 	switch (tf->scause) {
-	case CAUSE_USER_ECALL:
-		tf->sepc += 4;
-		syscall_dispatch(t);
-		break;
 	case CAUSE_INTERRUPT | IRQ_S_TIMER:
 		timer_interrupt();
 		sched_tick();
@@ -135,6 +131,19 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		break;
 	}
 	return sched_resume();
+}
+
+unsigned long trap_syscall(struct trap_frame *tf)
+{
+	struct thread *t = thread_of(tf);
+
+	bkl_lock();
+	if (__builtin_expect(t->killed, 0)) {	/* as in trap_user */
+		thread_kill(t, t->kill_status);
+		return (unsigned long)sched_resume();
+	}
+	syscall_dispatch(t);
+	return sched_resume_syscall(t);
 }
 
 void irq_external_enable(void)

@@ -40,7 +40,12 @@ int mmu_build(const struct pt_mode *mode, const struct memmap *ram,
 bool mmu_switch(const struct pt_mode *mode, paddr_t root);
 
 /* mmu_mode: the mode mmu_switch last installed, or NULL. */
-const struct pt_mode *mmu_mode(void);
+extern const struct pt_mode *mmu_kernel_mode;
+
+static inline const struct pt_mode *mmu_mode(void)
+{
+	return mmu_kernel_mode;
+}
 
 /* mmu_asid_bits: how many satp.ASID bits this hart implements (0..16). */
 unsigned mmu_asid_bits(void);
@@ -82,13 +87,14 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *asid);
 
 /*
  * mmu_switch_user: the same, on the fast path: an address space whose ASID is
- * of the generation this hart has flushed for goes in with one satp write (or
+ * of the generation this hart last flushed for goes in with one satp write (or
  * none when it is installed already: no flush, the TLB is tagged). Everything
  * else (a new number, a rollover, no ASIDs) takes the slow path.
  */
 static inline void mmu_switch_user(paddr_t root, struct mmu_asid *asid)
 {
-	if (asid->gen == mmu_asid_gen && mmu_hart_gen == mmu_asid_gen && mmu_asid_max) {
+	/* mmu_hart_gen is 0 until the first flush, and stays 0 without ASIDs */
+	if (asid->gen == mmu_hart_gen && mmu_hart_gen) {
 		if (csr_read(CSR_SATP) != asid->satp)
 			csr_write(CSR_SATP, asid->satp);
 		return;
@@ -98,7 +104,10 @@ static inline void mmu_switch_user(paddr_t root, struct mmu_asid *asid)
 
 /* mmu_flush_page: drop this hart's cached translations of @va, all ASIDs
  * (sfence.vma va, zero: privileged spec 4.2.1). */
-void mmu_flush_page(vaddr_t va);
+static inline void mmu_flush_page(vaddr_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" : : "r"(va) : "memory");
+}
 
 /* mmu_shootdown: drop the translations of [@va, @va + @size) on every online
  * hart, all ASIDs (locally sfence.vma, remotely SBI RFENCE); @size -1: all. */

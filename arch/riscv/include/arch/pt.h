@@ -16,6 +16,7 @@
 #define ARCH_PT_H
 
 #include <arch/pte.h>
+#include <faultline/errno.h>
 #include <stddef.h>
 
 /* A translation mode (privileged spec 4.1.11, satp.MODE encodings). */
@@ -111,8 +112,24 @@ int pt_map(const struct pt_mode *mode, paddr_t root, vaddr_t va, paddr_t pa,
  * for arguments already checked: for a caller that walked once to decide and
  * installs without walking again. Same results as pt_map.
  */
-int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsigned level, uint64_t flags,
-	       const struct pt_alloc *alloc);
+/* pt_grow: link tables below @slot (from @alloc) until it reaches @level;
+ * 0, -ERR_EXIST or -ERR_NOMEM as pt_map. */
+int pt_grow(struct pt_slot *slot, vaddr_t va, unsigned level, const struct pt_alloc *alloc);
+
+static inline int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsigned level,
+			     uint64_t flags, const struct pt_alloc *alloc)
+{
+	if (slot.level > level) {
+		int err = pt_grow(&slot, va, level, alloc);
+
+		if (err)
+			return err;
+	}
+	if (pte_valid(*slot.pte))
+		return -ERR_EXIST;	/* a page, or a table of smaller pages */
+	*slot.pte = pte_make(pa, flags);
+	return 0;
+}
 
 /*
  * pt_map_range: map [@va, @va + @size) to [@pa, ...) with the largest pages

@@ -16,6 +16,10 @@
 #define TF_KTP		(36 * 8)	/* user frames: the hart's kernel tp */
 #define TF_SIZE		(38 * 8)	/* keeps sp 16-byte aligned */
 
+/* Bit 0 of the frame trap_syscall returns: the thread that made the call goes
+ * on, on this hart, and only its caller-saved registers need restoring. */
+#define TF_RESUME_SAME	1
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -51,6 +55,15 @@ __attribute__((noreturn)) void user_return(struct trap_frame *tf);
  * hart's stack). Returns the frame of the thread to resume on this hart.
  */
 struct trap_frame *trap_user(struct trap_frame *tf);
+
+/*
+ * trap_syscall: C handler for ecall from U-mode (trap.S has stored every
+ * register but no CSR other than sepc, already past the ecall). Returns the
+ * frame of the thread to resume on this hart, with TF_RESUME_SAME added when
+ * it is @tf's thread and nothing but its caller-saved registers and sepc can
+ * have changed (it never blocked, so its s1..s11 are still in the registers).
+ */
+unsigned long trap_syscall(struct trap_frame *tf);
 
 /* user_frame_set_hart: fill @tf's kernel_sp/kernel_tp for this hart, set SPP
  * = user and SPIE (interrupts on in U-mode). */

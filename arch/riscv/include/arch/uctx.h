@@ -36,6 +36,12 @@ static inline void uctx_set_arg(struct trap_frame *tf, unsigned i, unsigned long
 	tf->x[REG_A0 - 1 + i] = value;
 }
 
+/* uctx_msg: the IPC registers a0..a7 of @tf as an array (see ipc.c). */
+static inline unsigned long *uctx_msg(struct trap_frame *tf)
+{
+	return &tf->x[REG_A0 - 1];
+}
+
 /* uctx_copy_tp: give @to the thread pointer of @from (threads of one task
  * share its TLS block). */
 static inline void uctx_copy_tp(struct trap_frame *to, const struct trap_frame *from)
