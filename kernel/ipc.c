@@ -7,6 +7,7 @@
 #include "syscall.h"
 #include "trace.h"
 
+#include <arch/backtrace.h>
 #include <arch/uctx.h>
 #include <faultline/errno.h>
 #include <stddef.h>
@@ -150,7 +151,7 @@ static inline bool ipc_call_fast(struct thread *t)
 	return true;
 }
 
-long sys_call(struct thread *t)
+NO_FRAME_POINTER long sys_call(struct thread *t)
 {
 	if (!ipc_call_fast(t))
 		ipc_send(t, true, true);
@@ -303,7 +304,7 @@ void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
 		sched_enqueue(woken);
 }
 
-bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep)
+NO_FRAME_POINTER bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
 	struct thread *c = t->caller;
@@ -325,7 +326,7 @@ bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep)
 	return true;
 }
 
-long sys_reply_recv(struct thread *t)
+NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
 	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);

@@ -132,6 +132,19 @@ struct thread *sched_pick(struct thread *t)
 	return t;
 }
 
+struct trap_frame *sched_install_slow(struct thread *t)
+{
+	mmu_switch_user(t->task->root, &t->task->asid);
+	user_frame_prepare(&t->frame);
+	bkl_unlock();
+	return &t->frame;
+}
+
+struct trap_frame *sched_resume_other(void)
+{
+	return sched_resume();
+}
+
 void sched_start(void)
 {
 	user_return(sched_resume());

@@ -56,10 +56,12 @@ struct thread *sched_pick(struct thread *t);
 /* sched_install: make @t (current) ready to run on this hart: its address
  * space in with at most one satp write (ASID-tagged: no flush), its frame
  * prepared unless it last ran here; then drop the big lock. */
+struct trap_frame *sched_install_slow(struct thread *t);
+
 static inline struct trap_frame *sched_install(struct thread *t)
 {
-	mmu_switch_user(t->task->root, &t->task->asid);
-	user_frame_prepare(&t->frame);
+	if (!mmu_switch_user_fast(&t->task->asid) || !user_frame_ready(&t->frame))
+		return sched_install_slow(t);	/* a tail call: no stack frame here */
 	bkl_unlock();
 	return &t->frame;
 }
@@ -78,6 +80,10 @@ static inline struct trap_frame *sched_resume(void)
 	return sched_install(t);
 }
 
+/* sched_resume_other: sched_resume, out of line (its callers' fast paths
+ * need no stack frame). */
+struct trap_frame *sched_resume_other(void);
+
 /*
  * sched_resume_syscall: sched_resume after @t's system call, for trap.S: when
  * @t goes on that is @t's frame plus TF_RESUME_SAME (its address space is
@@ -87,13 +93,12 @@ static inline unsigned long sched_resume_syscall(struct thread *t)
 {
 	struct thread *n = current;
 
-	if (n == t && sched_goes_on(t)) {
-		bkl_unlock();
-		return (unsigned long)&t->frame + TF_RESUME_SAME;
-	}
 	if (!sched_goes_on(n))
-		n = sched_pick(n);
-	return (unsigned long)sched_install(n);
+		return (unsigned long)sched_resume_other();
+	if (n != t)
+		return (unsigned long)sched_install(n);	/* IPC switched to @n */
+	bkl_unlock();
+	return (unsigned long)&t->frame + TF_RESUME_SAME;
 }
 
 /* sched_start: run user threads on this hart from now on (the big kernel lock

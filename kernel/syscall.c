@@ -10,6 +10,7 @@
 #include "vm.h"
 #include "uaccess.h"
 
+#include <arch/backtrace.h>
 #include <arch/mmu.h>
 #include <arch/uctx.h>
 #include <stddef.h>
@@ -55,7 +56,7 @@ static long sys_shutdown(struct thread *t)
 	system_exit((int)status);
 }
 
-static long sys_null(struct thread *t)
+static NO_FRAME_POINTER long sys_null(struct thread *t)
 {
 	(void)t;
 	return 0;
@@ -264,7 +265,7 @@ static long sys_vm_pool_add(struct thread *t)
 }
 
 /* vm_map_args: decode SYS_VM_MAP's arguments (also SYS_VM_MAP_REPLY's first five). */
-static int vm_map_args(struct thread *t, struct vm_map_req *req)
+static inline int vm_map_args(struct thread *t, struct vm_map_req *req)
 {
 	const struct trap_frame *f = &t->frame;
 	int err = arg_task(t, 0, RIGHT_MAP, &req->task);
@@ -310,7 +311,8 @@ static long sys_vm_unmap(struct thread *t)
  * LABEL_RESUME, receive the next message on the endpoint in a5. */
 static long sys_vm_map_reply(struct thread *t)
 {
-	const struct handle none = { 0 }, *hd;
+	static const struct handle none;
+	const struct handle *hd;
 	struct vm_map_req req;
 	struct endpoint *ep;
 	int err = vm_map_args(t, &req);
@@ -439,7 +441,7 @@ static long sys_trace_ctl(struct thread *t)
 }
 
 /* Complete: every number below SYS_COUNT has its handler (test-fuzz calls them
- * all), so syscall_dispatch need not check for holes. */
+ * all), so syscall_call need not check for holes. */
 const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_DEBUG_WRITE] = sys_debug_write,
 	[SYS_EXIT] = sys_exit,
@@ -474,8 +476,9 @@ const syscall_fn syscalls[SYS_COUNT] = {
 /* The calls that take SYS_NONBLOCK. */
 #define NONBLOCK_CALLS ((1ul << SYS_SEND) | (1ul << SYS_RECV) | (1ul << SYS_REPLY_RECV))
 
-syscall_fn syscall_nonblock(unsigned long nr)
+long syscall_other(struct thread *t)
 {
-	nr ^= SYS_NONBLOCK;
-	return nr < SYS_COUNT && (NONBLOCK_CALLS & (1ul << nr)) ? syscalls[nr] : NULL;
+	unsigned long nr = uctx_syscall_nr(&t->frame) ^ SYS_NONBLOCK;
+
+	return nr < SYS_COUNT && (NONBLOCK_CALLS & (1ul << nr)) ? syscalls[nr](t) : -ERR_NOSYS;
 }

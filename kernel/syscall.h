@@ -5,31 +5,30 @@
 
 #include "task.h"
 
+#include <arch/trap.h>
 #include <arch/uctx.h>
 #include <faultline/errno.h>
-#include <limits.h>
 
-/* Returned by handlers that leave their results in the registers themselves. */
-#define SYSCALL_DONE LONG_MIN
+_Static_assert(SYSCALL_DONE < -ERR_MAX, "SYSCALL_DONE is no error");
 
 typedef long (*syscall_fn)(struct thread *t);
 
 /* The handler of each number below SYS_COUNT (none missing). */
 extern const syscall_fn syscalls[SYS_COUNT];
 
-/* syscall_nonblock: the handler of a number with SYS_NONBLOCK, or NULL. */
-syscall_fn syscall_nonblock(unsigned long nr);
+/* syscall_other: carry out a system call whose number is SYS_COUNT or above
+ * (a SYS_NONBLOCK variant, or none: -ERR_NOSYS). */
+long syscall_other(struct thread *t);
 
-/* syscall_dispatch: carry out the system call @t made; its result goes in
- * @t's a0. Inline: it is on every call's path. */
-static inline void syscall_dispatch(struct thread *t)
+/* syscall_call: carry out the system call @t made; returns its result for a0,
+ * or SYSCALL_DONE (a0 set already). Inline: it is on every call's path. */
+static inline long syscall_call(struct thread *t)
 {
 	unsigned long nr = uctx_syscall_nr(&t->frame);
-	syscall_fn fn = nr < SYS_COUNT ? syscalls[nr] : syscall_nonblock(nr);
-	long ret = fn ? fn(t) : -ERR_NOSYS;
 
-	if (ret != SYSCALL_DONE)
-		uctx_set_result(&t->frame, ret);
+	if (__builtin_expect(nr >= SYS_COUNT, 0))
+		return syscall_other(t);
+	return syscalls[nr](t);
 }
 
 #endif

@@ -23,7 +23,7 @@ static paddr_t pool_take(void *ctx)
 
 /* vm_mem_handle: the pmem or device object named by @h with @rights; the
  * handle's full rights in *@has. */
-static int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out,
+static inline int vm_mem_handle(struct task *caller, unsigned long h, uint8_t rights, struct pmem **out,
 			 uint8_t *has)
 {
 	const struct handle *hd;
@@ -113,10 +113,21 @@ int vm_map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t
 	return vm_slot_check(req);
 }
 
-void vm_map_perform(const struct vm_map_req *req)
+/* vm_map_grow: link the tables @req's map needs (from the task's pool, which
+ * vm_map_decode found deep enough); the slot they end at. */
+static pte_t *__attribute__((noinline)) vm_map_grow(const struct vm_map_req *req)
 {
 	struct pt_alloc alloc = { pool_take, req->task };
-	int err = pt_install(req->slot, req->va, req->pa, req->level, req->pte_flags, &alloc);
+	struct pt_slot slot = req->slot;
+
+	pt_grow(&slot, req->va, req->level, &alloc);
+	return slot.pte;
+}
+
+void vm_map_perform(const struct vm_map_req *req)
+{
+	pte_t *pte = req->slot.level > req->level ? vm_map_grow(req) : req->slot.pte;
+	int err = pt_put(pte, req->pa, req->pte_flags);
 
 	(void)err;	/* vm_map_decode checked every way it can fail */
 	if (req->ram)

@@ -39,36 +39,6 @@ const struct pt_mode *pt_mode_by_satp(unsigned satp_mode)
 	return NULL;
 }
 
-bool pt_canonical(const struct pt_mode *mode, vaddr_t va)
-{
-	unsigned shift = 64 - mode->va_bits;
-
-	return (vaddr_t)((int64_t)(va << shift) >> shift) == va;
-}
-
-struct pt_slot pt_walk(const struct pt_mode *mode, paddr_t root, vaddr_t va,
-		       unsigned stop_level)
-{
-	struct pt_slot slot = { NULL, 0, 0 };
-	unsigned level = mode->levels - 1;
-	unsigned shift = PAGE_SHIFT + PT_INDEX_BITS * level;	/* of this level's index */
-	pte_t *pte;
-
-	if (!pt_canonical(mode, va) || stop_level > level) {
-		slot.err = -ERR_RANGE;
-		return slot;
-	}
-	for (;; level--, shift -= PT_INDEX_BITS) {
-		pte = pt_table_ptr(root) + ((va >> shift) & (PT_ENTRIES - 1));
-		if (level == stop_level || !pte_is_table(*pte))
-			break;
-		root = pte_pa(*pte);
-	}
-	slot.pte = pte;
-	slot.level = level;
-	return slot;
-}
-
 /* pt_map_check: validate pt_map's arguments; 0 or the error pt_map returns. */
 static int pt_map_check(const struct pt_mode *mode, vaddr_t va, paddr_t pa,
 			unsigned level, uint64_t flags)

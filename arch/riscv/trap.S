@@ -8,7 +8,7 @@
  *
  * From S-mode: a full trap_frame on the current stack, trap_kernel(), sret.
  * From U-mode: the registers go into the thread's own frame, sp and tp become
- * the hart's (kept in the frame by user_frame_prepare), trap_syscall() (ecall)
+ * the hart's (kept in the frame by user_frame_prepare), syscall_enter() and syscall_resume() (ecall)
  * or trap_user() (the rest) picks the thread to resume, and user_return
  * restores it. The frame's sstatus is not saved on entry: a thread in U-mode
  * always has SPP clear and SPIE set, which user_frame_prepare keeps there. The kernel stack holds
@@ -75,19 +75,26 @@ trap_from_user:
 	mv	a0, tp
 	ld	sp, TF_KSP(a0)
 	ld	tp, TF_KTP(a0)
-	li	s0, 0			/* backtraces end here */
 	li	t2, CAUSE_USER_ECALL
 	bne	t1, t2, trap_from_user_other
 	/*
-	 * A system call: no CSR but sepc (past the ecall) goes in the frame,
-	 * and when the thread that trapped goes on (trap_syscall sets bit 0 of
-	 * the frame it returns) only the registers C may have changed come
-	 * back: s1..s11 are still the user's (the C calling convention kept
-	 * them) and sstatus is as the trap left it.
+	 * A system call: no CSR but sepc (past the ecall) goes in the frame.
+	 * syscall_enter returns the handler's result (a tail call), which goes
+	 * in a0 unless it is SYSCALL_DONE. When the thread that trapped goes
+	 * on (syscall_resume sets bit 0 of the frame it returns) only the
+	 * registers C may have changed come back: s1..s11 are still the
+	 * user's (the C calling convention kept them) and sstatus is as the
+	 * trap left it.
 	 */
 	addi	t0, t0, 4
 	sd	t0, TF_SEPC(a0)
-	call	trap_syscall
+	mv	s0, a0		/* the frame, across both calls (backtraces stop at it) */
+	call	syscall_enter
+	li	t0, SYSCALL_DONE
+	beq	a0, t0, 1f
+	sd	a0, TF_X(10)(s0)	/* the handler's result */
+1:	mv	a0, s0
+	call	syscall_resume
 	andi	t0, a0, TF_RESUME_SAME
 	beqz	t0, user_return
 	xori	a0, a0, TF_RESUME_SAME
@@ -101,6 +108,7 @@ trap_from_user:
 	sret
 
 trap_from_user_other:
+	li	s0, 0			/* backtraces end here */
 	sd	t0, TF_SEPC(a0)
 	sd	t1, TF_SCAUSE(a0)
 	csrr	t0, CSR_STVAL

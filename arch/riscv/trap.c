@@ -113,6 +113,10 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		thread_kill(t, t->kill_status);
 		return sched_resume();
 	}
+	if (!(tf->scause & CAUSE_INTERRUPT)) {	/* an exception: a fault message */
+		fault_user(t, tf->scause, tf->stval, tf->sepc);
+		return sched_resume();
+	}
 	switch (tf->scause) {
 	case CAUSE_INTERRUPT | IRQ_S_TIMER:
 		timer_interrupt();
@@ -125,25 +129,26 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		csr_clear(CSR_SIP, SIE_SSIE);
 		break;
 	default:
-		if (tf->scause & CAUSE_INTERRUPT)
-			trap_panic(tf);
-		fault_user(t, tf->scause, tf->stval, tf->sepc);
-		break;
+		trap_panic(tf);	/* an interrupt the kernel never enables */
 	}
 	return sched_resume();
 }
 
-unsigned long trap_syscall(struct trap_frame *tf)
+NO_FRAME_POINTER long syscall_enter(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);
 
 	bkl_lock();
 	if (__builtin_expect(t->killed, 0)) {	/* as in trap_user */
 		thread_kill(t, t->kill_status);
-		return (unsigned long)sched_resume();
+		return SYSCALL_DONE;
 	}
-	syscall_dispatch(t);
-	return sched_resume_syscall(t);
+	return syscall_call(t);
+}
+
+NO_FRAME_POINTER unsigned long syscall_resume(struct trap_frame *tf)
+{
+	return sched_resume_syscall(thread_of(tf));
 }
 
 void irq_external_enable(void)

@@ -90,16 +90,23 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *asid);
  * of the generation this hart last flushed for goes in with one satp write (or
  * none when it is installed already: no flush, the TLB is tagged). Everything
  * else (a new number, a rollover, no ASIDs) takes the slow path.
+ * mmu_switch_user_fast is the fast path alone: false, having done nothing,
+ * when it does not apply.
  */
-static inline void mmu_switch_user(paddr_t root, struct mmu_asid *asid)
+static inline bool mmu_switch_user_fast(const struct mmu_asid *asid)
 {
 	/* mmu_hart_gen is 0 until the first flush, and stays 0 without ASIDs */
-	if (asid->gen == mmu_hart_gen && mmu_hart_gen) {
-		if (csr_read(CSR_SATP) != asid->satp)
-			csr_write(CSR_SATP, asid->satp);
-		return;
-	}
-	mmu_switch_user_slow(root, asid);
+	if (asid->gen != mmu_hart_gen || !mmu_hart_gen)
+		return false;
+	if (csr_read(CSR_SATP) != asid->satp)
+		csr_write(CSR_SATP, asid->satp);
+	return true;
+}
+
+static inline void mmu_switch_user(paddr_t root, struct mmu_asid *asid)
+{
+	if (!mmu_switch_user_fast(asid))
+		mmu_switch_user_slow(root, asid);
 }
 
 /* mmu_flush_page: drop this hart's cached translations of @va, all ASIDs

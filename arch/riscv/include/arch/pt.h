@@ -78,7 +78,12 @@ static inline pte_t *pt_table_ptr(paddr_t pa)
 
 /* pt_canonical: true if @va is a canonical address in @mode (bits above the top
  * translated bit all equal it; spec 4.4.1, 4.5.1, 4.6.1). */
-bool pt_canonical(const struct pt_mode *mode, vaddr_t va);
+static inline bool pt_canonical(const struct pt_mode *mode, vaddr_t va)
+{
+	unsigned shift = 64 - mode->va_bits;
+
+	return (vaddr_t)((int64_t)(va << shift) >> shift) == va;
+}
 
 /* pt_mode_by_bits: the mode with @va_bits (39, 48, 57), or NULL. */
 const struct pt_mode *pt_mode_by_bits(unsigned va_bits);
@@ -92,8 +97,29 @@ const struct pt_mode *pt_mode_by_satp(unsigned satp_mode);
  * err = -ERR_RANGE if @va is not canonical or @stop_level is above the root.
  * Never allocates.
  */
-struct pt_slot pt_walk(const struct pt_mode *mode, paddr_t root, vaddr_t va,
-		       unsigned stop_level);
+static inline struct pt_slot pt_walk(const struct pt_mode *mode, paddr_t root, vaddr_t va,
+				     unsigned stop_level)
+{
+	struct pt_slot slot = { NULL, 0, 0 };
+	unsigned level = mode->levels - 1;
+	unsigned shift = PAGE_SHIFT + PT_INDEX_BITS * level;	/* of this level's index */
+	pte_t *pte;
+
+	if (!pt_canonical(mode, va) || stop_level > level) {
+		slot.err = -ERR_RANGE;
+		return slot;
+	}
+	for (;; level--, shift -= PT_INDEX_BITS) {
+		pte = pt_table_ptr(root) + ((va >> shift) & (PT_ENTRIES - 1));
+		if (level == stop_level || !pte_is_table(*pte))
+			break;
+		root = pte_pa(*pte);
+	}
+	slot.pte = pte;
+	slot.level = level;
+	return slot;
+}
+
 
 /*
  * pt_map: map one page of the size of @level at @va to @pa with PTE @flags,
@@ -116,6 +142,16 @@ int pt_map(const struct pt_mode *mode, paddr_t root, vaddr_t va, paddr_t pa,
  * 0, -ERR_EXIST or -ERR_NOMEM as pt_map. */
 int pt_grow(struct pt_slot *slot, vaddr_t va, unsigned level, const struct pt_alloc *alloc);
 
+/* pt_put: the leaf @pa/@flags into the empty entry @pte (a slot at the
+ * page's level); -ERR_EXIST if it holds a page or a table of smaller pages. */
+static inline int pt_put(pte_t *pte, paddr_t pa, uint64_t flags)
+{
+	if (pte_valid(*pte))
+		return -ERR_EXIST;
+	*pte = pte_make(pa, flags);
+	return 0;
+}
+
 static inline int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsigned level,
 			     uint64_t flags, const struct pt_alloc *alloc)
 {
@@ -125,10 +161,7 @@ static inline int pt_install(struct pt_slot slot, vaddr_t va, paddr_t pa, unsign
 		if (err)
 			return err;
 	}
-	if (pte_valid(*slot.pte))
-		return -ERR_EXIST;	/* a page, or a table of smaller pages */
-	*slot.pte = pte_make(pa, flags);
-	return 0;
+	return pt_put(slot.pte, pa, flags);
 }
 
 /*

@@ -16,11 +16,16 @@
 #define TF_KTP		(36 * 8)	/* user frames: the hart's kernel tp */
 #define TF_SIZE		(38 * 8)	/* keeps sp 16-byte aligned */
 
-/* Bit 0 of the frame trap_syscall returns: the thread that made the call goes
- * on, on this hart, and only its caller-saved registers need restoring. */
+/* Bit 0 of the frame syscall_resume returns: the thread that made the call
+ * goes on, on this hart, and only its caller-saved registers need restoring. */
 #define TF_RESUME_SAME	1
 
+/* A system-call handler's return value that leaves a0 as the handler set it
+ * (below every -ERR_*, and one li for trap.S). */
+#define SYSCALL_DONE	(-2048)
+
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 struct trap_frame {
@@ -57,27 +62,37 @@ __attribute__((noreturn)) void user_return(struct trap_frame *tf);
 struct trap_frame *trap_user(struct trap_frame *tf);
 
 /*
- * trap_syscall: C handler for ecall from U-mode (trap.S has stored every
- * register but no CSR other than sepc, already past the ecall). Returns the
- * frame of the thread to resume on this hart, with TF_RESUME_SAME added when
- * it is @tf's thread and nothing but its caller-saved registers and sepc can
- * have changed (it never blocked, so its s1..s11 are still in the registers).
+ * An ecall from U-mode, in two calls from trap.S, which has stored every
+ * register but no CSR other than sepc (already past the ecall):
+ * syscall_enter takes the big lock and returns the system call's handler's
+ * result (the handler is a tail call: no frame of its own here), for a0
+ * unless SYSCALL_DONE; syscall_resume returns the frame of the thread to
+ * resume on this hart, with TF_RESUME_SAME added when it is @tf's thread and
+ * nothing but its caller-saved registers and sepc can have changed (it never
+ * blocked, so its s1..s11 are still in the registers).
  */
-unsigned long trap_syscall(struct trap_frame *tf);
+long syscall_enter(struct trap_frame *tf);
+unsigned long syscall_resume(struct trap_frame *tf);
 
 /* user_frame_set_hart: fill @tf's kernel_sp/kernel_tp for this hart, set SPP
  * = user and SPIE (interrupts on in U-mode). */
 void user_frame_set_hart(struct trap_frame *tf);
 
 /* user_frame_prepare: call before user_return: a frame last prepared on this
- * hart (its kernel_tp is this hart's tp) is ready as it is, since a trap from
- * U-mode leaves SPP = user and SPIE set; the others are filled in. */
-static inline void user_frame_prepare(struct trap_frame *tf)
+ * hart (its kernel_tp is this hart's tp: user_frame_ready) is ready as it
+ * is, since a trap from U-mode leaves SPP = user and SPIE set; the others are
+ * filled in. */
+static inline bool user_frame_ready(const struct trap_frame *tf)
 {
 	unsigned long tp;
 
 	__asm__("mv %0, tp" : "=r"(tp));
-	if (tf->kernel_tp != tp)
+	return tf->kernel_tp == tp;
+}
+
+static inline void user_frame_prepare(struct trap_frame *tf)
+{
+	if (!user_frame_ready(tf))
 		user_frame_set_hart(tf);
 }
 
