@@ -23,11 +23,10 @@ unsigned nzones;
  * into the buddy lists when full, and wholly when a larger block cannot be
  * found without its frames. Its frames count as free.
  */
-#define HOT_MAX 64
 #define HOT_BATCH_ORDER 4
 #define HOT_BATCH (1u << HOT_BATCH_ORDER)
-static uint64_t hot[HOT_MAX];
-static unsigned nhot;
+uint64_t mem_hot[MEM_HOT_MAX];
+unsigned mem_nhot;
 struct zone *mem_last_zone;	/* mem_zone_of's last answer: most lookups hit it */
 
 /* The ranges given, before mem_setup turns them into zones. */
@@ -157,8 +156,8 @@ static uint64_t zones_alloc(unsigned order)
 /* hot_drain: give the top @n frames of the hot list back to the buddy lists. */
 static void hot_drain(unsigned n)
 {
-	while (n-- && nhot) {
-		uint64_t pa = hot[--nhot];
+	while (n-- && mem_nhot) {
+		uint64_t pa = mem_hot[--mem_nhot];
 
 		buddy_free(&mem_zone_of(pa)->buddy, pa >> 12, 0);
 	}
@@ -178,19 +177,19 @@ static bool hot_refill(void)
 	if (!pa)
 		return false;
 	while (n--)	/* the lowest frame is popped first */
-		hot[nhot++] = pa + ((uint64_t)n << 12);
+		mem_hot[mem_nhot++] = pa + ((uint64_t)n << 12);
 	return true;
 }
 
-uint64_t mem_alloc(unsigned order)
+uint64_t mem_alloc_slow(unsigned order)
 {
 	uint64_t pa;
 
-	if (order == 0 && (nhot || hot_refill()))
-		return hot[--nhot];
+	if (order == 0 && (mem_nhot || hot_refill()))
+		return mem_hot[--mem_nhot];
 	pa = zones_alloc(order);
-	if (!pa && nhot) {	/* the hot frames may complete a block */
-		hot_drain(nhot);
+	if (!pa && mem_nhot) {	/* the hot frames may complete a block */
+		hot_drain(mem_nhot);
 		pa = zones_alloc(order);
 	}
 	return pa;
@@ -228,7 +227,7 @@ uint64_t mem_alloc_table(long *pmem, uint64_t *offset)
 }
 
 
-void mem_free(uint64_t pa, unsigned order)
+void mem_free_slow(uint64_t pa, unsigned order)
 {
 	struct zone *z = mem_zone_of(pa);
 	struct frame *f;
@@ -243,9 +242,9 @@ void mem_free(uint64_t pa, unsigned order)
 		buddy_free(&z->buddy, pa >> 12, order);
 		return;
 	}
-	if (nhot == HOT_MAX)
-		hot_drain(HOT_MAX / 2);
-	hot[nhot++] = pa;
+	if (mem_nhot == MEM_HOT_MAX)
+		hot_drain(MEM_HOT_MAX / 2);
+	mem_hot[mem_nhot++] = pa;
 }
 
 uint64_t mem_free_pages(bool tables)
@@ -255,7 +254,7 @@ uint64_t mem_free_pages(bool tables)
 	for (unsigned i = 0; i < nzones; i++)
 		if (zones[i].tables == tables)
 			n += zones[i].buddy.free_pages;
-	return tables ? n : n + nhot;
+	return tables ? n : n + mem_nhot;
 }
 
 int mem_check(void)
@@ -266,21 +265,21 @@ int mem_check(void)
 		if (err)
 			return err;
 	}
-	for (unsigned h = 0; h < nhot; h++) {
-		struct zone *z = mem_zone_of(hot[h]);
-		uint32_t i = z ? (uint32_t)((hot[h] >> 12) - z->buddy.base_pfn) : 0;
+	for (unsigned h = 0; h < mem_nhot; h++) {
+		struct zone *z = mem_zone_of(mem_hot[h]);
+		uint32_t i = z ? (uint32_t)((mem_hot[h] >> 12) - z->buddy.base_pfn) : 0;
 
-		if (!z || z->tables || (hot[h] & 4095) || z->frames[i].kind != FRAME_FREE)
+		if (!z || z->tables || (mem_hot[h] & 4095) || z->frames[i].kind != FRAME_FREE)
 			return MEM_BAD_HOT;
 		for (unsigned k = 0; k < BUDDY_ORDERS; k++) {	/* inside no free block */
-			uint64_t head = ((hot[h] >> 12) & ~((1ull << k) - 1)) - z->buddy.base_pfn;
+			uint64_t head = ((mem_hot[h] >> 12) & ~((1ull << k) - 1)) - z->buddy.base_pfn;
 
 			if (head < z->buddy.npages && z->links[head].free &&
 			    z->links[head].order >= k)
 				return MEM_BAD_HOT;
 		}
 		for (unsigned o = 0; o < h; o++)
-			if (hot[o] == hot[h])
+			if (mem_hot[o] == mem_hot[h])
 				return MEM_BAD_HOT;
 	}
 	return 0;

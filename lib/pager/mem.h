@@ -54,16 +54,11 @@ int mem_add_range(long pmem, uint64_t base, uint64_t size, uint64_t from);
  * into the pager and lay out the frame records. @self: the pager's task handle. */
 int mem_setup(long self);
 
-/* mem_alloc: a block of 2^@order frames (physical address, aligned to its size)
- * from the data zones, or 0. Order 0 comes off the hot list in O(1) (mem.c). */
-uint64_t mem_alloc(unsigned order);
 
 /* mem_alloc_table: a frame for page tables, with its zone's pmem handle and
  * offset, or 0. */
 uint64_t mem_alloc_table(long *pmem, uint64_t *offset);
 
-/* mem_free: give back the block of 2^@order frames at @pa (data or table). */
-void mem_free(uint64_t pa, unsigned order);
 
 /* mem_zone_of: the zone holding frame @pa, or NULL. Inline for the zone of
  * the last lookup (most lookups), mem_zone_search for the others. */
@@ -92,6 +87,45 @@ static inline struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset)
 	if (offset)
 		*offset = pa - z->pmem_base;
 	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
+}
+
+/*
+ * The hot list (mem.c): order-0 data frames kept off the buddy lists, so that
+ * allocating one is a pop and freeing one a push, inline; everything else
+ * (refills, drains, other orders, table frames) goes to the _slow halves.
+ */
+#define MEM_HOT_MAX 64
+extern uint64_t mem_hot[MEM_HOT_MAX];
+extern unsigned mem_nhot;
+
+uint64_t mem_alloc_slow(unsigned order);
+void mem_free_slow(uint64_t pa, unsigned order);
+
+/* mem_alloc: a block of 2^@order frames (physical address, aligned to its size)
+ * from the data zones, or 0. Order 0 comes off the hot list in O(1). */
+static inline uint64_t mem_alloc(unsigned order)
+{
+	if (order == 0 && mem_nhot)
+		return mem_hot[--mem_nhot];
+	return mem_alloc_slow(order);
+}
+
+/* mem_free: give back the block of 2^@order frames at @pa (data or table). */
+static inline void mem_free(uint64_t pa, unsigned order)
+{
+	struct zone *z = mem_last_zone;
+	uint64_t i = (pa >> 12) - (z ? z->buddy.base_pfn : 0);
+
+	if (order == 0 && z && i < z->buddy.npages && !z->tables && mem_nhot < MEM_HOT_MAX) {
+		struct frame *f = &z->frames[i];
+
+		f->owner = 0;
+		f->kind = FRAME_FREE;
+		f->order = 0;
+		mem_hot[mem_nhot++] = pa;
+		return;
+	}
+	mem_free_slow(pa, order);
 }
 
 /* mem_ptr: the pager's pointer to the data frame @pa. */

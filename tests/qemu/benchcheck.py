@@ -106,7 +106,7 @@ def main():
             fns = [int(l.split()[0]) for l in t.stdout.splitlines()[3:] if l.strip()]
             ok(t.returncode == 0 and m and want and int(m[1]) == want["min"] == want["max"],
                f"profile counts fault_roundtrip's {want.get('min')} instructions exactly")
-            ok(m and sum(fns) == int(m[1]) and any("kernel: fault_user" in l for l in t.stdout.splitlines()),
+            ok(m and sum(fns) == int(m[1]) and any("kernel: trap_user" in l for l in t.stdout.splitlines()),
                "the per-function counts add up to the total and name the kernel's fault entry")
         t = subprocess.run([sys.executable, args.table], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
