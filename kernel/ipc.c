@@ -304,19 +304,27 @@ void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
 		sched_enqueue(woken);
 }
 
-NO_FRAME_POINTER bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep)
+/* reply_recv_fast: ipc_reply_recv_fast's work, @traced or not (two copies
+ * of one body: the untraced one stays a leaf). */
+static inline __attribute__((always_inline)) bool
+reply_recv_fast(struct thread *t, struct endpoint *ep, const struct vm_map_req *mapped, bool traced)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
 	struct thread *c = t->caller;
 
-	if (!c || ep->senders.head || ep->irqs || trace_on(TRACE_IPC | TRACE_FAULTS))
+	if (!c || ep->senders.head || ep->irqs)
 		return false;
-	if (!c->faulting)
+	if (!c->faulting) {
+		if (traced && trace_on(TRACE_IPC))
+			return false;	/* ipc_transfer records it */
 		ipc_put(c, m[1], m + 2, IPC_NO_HANDLE, 0);
-	else if (m[1] == LABEL_RESUME)
+	} else if (m[1] == LABEL_RESUME) {
+		if (traced && trace_on(TRACE_FAULTS))
+			trace_reply(t, c, LABEL_RESUME, mapped);
 		c->faulting = false;	/* sepc unchanged: the instruction runs again */
-	else
+	} else {
 		return false;
+	}
 	t->caller = NULL;
 	c->callee = NULL;
 	t->state = THREAD_RECEIVING;
@@ -324,6 +332,20 @@ NO_FRAME_POINTER bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep)
 	queue_push(&ep->receivers, t);
 	sched_switch_to(c);
 	return true;
+}
+
+static bool __attribute__((noinline))
+reply_recv_fast_traced(struct thread *t, struct endpoint *ep, const struct vm_map_req *mapped)
+{
+	return reply_recv_fast(t, ep, mapped, true);
+}
+
+NO_FRAME_POINTER bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep,
+					  const struct vm_map_req *mapped)
+{
+	if (trace_on(TRACE_FAULTS | TRACE_IPC))
+		return reply_recv_fast_traced(t, ep, mapped);
+	return reply_recv_fast(t, ep, mapped, false);
 }
 
 NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
@@ -335,7 +357,7 @@ NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
 	int err;
 
 	if (hd && block && (long)m[6] == IPC_NO_HANDLE &&
-	    ipc_reply_recv_fast(t, endpoint_of_obj(hd->obj)))
+	    ipc_reply_recv_fast(t, endpoint_of_obj(hd->obj), NULL))
 		return SYSCALL_DONE;
 	err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
 	if (err)

@@ -34,13 +34,14 @@ void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
 
 /*
  * ipc_reply_recv_fast: the fast path of a reply-and-wait by @t on @ep
- * (decoded, READ checked; no handle to transfer). When @t has a caller, no
- * sender or interrupt can be waiting on @ep and tracing is off, the reply
- * goes into the caller's registers (a fault's caller: only LABEL_RESUME,
- * which resumes it), @t waits on @ep, and the caller gets this hart (direct
- * switch). Returns false, having changed nothing, otherwise.
+ * (decoded, READ checked; no handle to transfer). When @t has a caller and no
+ * sender or interrupt can be waiting on @ep, the reply goes into the
+ * caller's registers (not with IPC tracing on), or a fault's caller resumes
+ * (LABEL_RESUME only; its REPLY record names @mapped, the page
+ * SYS_VM_MAP_REPLY mapped, or NULL); @t waits on @ep, and the caller gets
+ * this hart (direct switch). Returns false, having changed nothing, otherwise.
  */
-bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep);
+bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep, const struct vm_map_req *mapped);
 
 /* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
  * new reply handle in @t's task can answer it later (once, from any thread that

@@ -327,7 +327,7 @@ static long sys_vm_map_reply(struct thread *t)
 	vm_map_perform(&req);
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
 	ep = endpoint_of_obj(hd->obj);
-	if (!ipc_reply_recv_fast(t, ep))
+	if (!ipc_reply_recv_fast(t, ep, &req))
 		ipc_reply_recv_on(t, ep, &none, &req, true);
 	return SYSCALL_DONE;
 }

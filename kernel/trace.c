@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "trace.h"
 
+#include <arch/backtrace.h>
 #include <arch/csr.h>
 #include <arch/hart.h>
 #include <arch/semihost.h>
@@ -13,10 +14,11 @@
 #include "vm.h"
 
 /*
- * Records per hart: a power of two. A record that finds the ring half full
- * drains it first, so the ring never fills; records are lost only when the
- * host refuses them (a failed write), which is counted and leaves a gap in
- * the hart's record numbers.
+ * Records per hart: a power of two. A record that leaves the ring half full
+ * drains it (as the trace point's last step, a tail call: the trace points
+ * stay leaves otherwise), so the ring never fills; records are lost only when
+ * the host refuses them (a failed write), which is counted and leaves a gap
+ * in the hart's record numbers.
  */
 #define TRACE_RING	128
 
@@ -24,8 +26,11 @@ struct trace_ring {
 	uint32_t head;		/* records written: the next record's number */
 	uint32_t tail;		/* records drained */
 	uint32_t lost;		/* drained records the host refused */
-	struct trace_record rec[TRACE_RING];
-};
+	uint32_t cpu;		/* the logical cpu whose ring it is */
+	struct trace_record *rec;	/* its TRACE_RING records (ring_recs) */
+} __attribute__((aligned(32)));	/* rings[cpu] is one shift away */
+
+static struct trace_record ring_recs[MAX_HARTS][TRACE_RING];
 
 unsigned trace_mask;
 static struct trace_ring rings[MAX_HARTS];
@@ -62,132 +67,127 @@ static void ring_drain(struct trace_ring *r)
 	}
 }
 
-/*
- * ring_next: the next record of logical cpu @cpu's ring, for @event: numbered
- * and time-stamped, kind and result 0; the caller fills in the rest. It counts
- * as written already (nothing drains meanwhile: the caller holds the kernel
- * lock). A ring half full is drained first.
- */
-static inline __attribute__((always_inline)) struct trace_record *ring_next(unsigned cpu,
-									  unsigned event)
-{
-	struct trace_ring *r = &rings[cpu];
-	struct trace_record *rec;
+/* One record as ring_put writes it: eight words, the first two packing the
+ * small fields in their little-endian places. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "records are little-endian");
+_Static_assert(offsetof(struct trace_record, event) == 4 && offsetof(struct trace_record, hart) == 5 &&
+	       offsetof(struct trace_record, task) == 6 && offsetof(struct trace_record, kind) == 7 &&
+	       offsetof(struct trace_record, thread) == 8 && offsetof(struct trace_record, result) == 12 &&
+	       offsetof(struct trace_record, time) == 16 && offsetof(struct trace_record, arg) == 32,
+	       "ring_put's packing matches the record");
 
-	if (r->head - r->tail >= TRACE_RING / 2)
+/* The fields of a record besides its number, hart, time and instret. */
+struct trace_fields {
+	unsigned event, task, kind;
+	uint32_t thread;
+	int32_t result;
+	uint64_t arg[4];
+};
+
+/*
+ * ring_put: append @f to @r: numbered, stamped with time and instret, eight
+ * 64-bit stores. It counts as written at once (nothing drains meanwhile: the
+ * caller holds the kernel lock). Then, if that left the ring half full, it is
+ * drained, so the next record has room: last, where the call is a tail call
+ * when ring_put ends a trace point (which then needs no stack frame).
+ */
+static inline __attribute__((always_inline)) void ring_put(struct trace_ring *r,
+							  struct trace_fields f)
+{
+	uint64_t *w = (uint64_t *)&r->rec[r->head % TRACE_RING];
+
+	_Static_assert(sizeof(struct trace_record) == 8 * sizeof(uint64_t), "eight words");
+
+	w[0] = r->head | (uint64_t)f.event << 32 | (uint64_t)r->cpu << 40 |
+	       (uint64_t)f.task << 48 | (uint64_t)f.kind << 56;
+	w[1] = f.thread | (uint64_t)(uint32_t)f.result << 32;
+	w[2] = rdtime();
+	w[3] = rdinstret();
+	w[4] = f.arg[0];
+	w[5] = f.arg[1];
+	w[6] = f.arg[2];
+	w[7] = f.arg[3];
+	if (++r->head - r->tail >= TRACE_RING / 2)
 		ring_drain(r);
-	rec = &r->rec[r->head % TRACE_RING];
-	rec->seq = r->head++;
-	rec->event = (uint8_t)event;
-	rec->hart = (uint8_t)cpu;
-	rec->kind = 0;
-	rec->result = 0;
-	rec->time = rdtime();
-	rec->instret = rdinstret();
-	return rec;
 }
 
-/* trace_begin: the calling hart's next record for @event about @subject (the
- * task a filter looks at; NULL: always recorded); NULL if filtered out. */
-static inline __attribute__((always_inline)) struct trace_record *
-trace_begin(unsigned event, const struct task *subject)
+/* trace_ring: the calling hart's ring, or NULL when the filter is on and
+ * @subject (the task the event is about; NULL: always recorded) is not its. */
+static inline __attribute__((always_inline)) struct trace_ring *
+trace_ring(const struct task *subject)
 {
 	if (filter && subject && subject != filter)
 		return NULL;
-	return ring_next(this_hart->cpu, event);
+	return &rings[this_hart->cpu];
 }
 
-/* set_thread: the task and thread fields of @rec for @t. */
-static void set_thread(struct trace_record *rec, const struct thread *t)
+NO_FRAME_POINTER void trace_fault(const struct thread *t)
 {
-	rec->task = (uint8_t)t->task->slot;
-	rec->thread = t->id;
+	struct trace_ring *r = trace_ring(t->task);
+
+	if (r)
+		ring_put(r, (struct trace_fields){
+			TRACE_EV_FAULT, t->task->slot, (unsigned)t->msg.words[FAULT_W_ACCESS], t->id,
+			0, { t->msg.words[FAULT_W_ADDR], t->msg.words[FAULT_W_CAUSE],
+			     t->msg.words[FAULT_W_PC], 0 } });
 }
 
-void trace_fault(const struct thread *t)
-{
-	struct trace_record *rec = trace_begin(TRACE_EV_FAULT, t->task);
-
-	if (!rec)
-		return;
-	set_thread(rec, t);
-	rec->kind = (uint8_t)t->msg.words[FAULT_W_ACCESS];
-	rec->arg[0] = t->msg.words[FAULT_W_ADDR];
-	rec->arg[1] = t->msg.words[FAULT_W_CAUSE];
-	rec->arg[2] = t->msg.words[FAULT_W_PC];
-	rec->arg[3] = 0;
-}
-
-void trace_reply(const struct thread *replier, const struct thread *c, unsigned long label,
+NO_FRAME_POINTER void trace_reply(const struct thread *replier, const struct thread *c, unsigned long label,
 		 const struct vm_map_req *mapped)
 {
-	struct trace_record *rec = trace_begin(TRACE_EV_REPLY, c->task);
+	struct trace_ring *r = trace_ring(c->task);
+	unsigned kind = mapped ? TRACE_REPLY_MAP
+			       : label == LABEL_RESUME ? TRACE_REPLY_RESUME : TRACE_REPLY_KILL;
 
-	if (!rec)
-		return;
-	set_thread(rec, c);
-	rec->kind = mapped ? TRACE_REPLY_MAP
-			   : label == LABEL_RESUME ? TRACE_REPLY_RESUME : TRACE_REPLY_KILL;
-	rec->arg[0] = mapped ? mapped->va : 0;
-	rec->arg[1] = mapped ? mapped->pa : 0;
-	rec->arg[2] = mapped ? pt_level_size(mapped->level) : 0;
-	rec->arg[3] = replier->id;
+	if (r)
+		ring_put(r, (struct trace_fields){
+			TRACE_EV_REPLY, c->task->slot, kind, c->id, 0,
+			{ mapped ? mapped->va : 0, mapped ? mapped->pa : 0,
+			  mapped ? pt_level_size(mapped->level) : 0, replier->id } });
 }
 
-void trace_kill(const struct thread *t, int status)
+NO_FRAME_POINTER void trace_kill(const struct thread *t, int status)
 {
-	struct trace_record *rec = trace_begin(TRACE_EV_KILL, t->task);
+	struct trace_ring *r = trace_ring(t->task);
 
-	if (!rec)
-		return;
-	set_thread(rec, t);
-	rec->result = status;
-	memset(rec->arg, 0, sizeof(rec->arg));
+	if (r)
+		ring_put(r, (struct trace_fields){ TRACE_EV_KILL, t->task->slot, 0, t->id, status,
+						   { 0 } });
 }
 
-void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
+NO_FRAME_POINTER void trace_vm(const struct thread *t, unsigned kind, long result, const struct task *target,
 	      vaddr_t va, unsigned long w2, unsigned long w3)
 {
-	struct trace_record *rec = trace_begin(TRACE_EV_VM, target ? target : t->task);
+	struct trace_ring *r = trace_ring(target ? target : t->task);
 
-	if (!rec)
-		return;
-	set_thread(rec, t);
-	rec->kind = (uint8_t)kind;
-	rec->result = (int32_t)result;
-	rec->arg[0] = target ? target->slot : TRACE_NO_TASK;
-	rec->arg[1] = va;
-	rec->arg[2] = w2;
-	rec->arg[3] = w3;
+	if (r)
+		ring_put(r, (struct trace_fields){
+			TRACE_EV_VM, t->task->slot, kind, t->id, (int32_t)result,
+			{ target ? target->slot : TRACE_NO_TASK, va, w2, w3 } });
 }
 
-void trace_ipc(const struct thread *from, const struct thread *to)
+NO_FRAME_POINTER void trace_ipc(const struct thread *from, const struct thread *to)
 {
-	struct trace_record *rec;
+	struct trace_ring *r;
 
 	if (filter && from->task != filter && to->task != filter)
 		return;
-	rec = trace_begin(TRACE_EV_IPC, NULL);
-	if (!rec)
-		return;
-	set_thread(rec, from);
-	rec->arg[0] = uctx_arg(&to->frame, 1);
-	rec->arg[1] = (uint64_t)to->task->slot << 32 | to->id;
-	rec->arg[2] = uctx_arg(&to->frame, 7);
-	rec->arg[3] = uctx_arg(&to->frame, 2);
+	r = trace_ring(NULL);
+	ring_put(r, (struct trace_fields){
+		TRACE_EV_IPC, from->task->slot, 0, from->id, 0,
+		{ uctx_arg(&to->frame, 1), (uint64_t)to->task->slot << 32 | to->id,
+		  uctx_arg(&to->frame, 7), uctx_arg(&to->frame, 2) } });
 }
 
 void trace_task(const struct task *task)
 {
-	struct trace_record *rec = trace_begin(TRACE_EV_TASK, task);
+	struct trace_ring *r = trace_ring(task);
+	struct trace_fields f = { TRACE_EV_TASK, task->slot, TRACE_TASK_LIVE, 0, 0, { 0 } };
 
-	if (!rec)
-		return;
-	rec->task = (uint8_t)task->slot;
-	rec->thread = 0;
-	rec->kind = TRACE_TASK_LIVE;
-	memset(rec->arg, 0, sizeof(rec->arg));
-	memcpy(rec->arg, task->name, TASK_NAME_MAX);
+	_Static_assert(TASK_NAME_MAX <= sizeof(f.arg), "a task name fits the arguments");
+	memcpy(f.arg, task->name, TASK_NAME_MAX);
+	if (r)
+		ring_put(r, f);
 }
 
 void trace_task_ended(const struct task *task)
@@ -219,13 +219,10 @@ void trace_finish(void)
 	filter = NULL;
 	for (unsigned cpu = 0; cpu < header.nharts; cpu++) {
 		struct trace_ring *r = &rings[cpu];
-		struct trace_record *rec = ring_next(cpu, TRACE_EV_END);
 
-		rec->task = TRACE_NO_TASK;
-		rec->thread = 0;
-		rec->arg[0] = r->head;	/* this one included */
-		rec->arg[1] = r->lost;
-		rec->arg[2] = rec->arg[3] = 0;
+		ring_drain(r);	/* first, so that lost is counted up to this record */
+		ring_put(r, (struct trace_fields){ TRACE_EV_END, TRACE_NO_TASK, 0, 0, 0,
+						     { r->head + 1, r->lost, 0, 0 } });	/* this one included */
 		ring_drain(r);
 	}
 }
@@ -290,6 +287,10 @@ int trace_boot(unsigned mask, enum boot_trace_out to, const char *host_file,
 	header.nharts = (uint16_t)nharts;
 	header.va_bits = (uint16_t)va_bits;
 	header.timebase_hz = timebase_hz;
+	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++) {
+		rings[cpu].cpu = cpu;
+		rings[cpu].rec = ring_recs[cpu];
+	}
 	want = to;
 	return trace_start(mask, NULL);
 }

@@ -137,8 +137,8 @@ static inline void *mem_ptr(uint64_t pa)
 /* MEM_BYTES_PER_FRAME: what the frame table costs per frame. */
 #define MEM_BYTES_PER_FRAME (sizeof(struct buddy_frame) + sizeof(struct frame))
 
-/* mem_zero: zero @bytes (a multiple of 128) of the data frame(s) at @pa, with
- * sixteen 8-byte stores a loop pass (picolibc's memset stores bytes). */
+/* mem_zero: zero @bytes (a multiple of 512) of the data frame(s) at @pa, with
+ * 64 8-byte stores a loop pass (picolibc's memset stores bytes). */
 void mem_zero(uint64_t pa, uint64_t bytes);
 
 /* mem_free_pages: free pages in the data zones (the hot list's among them)

@@ -367,16 +367,20 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	return page_query(f, clear ? QUERY_CLEAR_A : 0) & 1;
 }
 
-/* record: frame @pa (2^@order pages) now backs @va of @c. */
-void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
+/* record_frame: frame @pa (2^@order pages, record @f) now backs @va of @c. */
+static inline void record_frame(struct client *c, uint64_t va, uint64_t pa, struct frame *f,
+				unsigned order)
 {
-	struct frame *f = mem_frame(pa, NULL, NULL);
-
 	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> 12),
 			     MEM_NONE, MEM_NONE, 0, 0 };
 	c->pages += 1ul << order;
 	if (pager_pol->on_map)
 		pager_pol->on_map(c, va, pa, f, order);
+}
+
+void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
+{
+	record_frame(c, va, pa, mem_frame(pa, NULL, NULL), order);
 }
 
 /* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
@@ -388,8 +392,8 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 	long pmem = -1;
 	uint64_t off = 0;
 	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
+	struct frame *f = mem_frame(pa, &pmem, &off);
 
-	mem_frame(pa, &pmem, &off);
 	for (;;) {
 		struct msg next;
 
@@ -398,7 +402,7 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 			continue;
 		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
 			return next.status;
-		pager_record(c, va, pa, order);
+		record_frame(c, va, pa, f, order);
 		c->faults++;
 		*m = next;
 		return 0;
@@ -629,15 +633,20 @@ static void serve(struct msg *first)
 	for (;;) {
 		struct client *c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used
 					   ? &clients[m.badge] : NULL;
-		struct msg r = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		struct msg r;
 		/* a handle sent with a request is the pager's to close, but TRAP's */
 		long passed, sent = m.label == PAGER_TRAP ? IPC_NO_HANDLE : m.handle;
 
 		if (m.status) {
 			pager_recv_next(&m);
-		} else if (m.label == LABEL_FAULT) {
+			continue;
+		}
+		if (m.label == LABEL_FAULT) {
 			fault(&m);
-		} else if (!request(&m, c, &r)) {
+			continue;
+		}
+		r = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+		if (!request(&m, c, &r)) {
 			if (sent >= 0)
 				sys_handle_close(sent);
 			pager_recv_next(&m);

@@ -7,7 +7,7 @@
 struct client clients[CLIENT_MAX];
 struct shared shareds[SHARED_MAX];
 
-struct region *region_find(struct client *c, uint64_t va)
+struct region *region_search(struct client *c, uint64_t va)
 {
 	unsigned lo = 0, hi = c->nregions;
 
@@ -19,8 +19,10 @@ struct region *region_find(struct client *c, uint64_t va)
 			hi = mid;
 		else if (va >= r->end)
 			lo = mid + 1;
-		else
+		else {
+			c->last_region = mid;
 			return r;
+		}
 	}
 	return NULL;
 }

@@ -46,6 +46,7 @@ struct client {
 	long task, thread;
 	struct region regions[REGION_MAX];	/* sorted by start, disjoint */
 	unsigned nregions;
+	unsigned last_region;		/* region_find's last answer (checked before use) */
 	uint64_t next_map;		/* where the next PAGER_MAP region goes */
 	unsigned long faults, pages, tables, evictions;
 	unsigned long swapped;		/* swap slots it holds (a hint for the fault path) */
@@ -54,8 +55,19 @@ struct client {
 
 extern struct client clients[CLIENT_MAX];
 
-/* region_find: the region of @c holding @va, or NULL (binary search). */
-struct region *region_find(struct client *c, uint64_t va);
+struct region *region_search(struct client *c, uint64_t va);
+
+/* region_find: the region of @c holding @va, or NULL. The last answer first
+ * (faults come in runs in one region), else a binary search (region_search);
+ * the index is checked, not trusted, so regions may change under it. */
+static inline struct region *region_find(struct client *c, uint64_t va)
+{
+	struct region *r = &c->regions[c->last_region];
+
+	if (c->last_region < c->nregions && va >= r->start && va < r->end)
+		return r;
+	return region_search(c, va);
+}
 
 /* region_add: a new region [@start, @end); 0, -ERR_NOSPC or -ERR_EXIST. */
 int region_add(struct client *c, uint64_t start, uint64_t end, unsigned perms,
