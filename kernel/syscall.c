@@ -100,7 +100,7 @@ static long sys_handle_close(struct thread *t)
 
 /* arg_task: the task of the handle in register a@n, which needs @rights
  * (NULL on error). */
-static int arg_task(const struct thread *t, unsigned n, uint8_t rights, struct task **out)
+static inline int arg_task(const struct thread *t, unsigned n, uint8_t rights, struct task **out)
 {
 	const struct handle *hd;
 	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, n), KOBJ_TASK, rights, &hd);
@@ -264,14 +264,15 @@ static long sys_vm_pool_add(struct thread *t)
 				       uctx_arg(&t->frame, 2));
 }
 
-/* vm_map_args: decode SYS_VM_MAP's arguments (also SYS_VM_MAP_REPLY's first five). */
-static inline int vm_map_args(struct thread *t, struct vm_map_req *req)
+/* map_args: SYS_VM_MAP's map (also SYS_VM_MAP_REPLY's, from its first five
+ * arguments), stopped by @veto (see vm_map). */
+static inline int map_args(struct thread *t, int veto, struct vm_map_req *req)
 {
 	const struct trap_frame *f = &t->frame;
 	int err = arg_task(t, 0, RIGHT_MAP, &req->task);
 
-	return err ? err : vm_map_decode(t->task, uctx_arg(f, 1), uctx_arg(f, 2), uctx_arg(f, 3),
-					 uctx_arg(f, 4), req);
+	return err ? err : vm_map(t->task, uctx_arg(f, 1), uctx_arg(f, 2), uctx_arg(f, 3),
+				  uctx_arg(f, 4), veto, req);
 }
 
 /* vm_map_trace: the record of map call TRACE_VM_@kind (tracing on). */
@@ -284,10 +285,8 @@ static void vm_map_trace(struct thread *t, unsigned kind, int err, const struct 
 static long sys_vm_map(struct thread *t)
 {
 	struct vm_map_req req;
-	int err = vm_map_args(t, &req);
+	int err = map_args(t, 0, &req);
 
-	if (!err)
-		vm_map_perform(&req);
 	if (trace_on(TRACE_VM))
 		vm_map_trace(t, TRACE_VM_MAP, err, &req);
 	return err;
@@ -312,19 +311,17 @@ static long sys_vm_unmap(struct thread *t)
 static long sys_vm_map_reply(struct thread *t)
 {
 	static const struct handle none;
-	const struct handle *hd;
+	const struct handle *hd = NULL;
 	struct vm_map_req req;
 	struct endpoint *ep;
-	int err = vm_map_args(t, &req);
+	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
+			     &hd);
 
-	if (!err)
-		err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
-				 &hd);
+	err = map_args(t, err, &req);	/* the endpoint's error only after the map's */
 	if (trace_on(TRACE_VM))
 		vm_map_trace(t, TRACE_VM_MAP_REPLY, err, &req);
 	if (err)
 		return err;
-	vm_map_perform(&req);
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
 	ep = endpoint_of_obj(hd->obj);
 	if (!ipc_reply_recv_fast(t, ep, &req))

@@ -83,8 +83,10 @@ static int vm_slot_check(struct vm_map_req *req)
 	return 0;
 }
 
-int vm_map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
-		  unsigned long flags, struct vm_map_req *req)
+/* map_decode: vm_map's checks (see vm.h), filling in @req. */
+static inline __attribute__((always_inline)) int
+map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
+	   unsigned long flags, struct vm_map_req *req)
 {
 	struct pmem *mem;
 	uint64_t size;
@@ -124,17 +126,30 @@ static pte_t *__attribute__((noinline)) vm_map_grow(const struct vm_map_req *req
 	return slot.pte;
 }
 
-void vm_map_perform(const struct vm_map_req *req)
+/* map_perform: carry out a decoded request (it cannot fail). */
+static inline __attribute__((always_inline)) void map_perform(const struct vm_map_req *req)
 {
 	pte_t *pte = req->slot.level > req->level ? vm_map_grow(req) : req->slot.pte;
 	int err = pt_put(pte, req->pa, req->pte_flags);
 
-	(void)err;	/* vm_map_decode checked every way it can fail */
+	(void)err;	/* map_decode checked every way it can fail */
 	if (req->ram)
 		frames_mapped(req->pa, pt_level_size(req->level), 1);
 	mmu_flush_page(req->va);
 	if (req->pte_flags & PTE_X)
 		mmu_sync_icache();	/* the frame may hold freshly written code */
+}
+
+int vm_map(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
+	   unsigned long flags, int veto, struct vm_map_req *req)
+{
+	int err = map_decode(caller, va, mem_h, offset, flags, req);
+
+	if (!err)
+		err = veto;
+	if (!err)
+		map_perform(req);
+	return err;
 }
 
 /* vm_leaf: the leaf PTE mapping the page that starts at @va in @task. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The VM system calls' work: page-table pools and mapping frames of pmem and
- * device objects into tasks. Every argument is checked (vm_map_decode) before
- * anything changes (vm_map_perform cannot fail). The target task comes
+ * device objects into tasks. Every argument is checked before anything
+ * changes (the map itself cannot fail then). The target task comes
  * decoded: the system-call layer checked its handle for the MAP right.
  */
 #ifndef KERNEL_VM_H
@@ -23,22 +23,21 @@ struct vm_map_req {
 };
 
 /*
- * vm_map_decode: check a map of the page at @va in task req->task (set by the
- * caller), to @offset in the object of @caller's handle @mem_h, with VM_*
- * @flags. Returns 0 and the rest of @req, or -ERR_HANDLE/-ERR_DENIED (the
- * handle, its rights: MAP, and WRITE for VM_W), -ERR_INVAL (flags: unknown
- * bits, no permission, W without R, W+X, a page size the mode lacks),
- * -ERR_ALIGN (va or the frame's physical address not aligned to the page
- * size), -ERR_RANGE (va outside user space, offset beyond the object),
- * -ERR_EXIST (something is mapped there), -ERR_DENIED (a frame is a
- * page table or mapped too often), -ERR_POOL (too few frames in the pool for
- * the tables needed).
+ * vm_map: map the page at @va in task req->task (set by the caller) to
+ * @offset in the object of @caller's handle @mem_h, with VM_* @flags, after
+ * checking everything: nothing changes unless it returns 0. Errors:
+ * -ERR_HANDLE/-ERR_DENIED (the handle, its rights: MAP, and WRITE for VM_W),
+ * -ERR_INVAL (flags: unknown bits, no permission, W without R, W+X, a page
+ * size the mode lacks), -ERR_ALIGN (va or the frame's physical address not
+ * aligned to the page size), -ERR_RANGE (va outside user space, offset
+ * beyond the object), -ERR_EXIST (something is mapped there), -ERR_DENIED
+ * (a frame is a page table or mapped too often), -ERR_POOL (too few frames
+ * in the pool for the tables needed), then @veto (an error the caller found
+ * in its own arguments: reported after these, and it stops the map too).
+ * @req holds what was decoded (for the trace).
  */
-int vm_map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
-		  unsigned long flags, struct vm_map_req *req);
-
-/* vm_map_perform: carry out a decoded request. */
-void vm_map_perform(const struct vm_map_req *req);
+int vm_map(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset,
+	   unsigned long flags, int veto, struct vm_map_req *req);
 
 /* vm_unmap: unmap the page starting at @va in @task. Returns its last
  * UNMAP_ACCESSED | UNMAP_DIRTY bits (>= 0), -ERR_RANGE, -ERR_NOENT (nothing
