@@ -81,7 +81,8 @@ static inline unsigned long page_query(const struct frame *f, unsigned long clea
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);
 
 /* pager_map_frame: map @pa at @va for the faulting thread of @c, reply, and
- * take the next message into @m. 0, or -ERR_EXIST / -ERR_POOL (nothing done). */
+ * take the next message into @m. 0, or -ERR_EXIST / -ERR_POOL (nothing mapped,
+ * no answer yet; m->status says which). */
 long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
 		     unsigned order, struct msg *m);
 

@@ -394,17 +394,14 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
 	struct frame *f = mem_frame(pa, &pmem, &off);
 
-	for (;;) {
-		struct msg next;
-
-		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, &next);
-		if (next.status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
+	for (;;) {	/* the answer goes straight into @m: nothing to keep across the hooks */
+		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+		if (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
 			continue;
-		if (next.status == -ERR_POOL || next.status == -ERR_EXIST)
-			return next.status;
+		if (m->status == -ERR_POOL || m->status == -ERR_EXIST)
+			return m->status;
 		record_frame(c, va, pa, f, order);
 		c->faults++;
-		*m = next;
 		return 0;
 	}
 }
@@ -631,20 +628,22 @@ static void serve(struct msg *first)
 	struct msg m = *first;
 
 	for (;;) {
-		struct client *c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used
-					   ? &clients[m.badge] : NULL;
+		struct client *c;
 		struct msg r;
-		/* a handle sent with a request is the pager's to close, but TRAP's */
-		long passed, sent = m.label == PAGER_TRAP ? IPC_NO_HANDLE : m.handle;
+		long passed, sent;
 
 		if (m.status) {
 			pager_recv_next(&m);
 			continue;
 		}
-		if (m.label == LABEL_FAULT) {
+		if (m.label == LABEL_FAULT) {	/* first: the fast path */
 			fault(&m);
 			continue;
 		}
+		c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used ? &clients[m.badge]
+									     : NULL;
+		/* a handle sent with a request is the pager's to close, but TRAP's */
+		sent = m.label == PAGER_TRAP ? IPC_NO_HANDLE : m.handle;
 		r = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 		if (!request(&m, c, &r)) {
 			if (sent >= 0)
