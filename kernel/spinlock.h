@@ -11,7 +11,12 @@ struct spinlock {
 
 static inline bool spin_trylock(struct spinlock *l)
 {
-	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+	long old;
+
+	/* amoswap.w.aq (A extension): what __atomic_exchange_n compiles to,
+	 * without the sign extension GCC adds to its int result */
+	__asm__ volatile("amoswap.w.aq %0, %2, %1" : "=r"(old), "+A"(l->locked) : "r"(1L) : "memory");
+	return !old;
 }
 
 static inline void spin_lock(struct spinlock *l)

@@ -8,11 +8,12 @@
  *
  * From S-mode: a full trap_frame on the current stack, trap_kernel(), sret.
  * From U-mode: the registers go into the thread's own frame, sp and tp become
- * the hart's (kept in the frame by user_frame_prepare), syscall_enter() and syscall_resume() (ecall)
- * or trap_user() (the rest) picks the thread to resume, and user_return
- * restores it. The frame's sstatus is not saved on entry: a thread in U-mode
- * always has SPP clear and SPIE set, which user_frame_prepare keeps there. The kernel stack holds
- * nothing between traps: blocking is a state in the thread, not a stack.
+ * the hart's (kept in the frame by user_frame_prepare), then C picks the
+ * thread to resume (syscall_enter and syscall_resume for ecall, trap_user for
+ * the rest) and user_return restores it. sstatus is neither saved nor
+ * restored for user threads: it is always the same when the kernel returns
+ * to one (see trap_init). The kernel stack holds nothing between traps:
+ * blocking is a state in the thread, not a stack.
  */
 #include <arch/cause.h>
 #include <arch/csr.h>
@@ -121,8 +122,6 @@ user_return:
 	csrw	CSR_SSCRATCH, a0
 	ld	t0, TF_SEPC(a0)
 	csrw	CSR_SEPC, t0
-	ld	t0, TF_SSTATUS(a0)
-	csrw	CSR_SSTATUS, t0
 	ld	sp, TF_X(2)(a0)
 	restore_gprs 10
 	ld	a0, TF_X(10)(a0)

@@ -32,6 +32,15 @@ _Static_assert(TF_SIZE % 16 == 0, "the trap frame keeps sp 16-byte aligned");
 void trap_init(void)
 {
 	csr_write(CSR_SSCRATCH, 0);
+	/*
+	 * The one sstatus every return to U-mode needs: SPP = U, SPIE set
+	 * (interrupts on there), no FPU or vector state (user code has none
+	 * and the kernel saves none), no SUM/MXR. Set once: the kernel changes
+	 * only SIE, a trap from U-mode leaves SPP = U and SPIE set, and every
+	 * sret does too, so user_return need not write sstatus.
+	 */
+	csr_clear(CSR_SSTATUS, SSTATUS_SPP | SSTATUS_VS | SSTATUS_FS | SSTATUS_SUM | SSTATUS_MXR);
+	csr_set(CSR_SSTATUS, SSTATUS_SPIE);
 	/* user programs may read cycle, time and instret (benchmarks) */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	csr_write(CSR_STVEC, (unsigned long)trap_vector);	/* MODE 0: direct */
@@ -101,7 +110,6 @@ void user_frame_set_hart(struct trap_frame *tf)
 	__asm__("mv %0, tp" : "=r"(tp));
 	tf->kernel_sp = hart_stack_top(this_hart->cpu);
 	tf->kernel_tp = tp;
-	tf->sstatus = (tf->sstatus & ~SSTATUS_SPP) | SSTATUS_SPIE;
 }
 
 struct trap_frame *trap_user(struct trap_frame *tf)

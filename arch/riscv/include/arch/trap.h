@@ -31,7 +31,7 @@
 struct trap_frame {
 	unsigned long x[31];	/* x[n - 1] holds register xn */
 	unsigned long sepc;
-	unsigned long sstatus;
+	unsigned long sstatus;	/* kernel frames only (see trap_init) */
 	unsigned long scause;
 	unsigned long stval;
 	unsigned long kernel_sp;	/* set before each return to U-mode */
@@ -51,7 +51,7 @@ void trap_vector(void);
 /*
  * user_return: resume the user thread whose frame is @tf (trap.S): sscratch =
  * @tf, restore every register from it, sret. @tf->kernel_sp/kernel_tp must
- * name this hart's stack top and tp, and @tf->sstatus must have SPP clear.
+ * name this hart's stack top and tp. sstatus is not written (see trap_init).
  */
 __attribute__((noreturn)) void user_return(struct trap_frame *tf);
 
@@ -74,14 +74,12 @@ struct trap_frame *trap_user(struct trap_frame *tf);
 long syscall_enter(struct trap_frame *tf);
 unsigned long syscall_resume(struct trap_frame *tf);
 
-/* user_frame_set_hart: fill @tf's kernel_sp/kernel_tp for this hart, set SPP
- * = user and SPIE (interrupts on in U-mode). */
+/* user_frame_set_hart: fill @tf's kernel_sp/kernel_tp for this hart. */
 void user_frame_set_hart(struct trap_frame *tf);
 
 /* user_frame_prepare: call before user_return: a frame last prepared on this
  * hart (its kernel_tp is this hart's tp: user_frame_ready) is ready as it
- * is, since a trap from U-mode leaves SPP = user and SPIE set; the others are
- * filled in. */
+ * is; the others are filled in. */
 static inline bool user_frame_ready(const struct trap_frame *tf)
 {
 	unsigned long tp;

@@ -50,13 +50,12 @@ static inline void uctx_copy_tp(struct trap_frame *to, const struct trap_frame *
 }
 
 /* uctx_init: a fresh user context starting at @pc with stack pointer @sp,
- * every other register 0, interrupts enabled in U-mode. */
+ * every other register 0 (interrupts are on in U-mode: see trap_init). */
 static inline void uctx_init(struct trap_frame *tf, unsigned long pc, unsigned long sp)
 {
 	*tf = (struct trap_frame){ 0 };
 	tf->sepc = pc;
 	tf->x[REG_SP - 1] = sp;
-	tf->sstatus = SSTATUS_SPIE;	/* SPP = 0: sret goes to U-mode */
 }
 
 #endif
