@@ -348,10 +348,10 @@ NO_FRAME_POINTER bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep,
 	return reply_recv_fast(t, ep, mapped, false);
 }
 
-NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
+/* reply_recv_general: SYS_REPLY_RECV when the untraced fast path is not taken. */
+static long __attribute__((noinline)) reply_recv_general(struct thread *t, bool block)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
-	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
 	struct handle ep, xfer;
 	int err;
@@ -364,6 +364,18 @@ NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
 		return err;
 	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
 	return SYSCALL_DONE;
+}
+
+NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
+{
+	const unsigned long *m = uctx_msg(&t->frame);
+	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
+	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
+
+	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS | TRACE_IPC) &&
+	    reply_recv_fast(t, endpoint_of_obj(hd->obj), NULL, false))
+		return SYSCALL_DONE;	/* a leaf so far: no stack frame */
+	return reply_recv_general(t, block);
 }
 
 bool ipc_fault(struct thread *t)
