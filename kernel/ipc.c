@@ -304,48 +304,30 @@ void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
 		sched_enqueue(woken);
 }
 
-/* reply_recv_fast: ipc_reply_recv_fast's work, @traced or not (two copies
- * of one body: the untraced one stays a leaf). */
-static inline __attribute__((always_inline)) bool
-reply_recv_fast(struct thread *t, struct endpoint *ep, const struct vm_map_req *mapped, bool traced)
+/* reply_fast: the reply fast path's work, ipc_reply_fast_ok having said yes
+ * (see ipc.h). Returns whether the caller was a faulting thread. */
+static inline __attribute__((always_inline)) bool reply_fast(struct thread *t, struct endpoint *ep)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
 	struct thread *c = t->caller;
+	bool fault = c->faulting;
 
-	if (!c || ep->senders.head || ep->irqs)
-		return false;
-	if (!c->faulting) {
-		if (traced && trace_on(TRACE_IPC))
-			return false;	/* ipc_transfer records it */
+	if (!fault)
 		ipc_put(c, m[1], m + 2, IPC_NO_HANDLE, 0);
-	} else if (m[1] == LABEL_RESUME) {
-		if (traced && trace_on(TRACE_FAULTS))
-			trace_reply(t, c, LABEL_RESUME, mapped);
-		c->faulting = false;	/* sepc unchanged: the instruction runs again */
-	} else {
-		return false;
-	}
+	else
+		c->faulting = false;	/* RESUME: sepc unchanged, the instruction runs again */
 	t->caller = NULL;
 	c->callee = NULL;
 	t->state = THREAD_RECEIVING;
 	t->queue = ep;
 	queue_push(&ep->receivers, t);
 	sched_switch_to(c);
-	return true;
+	return fault;
 }
 
-static bool __attribute__((noinline))
-reply_recv_fast_traced(struct thread *t, struct endpoint *ep, const struct vm_map_req *mapped)
+NO_FRAME_POINTER bool ipc_reply_fast(struct thread *t, struct endpoint *ep)
 {
-	return reply_recv_fast(t, ep, mapped, true);
-}
-
-NO_FRAME_POINTER bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep,
-					  const struct vm_map_req *mapped)
-{
-	if (trace_on(TRACE_FAULTS | TRACE_IPC))
-		return reply_recv_fast_traced(t, ep, mapped);
-	return reply_recv_fast(t, ep, mapped, false);
+	return reply_fast(t, ep);
 }
 
 /* reply_recv_general: SYS_REPLY_RECV when the untraced fast path is not taken. */
@@ -353,12 +335,16 @@ static long __attribute__((noinline)) reply_recv_general(struct thread *t, bool 
 {
 	const unsigned long *m = uctx_msg(&t->frame);
 	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
+	struct thread *c = t->caller;
 	struct handle ep, xfer;
 	int err;
 
 	if (hd && block && (long)m[6] == IPC_NO_HANDLE &&
-	    ipc_reply_recv_fast(t, endpoint_of_obj(hd->obj), NULL))
+	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {	/* traced */
+		if (reply_fast(t, endpoint_of_obj(hd->obj)) && trace_on(TRACE_FAULTS))
+			trace_reply(t, c, LABEL_RESUME, NULL);
 		return SYSCALL_DONE;
+	}
 	err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
 	if (err)
 		return err;
@@ -372,9 +358,11 @@ NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
 	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
 
-	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS | TRACE_IPC) &&
-	    reply_recv_fast(t, endpoint_of_obj(hd->obj), NULL, false))
+	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS) &&
+	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
+		reply_fast(t, endpoint_of_obj(hd->obj));
 		return SYSCALL_DONE;	/* a leaf so far: no stack frame */
+	}
 	return reply_recv_general(t, block);
 }
 

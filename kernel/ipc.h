@@ -9,6 +9,9 @@
 #define KERNEL_IPC_H
 
 #include "task.h"
+#include "trace.h"
+
+#include <arch/uctx.h>
 
 /* ipc_send: SYS_SEND (@call false) or SYS_CALL (@call true) by @t. */
 void ipc_send(struct thread *t, bool call, bool block);
@@ -33,15 +36,28 @@ void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
 		       const struct vm_map_req *mapped, bool block);
 
 /*
- * ipc_reply_recv_fast: the fast path of a reply-and-wait by @t on @ep
- * (decoded, READ checked; no handle to transfer). When @t has a caller and no
- * sender or interrupt can be waiting on @ep, the reply goes into the
- * caller's registers (not with IPC tracing on), or a fault's caller resumes
- * (LABEL_RESUME only; its REPLY record names @mapped, the page
- * SYS_VM_MAP_REPLY mapped, or NULL); @t waits on @ep, and the caller gets
- * this hart (direct switch). Returns false, having changed nothing, otherwise.
+ * The fast path of a reply-and-wait by @t on @ep (decoded, READ checked; no
+ * handle to transfer). ipc_reply_fast_ok says whether it applies, changing
+ * nothing: @t has a caller, no sender or interrupt can be waiting on @ep, and
+ * the caller is a client (not with IPC tracing on: the general path records
+ * the message) or a faulting thread answered LABEL_RESUME. ipc_reply_fast
+ * then puts the reply in the client's registers (or resumes the faulting
+ * thread), makes @t wait on @ep and gives the caller this hart (direct
+ * switch); it returns whether the caller was faulting, for the caller's
+ * REPLY record (trace_reply) when faults are traced.
  */
-bool ipc_reply_recv_fast(struct thread *t, struct endpoint *ep, const struct vm_map_req *mapped);
+static inline bool ipc_reply_fast_ok(const struct thread *t, const struct endpoint *ep)
+{
+	const struct thread *c = t->caller;
+
+	if (!c || ep->senders.head || ep->irqs)
+		return false;
+	if (!c->faulting)
+		return !trace_on(TRACE_IPC);
+	return uctx_arg(&t->frame, 1) == LABEL_RESUME;	/* a1: the label */
+}
+
+bool ipc_reply_fast(struct thread *t, struct endpoint *ep);
 
 /* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
  * new reply handle in @t's task can answer it later (once, from any thread that

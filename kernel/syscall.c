@@ -314,6 +314,7 @@ static long sys_vm_map_reply(struct thread *t)
 	const struct handle *hd = NULL;
 	struct vm_map_req req;
 	struct endpoint *ep;
+	struct thread *c;
 	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
 			     &hd);
 
@@ -324,8 +325,11 @@ static long sys_vm_map_reply(struct thread *t)
 		return err;
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
 	ep = endpoint_of_obj(hd->obj);
-	if (!ipc_reply_recv_fast(t, ep, &req))
+	c = t->caller;
+	if (!ipc_reply_fast_ok(t, ep))
 		ipc_reply_recv_on(t, ep, &none, &req, true);
+	else if (ipc_reply_fast(t, ep) && trace_on(TRACE_FAULTS))
+		trace_reply(t, c, LABEL_RESUME, &req);
 	return SYSCALL_DONE;
 }
 
