@@ -65,13 +65,23 @@ uint64_t mem_alloc_table(long *pmem, uint64_t *offset);
 extern struct zone *mem_last_zone;
 struct zone *mem_zone_search(uint64_t pa);
 
-static inline struct zone *mem_zone_of(uint64_t pa)
+/* mem_in_last_zone: whether the zone of the last lookup holds frame @pa. */
+static inline bool mem_in_last_zone(uint64_t pa)
 {
 	struct zone *z = mem_last_zone;
 
-	if (z && (pa >> 12) - z->buddy.base_pfn < z->buddy.npages)
-		return z;
-	return mem_zone_search(pa);
+	return z && (pa >> 12) - z->buddy.base_pfn < z->buddy.npages;
+}
+
+static inline struct zone *mem_zone_of(uint64_t pa)
+{
+	return mem_in_last_zone(pa) ? mem_last_zone : mem_zone_search(pa);
+}
+
+/* mem_zone_frame: the record of frame @pa of zone @z. */
+static inline struct frame *mem_zone_frame(struct zone *z, uint64_t pa)
+{
+	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
 }
 
 /* mem_frame: the record of frame @pa (NULL if no zone holds it), and its
@@ -86,7 +96,7 @@ static inline struct frame *mem_frame(uint64_t pa, long *pmem, uint64_t *offset)
 		*pmem = z->pmem;
 	if (offset)
 		*offset = pa - z->pmem_base;
-	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
+	return mem_zone_frame(z, pa);
 }
 
 /*

@@ -311,9 +311,19 @@ static bool want_2m(const struct client *c, const struct region *r, uint64_t add
 	       base >= r->start && base + (2ul << 20) <= r->end;
 }
 
-struct frame *pager_frame(uint64_t pa)
+/* pager_frame_other: pager_frame for a frame outside the last zone used. */
+static struct frame *__attribute__((noinline)) pager_frame_other(uint64_t pa)
 {
 	return mem_frame(pa, NULL, NULL);
+}
+
+/* The policies' frame lists call this twice a fault: the last zone's frames
+ * inline and with no stack frame, the rest a tail call. */
+__attribute__((optimize("omit-frame-pointer"))) struct frame *pager_frame(uint64_t pa)
+{
+	if (mem_in_last_zone(pa))
+		return mem_zone_frame(mem_last_zone, pa);
+	return pager_frame_other(pa);
 }
 
 /*
@@ -383,8 +393,32 @@ void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 	record_frame(c, va, pa, mem_frame(pa, NULL, NULL), order);
 }
 
+/* map_frame_done: the map of @pa (record @f, 2^@order pages) at @va of @c
+ * went through: count the fault, record the frame (the policy's hook last). */
+static inline void map_frame_done(struct client *c, uint64_t va, uint64_t pa, struct frame *f,
+				  unsigned order)
+{
+	c->faults++;
+	record_frame(c, va, pa, f, order);
+}
+
+/* map_frame_retry: pager_map_frame after its first try failed (the status in
+ * @m): on -ERR_POOL, top up @c's table pool and try again. */
+static long __attribute__((noinline))
+map_frame_retry(struct client *c, uint64_t va, uint64_t pa, unsigned order, long pmem,
+		uint64_t off, unsigned long flags, struct frame *f, struct msg *m)
+{
+	while (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
+		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+	if (m->status)
+		return m->status;	/* -ERR_POOL (no tables left) or -ERR_EXIST */
+	map_frame_done(c, va, pa, f, order);
+	return 0;
+}
+
 /* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
- * take the next message into @m; topping up the table pool as needed. Returns
+ * take the next message into @m (the answer lands there directly: nothing is
+ * kept across the policy's hook); topping up the table pool as needed. Returns
  * the kernel's answer (0, or -ERR_EXIST when a 2 MiB page does not fit). */
 long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
 		     unsigned order, struct msg *m)
@@ -394,16 +428,11 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
 	struct frame *f = mem_frame(pa, &pmem, &off);
 
-	for (;;) {	/* the answer goes straight into @m: nothing to keep across the hooks */
-		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
-		if (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
-			continue;
-		if (m->status == -ERR_POOL || m->status == -ERR_EXIST)
-			return m->status;
-		record_frame(c, va, pa, f, order);
-		c->faults++;
-		return 0;
-	}
+	vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+	if (m->status)
+		return map_frame_retry(c, va, pa, order, pmem, off, flags, f, m);
+	map_frame_done(c, va, pa, f, order);
+	return 0;
 }
 
 /* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
