@@ -262,11 +262,13 @@ static long spawn(const char *name)
 	return c->id;
 }
 
-/* access_ok: does @perms allow the access @kind (FAULT_*)? */
+/* access_ok: does @perms allow the access @kind (FAULT_*: one bit, the same
+ * as the VM_* bit it needs; 0 for a fault that is no access, never allowed)? */
 static bool access_ok(unsigned perms, unsigned long kind)
 {
-	return (kind == FAULT_READ && (perms & VM_R)) || (kind == FAULT_WRITE && (perms & VM_W)) ||
-	       (kind == FAULT_EXEC && (perms & VM_X));
+	_Static_assert(FAULT_READ == VM_R && FAULT_WRITE == VM_W && FAULT_EXEC == VM_X,
+		       "an access kind is the permission it needs");
+	return (perms & kind) != 0;
 }
 
 /* pager_fill: the contents of the page(s) at @va of region @r into the frame at @pa;

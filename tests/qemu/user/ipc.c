@@ -62,6 +62,93 @@ __asm__(".text\n"
 	"1:	j	1b\n");
 void faulter(unsigned long arg);
 
+/*
+ * regs_ecall(before, args, after): every register but sp and a0..a7 set from
+ * before[n] (register xn), a0..a7 from args[0..7], one ecall, then every
+ * register stored to after[n]; the registers it borrowed come back before it
+ * returns. The kernel's exits restore registers in different ways (only what
+ * C may have changed when the caller goes on; the whole frame after a switch),
+ * and the ABI promises that a call changes nothing but its result registers.
+ */
+void regs_ecall(const unsigned long before[32], const unsigned long args[8],
+		unsigned long after[32]);
+__asm__(".text\n"
+	".globl regs_ecall\n"
+	"regs_ecall:\n"
+	"	addi	sp, sp, -128\n"
+	"	sd	ra, 0(sp)\n	sd	gp, 8(sp)\n	sd	tp, 16(sp)\n"
+	"	sd	s0, 24(sp)\n	sd	s1, 32(sp)\n	sd	s2, 40(sp)\n"
+	"	sd	s3, 48(sp)\n	sd	s4, 56(sp)\n	sd	s5, 64(sp)\n"
+	"	sd	s6, 72(sp)\n	sd	s7, 80(sp)\n	sd	s8, 88(sp)\n"
+	"	sd	s9, 96(sp)\n	sd	s10, 104(sp)\n	sd	s11, 112(sp)\n"
+	"	sd	a2, 120(sp)\n"
+	"	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
+	"	ld	x\\n, (\\n * 8)(a0)\n"
+	"	.endr\n"
+	"	ld	a0, 0(a1)\n	ld	a2, 16(a1)\n	ld	a3, 24(a1)\n	ld	a4, 32(a1)\n"
+	"	ld	a5, 40(a1)\n	ld	a6, 48(a1)\n	ld	a7, 56(a1)\n	ld	a1, 8(a1)\n"
+	"	ecall\n"
+	"	sd	a0, -8(sp)\n"		/* below sp: this task has no signals */
+	"	ld	a0, 120(sp)\n"
+	"	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
+	"	sd	x\\n, (\\n * 8)(a0)\n"
+	"	.endr\n"
+	"	ld	a1, -8(sp)\n"
+	"	sd	a1, 80(a0)\n"
+	"	ld	ra, 0(sp)\n	ld	gp, 8(sp)\n	ld	tp, 16(sp)\n"
+	"	ld	s0, 24(sp)\n	ld	s1, 32(sp)\n	ld	s2, 40(sp)\n"
+	"	ld	s3, 48(sp)\n	ld	s4, 56(sp)\n	ld	s5, 64(sp)\n"
+	"	ld	s6, 72(sp)\n	ld	s7, 80(sp)\n	ld	s8, 88(sp)\n"
+	"	ld	s9, 96(sp)\n	ld	s10, 104(sp)\n	ld	s11, 112(sp)\n"
+	"	addi	sp, sp, 128\n"
+	"	ret\n");
+
+/* regs_pattern: a value for register @n that no other register holds. */
+static unsigned long regs_pattern(unsigned n, unsigned long seed)
+{
+	return (seed * 0x9e3779b97f4a7c15ul) ^ ((unsigned long)n << 56 | n);
+}
+
+/* test_registers: a system call that goes straight back (SYS_NULL) changes
+ * nothing but a0; a call that blocks and is answered (the thread switched out
+ * and back in) changes nothing but a0..a7. */
+static void test_registers(long ep)
+{
+	unsigned long before[32], after[32], args[8];
+	int wrong = 0;
+
+	for (unsigned n = 0; n < 32; n++)
+		before[n] = regs_pattern(n, 1);
+	for (unsigned i = 0; i < 8; i++)
+		args[i] = regs_pattern(10 + i, 1);
+	args[7] = SYS_NULL;
+	regs_ecall(before, args, after);
+	check("SYS_NULL result", (long)after[10], 0);
+	for (unsigned n = 1; n < 32; n++) {
+		unsigned long want = n == 2 ? after[2] : n >= 11 && n <= 17 ? args[n - 10] : before[n];
+
+		if (n != 10 && after[n] != want && wrong++ < 4)
+			check("register kept across SYS_NULL (x number)", (long)n, -1);
+	}
+	check("every register kept across SYS_NULL", wrong, 0);
+
+	for (unsigned n = 0; n < 32; n++)
+		before[n] = regs_pattern(n, 2);
+	args[0] = (unsigned long)ep;
+	args[1] = LABEL_ECHO;
+	args[2] = 1, args[3] = 2, args[4] = 3, args[5] = 4;
+	args[6] = (unsigned long)IPC_NO_HANDLE;
+	args[7] = SYS_CALL;
+	regs_ecall(before, args, after);
+	check("call through regs_ecall", (long)after[10], 0);
+	check("its reply's first word", (long)after[12], 4);
+	wrong = 0;
+	for (unsigned n = 1; n < 32; n++)
+		if ((n < 10 || n > 17) && n != 2 && after[n] != before[n] && wrong++ < 4)
+			check("register kept across a call (x number)", (long)n, -1);
+	check("every register but a0..a7 kept across a call", wrong, 0);
+}
+
 static void test_call_payload(long ep)
 {
 	struct msg m = { LABEL_ECHO, LABEL_ECHO, { 11, 22, 33, 44 }, IPC_NO_HANDLE, 0 };
@@ -211,6 +298,7 @@ int main(void)
 	srv = thread_spawn(server, server_stack + 1024, (unsigned long)ep);
 	check("thread_create", srv >= 0, 1);
 	test_call_payload(ep);
+	test_registers(ep);
 	test_badge_and_transfer(ep);
 	test_rights(ep);
 	test_nonblocking();
