@@ -36,8 +36,9 @@ static void *map_page(struct task *task, vaddr_t va, uint64_t perms,
 static int load_segment(struct task *task, const struct elf_segment *seg, const char *file,
 			const struct pt_alloc *alloc)
 {
-	uint64_t perms = (seg->read ? PTE_R : 0) | (seg->write ? PTE_W | PTE_R : 0) |
-			 (seg->exec ? PTE_X : 0);
+	/* writable pages may be made writable again after a SYS_VM_PROTECT */
+	uint64_t perms = (seg->read ? PTE_R : 0) |
+			 (seg->write ? PTE_W | PTE_R | PTE_SW_WRITABLE : 0) | (seg->exec ? PTE_X : 0);
 	uint64_t file_start = seg->file_skip, file_end = seg->file_skip + seg->filesz;
 	int err;
 
@@ -157,7 +158,7 @@ int init_task_create(const void *archive, size_t size, const char *name,
 			return err;
 	}
 	for (vaddr_t va = INIT_STACK_TOP - INIT_STACK_SIZE; va < INIT_STACK_TOP; va += PAGE_SIZE)
-		if (!map_page(task, va, PTE_R | PTE_W, alloc, &err))
+		if (!map_page(task, va, PTE_R | PTE_W | PTE_SW_WRITABLE, alloc, &err))
 			return err;
 	thread = thread_alloc(task);
 	if (!thread)

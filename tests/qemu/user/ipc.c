@@ -149,6 +149,87 @@ static void test_registers(long ep)
 	check("every register but a0..a7 kept across a call", wrong, 0);
 }
 
+/*
+ * regs_fault(before, target, after): every register but sp and t6 set from
+ * before[n], a store to @target (t6) that faults, then every register stored
+ * to after[n]. test_fault_registers makes the page writable in between.
+ */
+void regs_fault(const unsigned long before[32], unsigned long *target, unsigned long after[32]);
+__asm__(".text\n"
+	".globl regs_fault\n"
+	"regs_fault:\n"
+	"	addi	sp, sp, -128\n"
+	"	sd	ra, 0(sp)\n	sd	gp, 8(sp)\n	sd	tp, 16(sp)\n"
+	"	sd	s0, 24(sp)\n	sd	s1, 32(sp)\n	sd	s2, 40(sp)\n"
+	"	sd	s3, 48(sp)\n	sd	s4, 56(sp)\n	sd	s5, 64(sp)\n"
+	"	sd	s6, 72(sp)\n	sd	s7, 80(sp)\n	sd	s8, 88(sp)\n"
+	"	sd	s9, 96(sp)\n	sd	s10, 104(sp)\n	sd	s11, 112(sp)\n"
+	"	sd	a2, 120(sp)\n"
+	"	mv	t6, a1\n"
+	"	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 10\n"
+	"	ld	x\\n, (\\n * 8)(a0)\n"
+	"	.endr\n"
+	"	sd	zero, 0(t6)\n"
+	"	sd	a0, -8(sp)\n"
+	"	ld	a0, 120(sp)\n"
+	"	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
+	"	sd	x\\n, (\\n * 8)(a0)\n"
+	"	.endr\n"
+	"	ld	a1, -8(sp)\n"
+	"	sd	a1, 80(a0)\n"
+	"	ld	ra, 0(sp)\n	ld	gp, 8(sp)\n	ld	tp, 16(sp)\n"
+	"	ld	s0, 24(sp)\n	ld	s1, 32(sp)\n	ld	s2, 40(sp)\n"
+	"	ld	s3, 48(sp)\n	ld	s4, 56(sp)\n	ld	s5, 64(sp)\n"
+	"	ld	s6, 72(sp)\n	ld	s7, 80(sp)\n	ld	s8, 88(sp)\n"
+	"	ld	s9, 96(sp)\n	ld	s10, 104(sp)\n	ld	s11, 112(sp)\n"
+	"	addi	sp, sp, 128\n"
+	"	ret\n");
+
+#define SELF 0	/* handle 0: the root task itself */
+static unsigned long ro_page[512] __attribute__((aligned(4096)));
+static unsigned long fault_before[32], fault_after[32];
+static unsigned long regs_stack[512] __attribute__((aligned(16)));
+
+/* regs_faulter: the faulting thread; tells the handler it is done with a send
+ * on the endpoint in @ep. */
+static void regs_faulter(unsigned long ep)
+{
+	struct msg m = { 0, 7, { 0 }, IPC_NO_HANDLE, 0 };
+
+	regs_fault(fault_before, &ro_page[3], fault_after);
+	ipc(SYS_SEND, (long)ep, &m);
+	for (;;)
+		ipc(SYS_RECV, (long)ep, &m);	/* nothing comes: it waits for good */
+}
+
+/* test_fault_registers: a fault (the thread's registers all saved, the
+ * handler run, every register restored) changes no register at all. */
+static void test_fault_registers(void)
+{
+	long fep = sys_endpoint_create();
+	long th = sys_thread_create(regs_faulter, regs_stack + 512, (unsigned long)fep);
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	int wrong = 0;
+
+	for (unsigned n = 0; n < 32; n++)
+		fault_before[n] = regs_pattern(n, 3);
+	ro_page[0] = 1;	/* mapped */
+	check("page made read-only", sys_vm_protect(SELF, (unsigned long)ro_page, VM_R), 0);
+	check("set fault endpoint", sys_thread_set_fault(th, fep), 0);
+	check("start the faulting thread", sys_thread_start(th), 0);
+	ipc(SYS_RECV, fep, &m);
+	check("its store faulted", (long)m.label, (long)LABEL_FAULT);
+	check("at the read-only page", (long)m.w[FAULT_W_ADDR], (long)&ro_page[3]);
+	check("page made writable", sys_vm_protect(SELF, (unsigned long)ro_page, VM_R | VM_W), 0);
+	m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV, fep, &m);
+	check("the thread went on and reported", (long)m.label, 7);
+	for (unsigned n = 1; n < 32; n++)
+		if (n != 2 && n != 31 && fault_after[n] != fault_before[n] && wrong++ < 4)
+			check("register kept across a fault (x number)", (long)n, -1);
+	check("every register kept across a fault", wrong, 0);
+}
+
 static void test_call_payload(long ep)
 {
 	struct msg m = { LABEL_ECHO, LABEL_ECHO, { 11, 22, 33, 44 }, IPC_NO_HANDLE, 0 };
@@ -299,6 +380,7 @@ int main(void)
 	check("thread_create", srv >= 0, 1);
 	test_call_payload(ep);
 	test_registers(ep);
+	test_fault_registers();
 	test_badge_and_transfer(ep);
 	test_rights(ep);
 	test_nonblocking();

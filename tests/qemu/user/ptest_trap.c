@@ -17,25 +17,30 @@
 
 #define PAGES 16
 
-static long heap, trap_ep, ready_ep;
+#define LABEL_READY 1	/* main's call: answered once the handler waits again */
+
+static long heap, trap_ep;
 static volatile unsigned long trapped[8], trap_pc[8], trap_access[8];
 static volatile unsigned ntrapped;
 
-/* handler: the write barrier: record, unprotect, resume. It answers main's
- * call on ready_ep only as it starts waiting on trap_ep (one reply-and-wait),
- * so that main never traps before a handler waits (the kernel hands the hart
- * to the thread a reply answers: no other order is promised). */
+/* handler: the write barrier: record, unprotect, resume. It waits on trap_ep
+ * for both the pager's TRAPPED messages and main's READY calls, and answers a
+ * READY call with the reply-and-wait that starts its next wait, so main never
+ * traps before the handler waits: without that, a timer tick between the
+ * handler's resuming main and its waiting again lets main run first, and the
+ * pager, finding no handler waiting, kills it (no order between runnable
+ * threads is promised). */
 static void handler(unsigned long arg)
 {
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 
 	(void)arg;
-	ipc(SYS_RECV, ready_ep, &m);
+	ipc(SYS_RECV, trap_ep, &m);	/* main's first READY */
 	for (;;) {
 		struct msg r;
 
 		m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-		ipc(SYS_REPLY_RECV, trap_ep, &m);
+		ipc(SYS_REPLY_RECV, trap_ep, &m);	/* answers a READY call, if one waits */
 		if (m.status || m.label != PAGER_TRAPPED || ntrapped == 8)
 			continue;
 		trapped[ntrapped] = m.w[0];
@@ -46,6 +51,15 @@ static void handler(unsigned long arg)
 		r = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
 		ipc_reply_to(m.handle, &r);
 	}
+}
+
+/* handler_waits: returns once the handler waits on trap_ep. */
+static long handler_waits(void)
+{
+	struct msg ready = { 0, LABEL_READY, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, trap_ep, &ready);
+	return ready.status;
 }
 
 extern char store_pc[];
@@ -62,23 +76,21 @@ int main(void)
 	for (int i = 0; i < PAGES; i++)
 		p[i * 512] = 1;
 	trap_ep = sys_endpoint_create();
-	ready_ep = sys_endpoint_create();
 	check("own task handle", self >= 0, 1);
 	th = sys_thread_create_in(self, (unsigned long)handler, (unsigned long)stack + 4 * 4096, 0,
 				  -1);
 	check("handler thread", th >= 0, 1);
 	check("its faults go to our pager too", sys_thread_set_fault(th, user_pager_ep), 0);
 	check("start it", sys_thread_start(th), 0);
-	struct msg ready = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-
-	ipc(SYS_CALL, ready_ep, &ready);
-	check("the handler waits", ready.status, 0);
+	check("the handler waits", handler_waits(), 0);
 	check("TRAP the heap", pager_trap((unsigned long)heap,
 					  sys_handle_mint(trap_ep, RIGHT_WRITE | RIGHT_GRANT, 0)), 0);
 	check("TRAP outside every region", pager_trap(0x7000000000ul, trap_ep), -ERR_INVAL);
 	check("protect the heap", pager_prot((unsigned long)heap, PAGES, VM_R), 0);
 	store(&p[2 * 512 + 3], 22);
+	check("the handler waits again", handler_waits(), 0);
 	store(&p[5 * 512], 55);
+	check("and again", handler_waits(), 0);
 	store(&p[11 * 512 + 511], 1111);
 	store(&p[2 * 512 + 4], 23);	/* page 2 is unprotected now: no trap */
 	check("three traps", (long)ntrapped, 3);
