@@ -122,8 +122,7 @@ static inline void ipc_call_deliver(struct thread *t, struct thread *r, unsigned
 {
 	r->queue = NULL;
 	ipc_put(r, label, words, IPC_NO_HANDLE, badge);
-	t->calling = true;
-	t->state = THREAD_AWAITING_REPLY;
+	t->state = THREAD_AWAITING_REPLY;	/* (calling matters only while SENDING) */
 	t->callee = r;
 	r->caller = t;
 	sched_switch_to(r);

@@ -38,14 +38,21 @@ static inline int vm_mem_handle(struct task *caller, unsigned long h, uint8_t ri
 	return 0;
 }
 
-/* vm_perms_decode: PTE permission bits for VM_* @perms; -ERR_INVAL for none,
- * W without R, or W+X. */
+/* The PTE permission bits of each VM_* combination; 0 for those refused:
+ * none, W without R, W+X. */
+static const uint8_t vm_perm_pte[VM_PERMS + 1] = {
+	[VM_R] = PTE_R,
+	[VM_X] = PTE_X,
+	[VM_R | VM_X] = PTE_R | PTE_X,
+	[VM_R | VM_W] = PTE_R | PTE_W,
+};
+
+/* vm_perms_decode: PTE permission bits for VM_* @perms (no other bits);
+ * -ERR_INVAL for none, W without R, or W+X. */
 static int vm_perms_decode(unsigned long perms, uint64_t *pte)
 {
-	if (!perms || (perms & (VM_R | VM_W)) == VM_W || (perms & (VM_W | VM_X)) == (VM_W | VM_X))
-		return -ERR_INVAL;
-	*pte = (perms & VM_R ? PTE_R : 0) | (perms & VM_W ? PTE_W : 0) | (perms & VM_X ? PTE_X : 0);
-	return 0;
+	*pte = vm_perm_pte[perms & VM_PERMS];
+	return *pte ? 0 : -ERR_INVAL;
 }
 
 /*
