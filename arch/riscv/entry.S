@@ -43,6 +43,16 @@ _start:
 	/* a0 = hartid, a1 = DTB physical address (OpenSBI fw_dynamic) */
 	csrr	s3, CSR_INSTRET		/* first: boot_to_init counts from here */
 	csrw	CSR_SIE, zero
+	/*
+	 * One hart boots. Seen once under heavy host load (QEMU 7.2, OpenSBI
+	 * 1.1, -smp 4): a hart that hart_start had sent to _secondary_start
+	 * came here instead, as a second boot hart, and zeroed .bss under the
+	 * running kernel. Such a hart is parked with a message instead.
+	 */
+	lla	t0, boot_claimed
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, boot_again
 	mv	s0, a0
 	mv	s1, a1
 	csrr	s2, CSR_TIME
@@ -145,13 +155,8 @@ boot_page_table_fill:
 	.balign 4
 no_paging:
 	la	s2, .Lno_paging_msg
-1:	lbu	a0, 0(s2)
-	beqz	a0, 2f
-	li	a7, SBI_EXT_LEGACY_PUTCHAR
-	ecall
-	addi	s2, s2, 1
-	j	1b
-2:	li	a7, SBI_EXT_SRST
+	jal	s3, sbi_puts
+	li	a7, SBI_EXT_SRST
 	li	a6, 0
 	li	a0, SBI_SRST_SHUTDOWN
 	li	a1, SBI_SRST_REASON_FAILURE
@@ -159,14 +164,40 @@ no_paging:
 3:	wfi
 	j	3b
 
+/* boot_again: a hart at the boot entry after another claimed the boot: say
+ * so and wait forever, interrupts off (it never comes online). */
+boot_again:
+	la	s2, .Lboot_again_msg
+	jal	s3, sbi_puts
+1:	wfi
+	j	1b
+
+/* sbi_puts: print the string at s2 on the SBI console (legacy putchar, a
+ * character at a time); returns through s3. MMU on or off. */
+sbi_puts:
+1:	lbu	a0, 0(s2)
+	beqz	a0, 2f
+	li	a7, SBI_EXT_LEGACY_PUTCHAR
+	ecall
+	addi	s2, s2, 1
+	j	1b
+2:	jr	s3
+
 .Lno_paging_msg:
 	.asciz	"Faultline: this hart cannot turn on Sv39 paging, or trapped before the kernel's trap vector; stopping\n"
+.Lboot_again_msg:
+	.asciz	"Faultline: a second hart came to the boot entry; parking it\n"
 
 	.balign 8
 .Lboot_high_addr:
 	.dword	.Lboot_high
 .Lsecondary_high_addr:
 	.dword	.Lsecondary_high
+
+	.section .data.boot, "aw"
+	.balign 4
+boot_claimed:		/* not in .bss: the boot hart zeroes that */
+	.word	0
 
 	.section .bss.boot_page_table, "aw", @nobits
 	.balign 4096
