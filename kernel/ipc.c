@@ -152,8 +152,9 @@ static inline bool ipc_call_fast(struct thread *t)
 
 NO_FRAME_POINTER long sys_call(struct thread *t)
 {
-	if (!ipc_call_fast(t))
-		ipc_send(t, true, true);
+	if (ipc_call_fast(t))
+		return sched_switched();
+	ipc_send(t, true, true);
 	return SYSCALL_DONE;
 }
 
@@ -360,7 +361,7 @@ NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
 	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS) &&
 	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
 		reply_fast(t, endpoint_of_obj(hd->obj));
-		return SYSCALL_DONE;	/* a leaf so far: no stack frame */
+		return sched_switched();	/* a leaf so far: no stack frame */
 	}
 	return reply_recv_general(t, block);
 }

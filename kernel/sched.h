@@ -58,12 +58,38 @@ struct thread *sched_pick(struct thread *t);
  * prepared unless it last ran here; then drop the big lock. */
 struct trap_frame *sched_install_slow(struct thread *t);
 
-static inline struct trap_frame *sched_install(struct thread *t)
+/* sched_install_fast: sched_install's fast path alone: true when done (the
+ * big lock dropped), false when the slow path is needed (nothing done but
+ * perhaps the satp write, which it repeats harmlessly). */
+static inline bool sched_install_fast(struct thread *t)
 {
 	if (!mmu_switch_user_fast(&t->task->asid) || !user_frame_ready(&t->frame))
-		return sched_install_slow(t);	/* a tail call: no stack frame here */
+		return false;
 	bkl_unlock();
+	return true;
+}
+
+static inline struct trap_frame *sched_install(struct thread *t)
+{
+	if (!sched_install_fast(t))
+		return sched_install_slow(t);	/* a tail call: no stack frame here */
 	return &t->frame;
+}
+
+/*
+ * sched_switched: for a system call's fast path that has just switched this
+ * hart to another thread (current): when that thread goes on (nothing above
+ * it queued) and installs on the fast path, SYSCALL_SWITCHED (trap.S resumes
+ * current at once, syscall_resume skipped); otherwise SYSCALL_DONE
+ * (syscall_resume does the general work).
+ */
+static inline long sched_switched(void)
+{
+	struct thread *n = current;
+
+	if ((runq_bits >> (n->prio + 1)) || !sched_install_fast(n))
+		return SYSCALL_DONE;
+	return SYSCALL_SWITCHED;
 }
 
 /*

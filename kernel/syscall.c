@@ -326,11 +326,13 @@ static long sys_vm_map_reply(struct thread *t)
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
 	ep = endpoint_of_obj(hd->obj);
 	c = t->caller;
-	if (!ipc_reply_fast_ok(t, ep))
+	if (!ipc_reply_fast_ok(t, ep)) {
 		ipc_reply_recv_on(t, ep, &none, &req, true);
-	else if (ipc_reply_fast(t, ep) && trace_on(TRACE_FAULTS))
+		return SYSCALL_DONE;
+	}
+	if (ipc_reply_fast(t, ep) && trace_on(TRACE_FAULTS))
 		trace_reply(t, c, LABEL_RESUME, &req);
-	return SYSCALL_DONE;
+	return sched_switched();
 }
 
 static long sys_vm_protect(struct thread *t)

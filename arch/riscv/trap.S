@@ -81,7 +81,9 @@ trap_from_user:
 	/*
 	 * A system call: no CSR but sepc (past the ecall) goes in the frame.
 	 * syscall_enter returns the handler's result (a tail call), which goes
-	 * in a0 unless it is SYSCALL_DONE. When the thread that trapped goes
+	 * in a0 unless it is SYSCALL_DONE or SYSCALL_SWITCHED (the handler
+	 * switched the hart to the current thread and installed it: it is
+	 * resumed at once). When the thread that trapped goes
 	 * on (syscall_resume sets bit 0 of the frame it returns) only the
 	 * registers C may have changed come back: s1..s11 are still the
 	 * user's (the C calling convention kept them) and sstatus is as the
@@ -91,10 +93,11 @@ trap_from_user:
 	sd	t0, TF_SEPC(a0)
 	mv	s0, a0		/* the frame, across both calls (backtraces stop at it) */
 	call	syscall_enter
-	li	t0, SYSCALL_DONE
-	beq	a0, t0, 1f
+	addi	t0, a0, -SYSCALL_DONE
+	li	t1, 2
+	bltu	t0, t1, 1f	/* SYSCALL_DONE or SYSCALL_SWITCHED */
 	sd	a0, TF_X(10)(s0)	/* the handler's result */
-1:	mv	a0, s0
+2:	mv	a0, s0
 	call	syscall_resume
 	andi	t0, a0, TF_RESUME_SAME
 	beqz	t0, user_return
@@ -107,6 +110,12 @@ trap_from_user:
 	.endr
 	ld	a0, TF_X(10)(a0)
 	sret
+
+1:	beqz	t0, 2b		/* SYSCALL_DONE */
+	lui	a0, %tprel_hi(current)	/* SYSCALL_SWITCHED: resume current */
+	add	a0, a0, tp, %tprel_add(current)
+	ld	a0, %tprel_lo(current)(a0)
+	j	user_return
 
 trap_from_user_other:
 	li	s0, 0			/* backtraces end here */

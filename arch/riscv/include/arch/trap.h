@@ -21,8 +21,11 @@
 #define TF_RESUME_SAME	1
 
 /* A system-call handler's return value that leaves a0 as the handler set it
- * (below every -ERR_*, and one li for trap.S). */
-#define SYSCALL_DONE	(-2048)
+ * (below every -ERR_*, and one li for trap.S); and one that also says the
+ * hart has been switched to another thread, installed and ready, which
+ * trap.S then resumes (the current thread, see sched_switched). */
+#define SYSCALL_DONE		(-2047)	/* -SYSCALL_DONE fits an addi */
+#define SYSCALL_SWITCHED	(SYSCALL_DONE + 1)
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
