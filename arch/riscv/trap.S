@@ -66,18 +66,25 @@ trap_vector:
 	sret
 
 trap_from_user:
-	/* tp = this thread's frame, sscratch = the user's tp */
+	/*
+	 * tp = this thread's frame, sscratch = the user's tp. Every register
+	 * but t1..t6 goes in the frame first: a system call does not preserve
+	 * t0..t6 (<faultline/syscall.h>), and the other traps save those six
+	 * below, untouched until then (the a registers are the scratch).
+	 */
 	sd	sp, TF_X(2)(tp)
-	save_gprs 4
+	.irp	n, 1, 3, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	sd	x\n, TF_X(\n)(tp)
+	.endr
 	csrrw	t0, sscratch, zero
 	sd	t0, TF_X(4)(tp)
-	csrr	t0, CSR_SEPC
-	csrr	t1, CSR_SCAUSE
+	csrr	a1, CSR_SEPC
+	csrr	a2, CSR_SCAUSE
 	mv	a0, tp
 	ld	sp, TF_KSP(a0)
 	ld	tp, TF_KTP(a0)
-	li	t2, CAUSE_USER_ECALL
-	bne	t1, t2, trap_from_user_other
+	li	a3, CAUSE_USER_ECALL
+	bne	a2, a3, trap_from_user_other
 	/*
 	 * A system call: no CSR but sepc (past the ecall) goes in the frame.
 	 * syscall_enter returns the handler's result (a tail call), which goes
@@ -85,12 +92,13 @@ trap_from_user:
 	 * switched the hart to the current thread and installed it: it is
 	 * resumed at once). When the thread that trapped goes
 	 * on (syscall_resume sets bit 0 of the frame it returns) only the
-	 * registers C may have changed come back: s1..s11 are still the
-	 * user's (the C calling convention kept them) and sstatus is as the
-	 * trap left it.
+	 * registers C may have changed come back (t1..t6 as the frame holds
+	 * them: the thread's own earlier values, never the kernel's): s1..s11
+	 * are still the user's (the C calling convention kept them) and
+	 * sstatus is as the trap left it.
 	 */
-	addi	t0, t0, 4
-	sd	t0, TF_SEPC(a0)
+	addi	a1, a1, 4
+	sd	a1, TF_SEPC(a0)
 	mv	s0, a0		/* the frame, across both calls (backtraces stop at it) */
 	call	syscall_enter
 	addi	t0, a0, -SYSCALL_DONE
@@ -118,11 +126,14 @@ trap_from_user:
 	j	user_return
 
 trap_from_user_other:
+	.irp	n, 6, 7, 28, 29, 30, 31
+	sd	x\n, TF_X(\n)(a0)
+	.endr
 	li	s0, 0			/* backtraces end here */
-	sd	t0, TF_SEPC(a0)
-	sd	t1, TF_SCAUSE(a0)
-	csrr	t0, CSR_STVAL
-	sd	t0, TF_STVAL(a0)
+	sd	a1, TF_SEPC(a0)
+	sd	a2, TF_SCAUSE(a0)
+	csrr	a1, CSR_STVAL
+	sd	a1, TF_STVAL(a0)
 	call	trap_user
 	/* fall through with a0 = the frame to resume */
 

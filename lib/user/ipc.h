@@ -35,7 +35,7 @@ static inline void syscall8(long nr, unsigned long r[8])
 			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6),
 			   "+r"(a7)
 			 :
-			 : "memory");
+			 : ECALL_CLOBBERS);
 	r[0] = a0;
 	r[1] = a1;
 	r[2] = a2;
@@ -86,7 +86,7 @@ static inline long syscall6(long nr, long a, long b, long c, long d, long e, lon
 	__asm__ volatile("ecall"
 			 : "+r"(a0)
 			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
-			 : "memory");
+			 : ECALL_CLOBBERS);
 	return a0;
 }
 

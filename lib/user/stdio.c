@@ -48,7 +48,8 @@ __attribute__((noreturn)) void user_exit(int status)
 		register long a6 __asm__("a6") = -1;
 		register long a7 __asm__("a7") = SYS_CALL;
 
-		__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a6), "r"(a7) : "memory");
+		__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a6), "r"(a7)
+				 : ECALL_CLOBBERS);
 	}
 	sys_exit(status);
 }

@@ -20,6 +20,10 @@ static inline unsigned long rdinstret(void)
 	return v;
 }
 
+/* A system call does not preserve t0..t6 (<faultline/syscall.h>): every
+ * ecall in user code lists these, and memory. */
+#define ECALL_CLOBBERS "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6"
+
 /* syscall3: the raw call with up to three arguments (unused ones 0). */
 static inline long syscall3(long nr, long a, long b, long c)
 {
@@ -28,7 +32,7 @@ static inline long syscall3(long nr, long a, long b, long c)
 	register long a2 __asm__("a2") = c;
 	register long a7 __asm__("a7") = nr;
 
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : ECALL_CLOBBERS);
 	return a0;
 }
 

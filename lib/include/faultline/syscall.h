@@ -4,7 +4,8 @@
  *
  * A system call is `ecall` from U-mode with the number in a7 and arguments in
  * a0..a5. The result comes back in a0: a value >= 0, or a negative error code
- * from <faultline/errno.h>. Every other register is preserved.
+ * from <faultline/errno.h>. t0..t6 are not preserved (as across a C call:
+ * every ecall lists them as clobbered); every other register is.
  * docs/abi.md lists every call with its arguments, rights and errors.
  */
 #ifndef FAULTLINE_SYSCALL_H
