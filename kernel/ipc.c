@@ -232,7 +232,8 @@ static struct thread *ipc_reply(struct thread *t, struct thread *c, const struct
 
 	t->send_handle = *xfer;
 	t->faulting = false;
-	t->caller = NULL;
+	if (t->caller == c)	/* a saved reply (SYS_REPLY_TO) leaves @t's own caller waiting */
+		t->caller = NULL;
 	c->callee = NULL;
 	if (!c->faulting) {
 		ipc_transfer(t, c, 0);

@@ -134,6 +134,15 @@ extern struct swap_area swap_area;
  * mapped it); 0 when nothing more can be evicted (out of memory). */
 uint64_t reclaim_frame(const struct client *c, uint64_t va);
 
+/*
+ * pager_oom: no frame for @c's fault at @va (reclaim_frame gave none): end the
+ * client holding the most memory (resident pages and swap slots), with a
+ * report naming @why. When that is another client, its frames come back and
+ * one serves @c's fault: it is returned. When it is @c itself, 0, and the
+ * next message is in @m.
+ */
+uint64_t pager_oom(struct client *c, uint64_t va, const char *why, struct msg *m);
+
 /* swap_fault: serve @c's fault at @va (access @kind) from swap slot @slot;
  * the next message in @m. */
 void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,

@@ -485,12 +485,10 @@ static void fault(struct msg *m)
 	pa = swap_on ? 0 : mem_alloc(0);	/* with swap, watermarks come first */
 	if (!pa)
 		pa = reclaim_frame(c, va);
-	if (!pa) {
-		pager_count.oom_kills++;
-		pager_kill(c, swap_on ? "out of memory (RAM and swap are full)" : "out of memory",
-			   addr, m);
+	if (!pa &&
+	    !(pa = pager_oom(c, va, swap_on ? "out of memory (RAM and swap are full)" : "out of memory",
+			     m)))
 		return;
-	}
 	pager_fill(r, va, pa, 4096);
 	if (!pager_map_fault(c, r, va, pa, m))
 		pager_count.zero_fills++;

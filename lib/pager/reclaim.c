@@ -438,6 +438,31 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	return pa;
 }
 
+uint64_t pager_oom(struct client *c, uint64_t va, const char *why, struct msg *m)
+{
+	struct client *v = c;
+	uint64_t pa;
+
+	for (unsigned i = 1; i < CLIENT_MAX; i++) {
+		struct client *o = &clients[i];
+
+		if (o->used && o->pages + o->swapped > v->pages + v->swapped)
+			v = o;
+	}
+	pager_count.oom_kills++;
+	if (v == c) {
+		pager_kill(c, why, va, m);
+		return 0;
+	}
+	printf("pager: %s: %s at 0x%lx; killed (the largest client; the fault was %s's)\n",
+	       v->name, why, (unsigned long)va, c->name);
+	pager_client_end(v, EXIT_INIT_KILLED, true);
+	pa = reclaim_frame(c, va);
+	if (!pa)
+		pager_kill(c, why, va, m);	/* not even then */
+	return pa;
+}
+
 /* read_in: read slot @slot into frame @pa, and the following slots holding
  * the following pages of @c (not resident, not cached) into read-ahead
  * frames while memory allows; 0 or -ERR_IO (every frame of it freed but @pa). */
@@ -491,9 +516,8 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		pager_count.readahead_hits++;
 		if (ra_window < READAHEAD)
 			ra_window++;
-	} else if (!(pa = reclaim_frame(c, va))) {
-		pager_kill(c, "out of memory (RAM and swap are full)", va, m);
-		pager_count.oom_kills++;
+	} else if (!(pa = reclaim_frame(c, va)) &&
+		   !(pa = pager_oom(c, va, "out of memory (RAM and swap are full)", m))) {
 		return;
 	} else if (read_in(c, slot, pa)) {
 		mem_free(pa, 0);
