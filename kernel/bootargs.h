@@ -8,8 +8,11 @@
  *   sv=39|48|57|auto     paging mode (auto: the highest the DT allows that
  *                        sticks in satp)
  *   timer=auto|sstc|sbi  timer source (auto: Sstc if the ISA string lists it)
- *   test=none|kernel-fault
+ *   test=none|kernel-fault|smp-boot-entry
  *                        boot-time self-test hooks used by the test suite
+ *                        (smp-boot-entry: start the other harts at the boot
+ *                        entry, as firmware once did; they must still come
+ *                        online as secondaries)
  *   init=NAME            the boot-archive entry to run as the root task
  *                        (default "init"; letters, digits, '-', '_', '.', '+')
  *   pager=NAME           the pager server init starts (default "pager")
@@ -33,7 +36,7 @@
 #include <stddef.h>
 
 enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
-enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT };
+enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT, BOOT_TEST_SMP_BOOT_ENTRY };
 /* the values of enum trace_out (kernel/trace.h) */
 enum boot_trace_out { BOOT_TRACE_AUTO, BOOT_TRACE_SEMIHOST, BOOT_TRACE_CONSOLE };
 

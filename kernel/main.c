@@ -321,7 +321,8 @@ static void boot_timer(void)
 
 static void boot_harts(void)
 {
-	unsigned online = smp_boot(hart_ids, nharts, timer_us_to_ticks(SMP_TIMEOUT_US));
+	unsigned online = smp_boot(hart_ids, nharts, timer_us_to_ticks(SMP_TIMEOUT_US),
+				   args.test == BOOT_TEST_SMP_BOOT_ENTRY);
 
 	kprintf("harts: %u/%u online (boot hart %lu; hart ids", online, nharts,
 		this_hart->hartid);

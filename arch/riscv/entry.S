@@ -44,10 +44,10 @@ _start:
 	csrr	s3, CSR_INSTRET		/* first: boot_to_init counts from here */
 	csrw	CSR_SIE, zero
 	/*
-	 * One hart boots. Seen once under heavy host load (QEMU 7.2, OpenSBI
-	 * 1.1, -smp 4): a hart that hart_start had sent to _secondary_start
-	 * came here instead, as a second boot hart, and zeroed .bss under the
-	 * running kernel. Such a hart is parked with a message instead.
+	 * One hart boots. Seen under heavy host load (QEMU 7.2, OpenSBI 1.1,
+	 * -smp 4): a hart that hart_start had sent to _secondary_start came
+	 * here instead, as a second boot hart, and zeroed .bss under the
+	 * running kernel. Such a hart goes to boot_again instead.
 	 */
 	lla	t0, boot_claimed
 	li	t1, 1
@@ -164,13 +164,29 @@ no_paging:
 3:	wfi
 	j	3b
 
-/* boot_again: a hart at the boot entry after another claimed the boot: say
- * so and wait forever, interrupts off (it never comes online). */
+/*
+ * boot_again: a hart at the boot entry after another claimed the boot (MMU
+ * off). If smp_boot is starting it (harts[cpu].present with its hart id), it
+ * goes on as that secondary, with a1 = its cpu as hart_start would have given
+ * it; otherwise it says so and waits forever, interrupts off (never online).
+ */
 boot_again:
+	lla	t0, harts
+	li	t1, 1
+	li	t2, MAX_HARTS
+1:	addi	t0, t0, HART_SIZE
+	lbu	t3, HART_PRESENT(t0)
+	ld	t4, HART_HARTID(t0)
+	beqz	t3, 2f
+	bne	t4, a0, 2f
+	mv	a1, t1
+	j	_secondary_start
+2:	addi	t1, t1, 1
+	bltu	t1, t2, 1b
 	la	s2, .Lboot_again_msg
 	jal	s3, sbi_puts
-1:	wfi
-	j	1b
+3:	wfi
+	j	3b
 
 /* sbi_puts: print the string at s2 on the SBI console (legacy putchar, a
  * character at a time); returns through s3. MMU on or off. */
@@ -183,16 +199,17 @@ sbi_puts:
 	j	1b
 2:	jr	s3
 
-.Lno_paging_msg:
-	.asciz	"Faultline: this hart cannot turn on Sv39 paging, or trapped before the kernel's trap vector; stopping\n"
-.Lboot_again_msg:
-	.asciz	"Faultline: a second hart came to the boot entry; parking it\n"
-
 	.balign 8
 .Lboot_high_addr:
 	.dword	.Lboot_high
 .Lsecondary_high_addr:
 	.dword	.Lsecondary_high
+
+.Lno_paging_msg:
+	.asciz	"Faultline: this hart cannot turn on Sv39 paging, or trapped before the kernel's trap vector; stopping\n"
+.Lboot_again_msg:
+	.asciz	"Faultline: a hart came to the boot entry after the boot began, unasked; parking it\n"
+
 
 	.section .data.boot, "aw"
 	.balign 4

@@ -19,6 +19,10 @@ _Thread_local struct hart *this_hart;
 /* Each hart's TLS block; entry.S points tp at hart_tls[cpu]. */
 char hart_tls[MAX_HARTS][HART_TLS_SIZE] __attribute__((aligned(16)));
 
+_Static_assert(sizeof(struct hart) == HART_SIZE && offsetof(struct hart, hartid) == HART_HARTID &&
+		       offsetof(struct hart, present) == HART_PRESENT,
+	       "entry.S reads struct hart through HART_*");
+
 void hart_local_init(unsigned cpu, unsigned long hartid)
 {
 	void *tp;
@@ -95,8 +99,11 @@ static unsigned smp_online(void)
 	return n;
 }
 
-unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks)
+unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks,
+		  bool at_boot_entry)
 {
+	uintptr_t entry = image_virt_to_phys(at_boot_entry ? (void *)_start : (void *)_secondary_start);
+
 	unsigned cpu = 1, started = 1;
 	unsigned long deadline;
 
@@ -106,7 +113,8 @@ unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long ti
 		if (hartids[i] == this_hart->hartid)
 			continue;
 		harts[cpu].hartid = hartids[i];
-		err = sbi_hart_start(hartids[i], image_virt_to_phys(_secondary_start), cpu);
+		harts[cpu].present = true;	/* entry.S's boot_again looks for it */
+		err = sbi_hart_start(hartids[i], entry, cpu);
 		if (err) {
 			kprintf("harts: hart %lu did not start (SBI HSM error %ld)\n", hartids[i],
 				err);

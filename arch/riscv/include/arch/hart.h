@@ -17,7 +17,7 @@
 struct hart {
 	unsigned cpu;			/* logical index, 0 = boot hart */
 	unsigned long hartid;		/* the hardware id (mhartid) */
-	bool present;			/* listed in the DT and started */
+	bool present;			/* listed in the DT and started (or being started) */
 	volatile bool online;		/* running its idle loop, timer seen */
 	volatile unsigned long ticks;	/* timer interrupts taken */
 };
@@ -48,7 +48,8 @@ void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi);
  * interrupt) or @timeout_ticks of the time CSR have passed, whichever comes
  * first. Returns how many harts are online, the boot hart included.
  */
-unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks);
+unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long timeout_ticks,
+		  bool at_boot_entry);
 
 /* hart_ipi: wake logical cpu @cpu with a software interrupt. */
 void hart_ipi(unsigned cpu);

@@ -24,6 +24,10 @@
 #define MAX_HARTS		16
 #define HART_STACK_SIZE		16384
 #define HART_TLS_SIZE		256	/* per-hart copy of .tdata/.tbss */
+/* struct hart's size and the offsets entry.S reads (hart.c checks them) */
+#define HART_SIZE		32
+#define HART_HARTID		8
+#define HART_PRESENT		16
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
