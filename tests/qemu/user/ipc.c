@@ -64,18 +64,12 @@ __asm__(".text\n"
 void faulter(unsigned long arg);
 
 /*
- * regs_ecall(before, args, after): every register but sp and a0..a7 set from
- * before[n] (register xn), a0..a7 from args[0..7], one ecall, then every
- * register stored to after[n]; the registers it borrowed come back before it
- * returns. The kernel's exits restore registers in different ways (only what
- * C may have changed when the caller goes on; the whole frame after a switch),
- * and the ABI promises that a call changes nothing but its result registers.
+ * The register tests' frame (asm macros for regs_ecall and regs_fault): the
+ * registers a C caller expects back, and a2 (where the results go), on the
+ * stack; afterwards every register into after[n] (a0 through the slot below
+ * sp: this task has no signals), then the saved ones back.
  */
-void regs_ecall(const unsigned long before[32], const unsigned long args[8],
-		unsigned long after[32]);
-__asm__(".text\n"
-	".globl regs_ecall\n"
-	"regs_ecall:\n"
+__asm__(".macro REGS_ENTER\n"
 	"	addi	sp, sp, -128\n"
 	"	sd	ra, 0(sp)\n	sd	gp, 8(sp)\n	sd	tp, 16(sp)\n"
 	"	sd	s0, 24(sp)\n	sd	s1, 32(sp)\n	sd	s2, 40(sp)\n"
@@ -83,13 +77,9 @@ __asm__(".text\n"
 	"	sd	s6, 72(sp)\n	sd	s7, 80(sp)\n	sd	s8, 88(sp)\n"
 	"	sd	s9, 96(sp)\n	sd	s10, 104(sp)\n	sd	s11, 112(sp)\n"
 	"	sd	a2, 120(sp)\n"
-	"	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
-	"	ld	x\\n, (\\n * 8)(a0)\n"
-	"	.endr\n"
-	"	ld	a0, 0(a1)\n	ld	a2, 16(a1)\n	ld	a3, 24(a1)\n	ld	a4, 32(a1)\n"
-	"	ld	a5, 40(a1)\n	ld	a6, 48(a1)\n	ld	a7, 56(a1)\n	ld	a1, 8(a1)\n"
-	"	ecall\n"
-	"	sd	a0, -8(sp)\n"		/* below sp: this task has no signals */
+	".endm\n"
+	".macro REGS_LEAVE\n"
+	"	sd	a0, -8(sp)\n"
 	"	ld	a0, 120(sp)\n"
 	"	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
 	"	sd	x\\n, (\\n * 8)(a0)\n"
@@ -102,7 +92,30 @@ __asm__(".text\n"
 	"	ld	s6, 72(sp)\n	ld	s7, 80(sp)\n	ld	s8, 88(sp)\n"
 	"	ld	s9, 96(sp)\n	ld	s10, 104(sp)\n	ld	s11, 112(sp)\n"
 	"	addi	sp, sp, 128\n"
-	"	ret\n");
+	"	ret\n"
+	".endm\n");
+
+/*
+ * regs_ecall(before, args, after): every register but sp and a0..a7 set from
+ * before[n] (register xn), a0..a7 from args[0..7], one ecall, then every
+ * register stored to after[n]; the registers it borrowed come back before it
+ * returns. The kernel's exits restore registers in different ways (only what
+ * C may have changed when the caller goes on; the whole frame after a switch),
+ * and the ABI promises that a call changes nothing but its result registers.
+ */
+void regs_ecall(const unsigned long before[32], const unsigned long args[8],
+		unsigned long after[32]);
+__asm__(".text\n"
+	".globl regs_ecall\n"
+	"regs_ecall:\n"
+	"	REGS_ENTER\n"
+	"	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
+	"	ld	x\\n, (\\n * 8)(a0)\n"
+	"	.endr\n"
+	"	ld	a0, 0(a1)\n	ld	a2, 16(a1)\n	ld	a3, 24(a1)\n	ld	a4, 32(a1)\n"
+	"	ld	a5, 40(a1)\n	ld	a6, 48(a1)\n	ld	a7, 56(a1)\n	ld	a1, 8(a1)\n"
+	"	ecall\n"
+	"	REGS_LEAVE\n");
 
 /* regs_pattern: a value for register @n that no other register holds. */
 static unsigned long regs_pattern(unsigned n, unsigned long seed)
@@ -167,32 +180,13 @@ void regs_fault(const unsigned long before[32], unsigned long *target, unsigned 
 __asm__(".text\n"
 	".globl regs_fault\n"
 	"regs_fault:\n"
-	"	addi	sp, sp, -128\n"
-	"	sd	ra, 0(sp)\n	sd	gp, 8(sp)\n	sd	tp, 16(sp)\n"
-	"	sd	s0, 24(sp)\n	sd	s1, 32(sp)\n	sd	s2, 40(sp)\n"
-	"	sd	s3, 48(sp)\n	sd	s4, 56(sp)\n	sd	s5, 64(sp)\n"
-	"	sd	s6, 72(sp)\n	sd	s7, 80(sp)\n	sd	s8, 88(sp)\n"
-	"	sd	s9, 96(sp)\n	sd	s10, 104(sp)\n	sd	s11, 112(sp)\n"
-	"	sd	a2, 120(sp)\n"
+	"	REGS_ENTER\n"
 	"	mv	t6, a1\n"
 	"	.irp	n, 1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 10\n"
 	"	ld	x\\n, (\\n * 8)(a0)\n"
 	"	.endr\n"
 	"	sd	zero, 0(t6)\n"
-	"	sd	a0, -8(sp)\n"
-	"	ld	a0, 120(sp)\n"
-	"	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
-	"	sd	x\\n, (\\n * 8)(a0)\n"
-	"	.endr\n"
-	"	ld	a1, -8(sp)\n"
-	"	sd	a1, 80(a0)\n"
-	"	ld	ra, 0(sp)\n	ld	gp, 8(sp)\n	ld	tp, 16(sp)\n"
-	"	ld	s0, 24(sp)\n	ld	s1, 32(sp)\n	ld	s2, 40(sp)\n"
-	"	ld	s3, 48(sp)\n	ld	s4, 56(sp)\n	ld	s5, 64(sp)\n"
-	"	ld	s6, 72(sp)\n	ld	s7, 80(sp)\n	ld	s8, 88(sp)\n"
-	"	ld	s9, 96(sp)\n	ld	s10, 104(sp)\n	ld	s11, 112(sp)\n"
-	"	addi	sp, sp, 128\n"
-	"	ret\n");
+	"	REGS_LEAVE\n");
 
 #define SELF 0	/* handle 0: the root task itself */
 static unsigned long ro_page[512] __attribute__((aligned(4096)));
