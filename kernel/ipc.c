@@ -287,26 +287,27 @@ void ipc_reply_to(struct thread *t)
 }
 
 /*
- * ipc_reply_recv_on: the server's half of the fast path. The caller it
- * answers (a client, or a thread whose fault it served) is not queued: when
- * the server then waits for the next message, as it does when no one else is
- * queued on the endpoint, its hart goes straight to the caller (direct switch,
- * the scheduler's run queue untouched); otherwise the caller is queued.
+ * reply_fast_ok: whether the reply fast path applies to @t answering its
+ * caller and waiting on @ep (no handle to pass; changes nothing): @t has a
+ * caller, no sender or interrupt can be waiting on @ep, and the caller is a
+ * client (not with IPC tracing on: the general path records the message) or
+ * a faulting thread answered LABEL_RESUME.
  */
-void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
-		       const struct vm_map_req *mapped, bool block)
+static inline bool reply_fast_ok(const struct thread *t, const struct endpoint *ep)
 {
-	struct thread *woken = t->caller ? ipc_reply(t, t->caller, xfer, mapped) : NULL;
+	const struct thread *c = t->caller;
 
-	ipc_recv_on(t, ep, block);
-	if (woken && t->state != THREAD_RUNNING)
-		sched_switch_to(woken);	/* t (current) waits now */
-	else if (woken)
-		sched_enqueue(woken);
+	if (!c || ep->senders.head || ep->irqs)
+		return false;
+	if (!c->faulting)
+		return !trace_on(TRACE_IPC);
+	return uctx_arg(&t->frame, 1) == LABEL_RESUME;	/* a1: the label */
 }
 
-/* reply_fast: the reply fast path's work, ipc_reply_fast_ok having said yes
- * (see ipc.h). Returns whether the caller was a faulting thread. */
+/* reply_fast: the fast path's work, reply_fast_ok having said yes: the reply
+ * into the client's registers (or the faulting thread resumed), @t waiting on
+ * @ep, the caller on this hart (direct switch: no run queue). Returns whether
+ * the caller was faulting. */
 static inline __attribute__((always_inline)) bool reply_fast(struct thread *t, struct endpoint *ep)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
@@ -326,43 +327,68 @@ static inline __attribute__((always_inline)) bool reply_fast(struct thread *t, s
 	return fault;
 }
 
-NO_FRAME_POINTER bool ipc_reply_fast(struct thread *t, struct endpoint *ep)
+/* reply_traced: the REPLY record of the fault @t's fast path just resumed
+ * (@c), then trap.S's result. */
+static long __attribute__((noinline))
+reply_traced(struct thread *t, struct thread *c, const struct vm_map_req *mapped)
 {
-	return reply_fast(t, ep);
+	trace_reply(t, c, LABEL_RESUME, mapped);
+	return sched_switched();
 }
 
-/* reply_recv_general: SYS_REPLY_RECV when the untraced fast path is not taken. */
-static long __attribute__((noinline)) reply_recv_general(struct thread *t, bool block)
+/* reply_recv_wait: ipc_reply_recv_on's general path. The caller is not
+ * queued: when @t then waits, as it does when no one else is queued on @ep,
+ * its hart goes straight to the caller. */
+static long __attribute__((noinline))
+reply_recv_wait(struct thread *t, struct endpoint *ep, const struct handle *xfer,
+		const struct vm_map_req *mapped, bool block)
 {
-	const unsigned long *m = uctx_msg(&t->frame);
-	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
-	struct thread *c = t->caller;
-	struct handle ep, xfer;
-	int err;
+	struct thread *woken = t->caller ? ipc_reply(t, t->caller, xfer, mapped) : NULL;
 
-	if (hd && block && (long)m[6] == IPC_NO_HANDLE &&
-	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {	/* traced */
-		if (reply_fast(t, endpoint_of_obj(hd->obj)) && trace_on(TRACE_FAULTS))
-			trace_reply(t, c, LABEL_RESUME, NULL);
-		return SYSCALL_DONE;
-	}
-	err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
-	if (err)
-		return err;
-	ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
+	ipc_recv_on(t, ep, block);
+	if (woken && t->state != THREAD_RUNNING)
+		sched_switch_to(woken);	/* t (current) waits now */
+	else if (woken)
+		sched_enqueue(woken);
 	return SYSCALL_DONE;
 }
 
+/* Every call here is a tail call: no stack frame on the fast path. */
+NO_FRAME_POINTER long ipc_reply_recv_on(struct thread *t, struct endpoint *ep,
+					const struct handle *xfer, const struct vm_map_req *mapped,
+					bool block)
+{
+	struct thread *c = t->caller;
+
+	if (block && !xfer->obj && reply_fast_ok(t, ep)) {
+		if (reply_fast(t, ep) && trace_on(TRACE_FAULTS))
+			return reply_traced(t, c, mapped);
+		return sched_switched();
+	}
+	return reply_recv_wait(t, ep, xfer, mapped, block);
+}
+
+/* reply_recv_general: SYS_REPLY_RECV off its fast path. */
+static long __attribute__((noinline)) reply_recv_general(struct thread *t, bool block)
+{
+	struct handle ep, xfer;
+	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
+
+	return err ? err : ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
+}
+
+/* SYS_REPLY_RECV: ipc_reply_recv_on's untraced fast path taken right here
+ * (the same two helpers), which spares the common case its arguments. */
 NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
-	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
+	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 
 	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS) &&
-	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
+	    reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
 		reply_fast(t, endpoint_of_obj(hd->obj));
-		return sched_switched();	/* a leaf so far: no stack frame */
+		return sched_switched();
 	}
 	return reply_recv_general(t, block);
 }

@@ -9,9 +9,6 @@
 #define KERNEL_IPC_H
 
 #include "task.h"
-#include "trace.h"
-
-#include <arch/uctx.h>
 
 /* ipc_send: SYS_SEND (@call false) or SYS_CALL (@call true) by @t. */
 void ipc_send(struct thread *t, bool call, bool block);
@@ -28,36 +25,17 @@ long sys_reply_recv(struct thread *t);
 
 struct vm_map_req;
 
-/* ipc_reply_recv_on: its work once decoded: answer @t's caller (if any) with
- * the message in @t's registers carrying @xfer, then receive on @ep. @mapped:
- * the page SYS_VM_MAP_REPLY mapped before this reply (NULL otherwise); the
- * fault's trace record names it. */
-void ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
-		       const struct vm_map_req *mapped, bool block);
-
 /*
- * The fast path of a reply-and-wait by @t on @ep (decoded, READ checked; no
- * handle to transfer). ipc_reply_fast_ok says whether it applies, changing
- * nothing: @t has a caller, no sender or interrupt can be waiting on @ep, and
- * the caller is a client (not with IPC tracing on: the general path records
- * the message) or a faulting thread answered LABEL_RESUME. ipc_reply_fast
- * then puts the reply in the client's registers (or resumes the faulting
- * thread), makes @t wait on @ep and gives the caller this hart (direct
- * switch); it returns whether the caller was faulting, for the caller's
- * REPLY record (trace_reply) when faults are traced.
+ * ipc_reply_recv_on: a reply-and-wait once decoded: answer @t's caller (if
+ * any) with the message in @t's registers carrying @xfer, then receive on
+ * @ep. @mapped: the page SYS_VM_MAP_REPLY mapped before this reply (NULL
+ * otherwise); the fault's trace record names it. A blocking one with no
+ * handle, to a caller it can resume at once, takes the fast path (the caller
+ * gets this hart directly). Returns the system call's result for trap.S:
+ * SYSCALL_SWITCHED or SYSCALL_DONE.
  */
-static inline bool ipc_reply_fast_ok(const struct thread *t, const struct endpoint *ep)
-{
-	const struct thread *c = t->caller;
-
-	if (!c || ep->senders.head || ep->irqs)
-		return false;
-	if (!c->faulting)
-		return !trace_on(TRACE_IPC);
-	return uctx_arg(&t->frame, 1) == LABEL_RESUME;	/* a1: the label */
-}
-
-bool ipc_reply_fast(struct thread *t, struct endpoint *ep);
+long ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
+		       const struct vm_map_req *mapped, bool block);
 
 /* ipc_reply_save: SYS_REPLY_SAVE by @t: its pending caller keeps waiting, and a
  * new reply handle in @t's task can answer it later (once, from any thread that

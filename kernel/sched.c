@@ -58,12 +58,6 @@ static int runq_top(void)
 	return n;
 }
 
-/* runq_above: whether a level above @prio (or at it, @or_equal) has a thread. */
-static inline bool runq_above(unsigned prio, bool or_equal)
-{
-	return ((uint64_t)runq_bits >> (prio + !or_equal)) != 0;
-}
-
 static struct thread *runq_pop(void)
 {
 	int p = runq_top();

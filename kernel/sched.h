@@ -41,11 +41,17 @@ void sched_tick(void);
 
 extern unsigned runq_bits;	/* bit p set: a thread of priority p is queued */
 
+/* runq_above: whether a level above @prio (or at it, @or_equal) has a thread. */
+static inline bool runq_above(unsigned prio, bool or_equal)
+{
+	return ((uint64_t)runq_bits >> (prio + !or_equal)) != 0;
+}
+
 /* sched_goes_on: @t (current, or NULL) runs on: it did not block and no
  * thread of a higher level waits. A flag and a shift. */
 static inline bool sched_goes_on(const struct thread *t)
 {
-	return t && t->state == THREAD_RUNNING && !(runq_bits >> (t->prio + 1));
+	return t && t->state == THREAD_RUNNING && !runq_above(t->prio, false);
 }
 
 /* sched_pick: the slow half of sched_resume: queue @t (the current thread,
@@ -87,9 +93,7 @@ static inline long sched_switched(void)
 {
 	struct thread *n = current;
 
-	if ((runq_bits >> (n->prio + 1)) || !sched_install_fast(n))
-		return SYSCALL_DONE;
-	return SYSCALL_SWITCHED;
+	return sched_goes_on(n) && sched_install_fast(n) ? SYSCALL_SWITCHED : SYSCALL_DONE;
 }
 
 /*

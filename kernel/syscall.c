@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
-#include <limits.h>
 #include <string.h>
 
 static long sys_debug_write(struct thread *t)
@@ -313,8 +312,6 @@ static long sys_vm_map_reply(struct thread *t)
 	static const struct handle none;
 	const struct handle *hd = NULL;
 	struct vm_map_req req;
-	struct endpoint *ep;
-	struct thread *c;
 	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
 			     &hd);
 
@@ -324,15 +321,7 @@ static long sys_vm_map_reply(struct thread *t)
 	if (err)
 		return err;
 	uctx_set_arg(&t->frame, 1, LABEL_RESUME);	/* the reply's label */
-	ep = endpoint_of_obj(hd->obj);
-	c = t->caller;
-	if (!ipc_reply_fast_ok(t, ep)) {
-		ipc_reply_recv_on(t, ep, &none, &req, true);
-		return SYSCALL_DONE;
-	}
-	if (ipc_reply_fast(t, ep) && trace_on(TRACE_FAULTS))
-		trace_reply(t, c, LABEL_RESUME, &req);
-	return sched_switched();
+	return ipc_reply_recv_on(t, endpoint_of_obj(hd->obj), &none, &req, true);
 }
 
 static long sys_vm_protect(struct thread *t)

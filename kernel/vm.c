@@ -123,7 +123,7 @@ map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset
 }
 
 /* vm_map_grow: link the tables @req's map needs (from the task's pool, which
- * vm_map_decode found deep enough); the slot they end at. */
+ * map_decode found deep enough); the slot they end at. */
 static pte_t *__attribute__((noinline)) vm_map_grow(const struct vm_map_req *req)
 {
 	struct pt_alloc alloc = { pool_take, req->task };

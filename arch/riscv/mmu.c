@@ -134,15 +134,15 @@ void mmu_user_root_init(paddr_t root)
  * particular pages therefore go by address across all ASIDs: a task may still
  * run on another hart under its number of the previous generation.
  */
-unsigned mmu_asid_max;			/* highest usable number; 0: no ASIDs */
+static unsigned asid_max;		/* highest usable number; 0: no ASIDs */
 static unsigned asid_next = 1;		/* 0 is the kernel's */
-unsigned long mmu_asid_gen = 1;
+static unsigned long asid_gen = 1;
 static unsigned long asid_rollovers;
 _Thread_local unsigned long mmu_hart_gen;
 
 void mmu_asid_init(unsigned bits)
 {
-	mmu_asid_max = bits ? (1u << bits) - 1 : 0;
+	asid_max = bits ? (1u << bits) - 1 : 0;
 }
 
 unsigned long mmu_asid_rollovers(void)
@@ -154,17 +154,17 @@ unsigned long mmu_asid_rollovers(void)
  * value that installs @root with it. */
 static void asid_assign(paddr_t root, struct mmu_asid *a)
 {
-	if (a->gen == mmu_asid_gen)
+	if (a->gen == asid_gen)
 		return;
-	if (mmu_asid_max && asid_next > mmu_asid_max) {
-		mmu_asid_gen++;
+	if (asid_max && asid_next > asid_max) {
+		asid_gen++;
 		asid_next = 1;
 		asid_rollovers++;
 		if (!(asid_rollovers & (asid_rollovers - 1)))	/* 1, 2, 4, 8, ... */
-			kprintf("mmu: ASID numbers ran out: generation %lu\n", mmu_asid_gen);
+			kprintf("mmu: ASID numbers ran out: generation %lu\n", asid_gen);
 	}
-	a->num = mmu_asid_max ? asid_next++ : 0;
-	a->gen = mmu_asid_gen;
+	a->num = asid_max ? asid_next++ : 0;
+	a->gen = asid_gen;
 	a->satp = ((unsigned long)mmu_kernel_mode->satp_mode << SATP_MODE_SHIFT) |
 		  ((unsigned long)a->num << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
 }
@@ -172,16 +172,16 @@ static void asid_assign(paddr_t root, struct mmu_asid *a)
 void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 {
 	asid_assign(root, a);
-	if (!mmu_asid_max) {	/* no ASIDs: every switch flushes; mmu_hart_gen stays 0 */
+	if (!asid_max) {	/* no ASIDs: every switch flushes; mmu_hart_gen stays 0 */
 		if (csr_read(CSR_SATP) != a->satp) {
 			csr_write(CSR_SATP, a->satp);
 			sfence_vma_all();
 		}
 		return;
 	}
-	if (mmu_hart_gen != mmu_asid_gen) {
+	if (mmu_hart_gen != asid_gen) {
 		sfence_vma_all();	/* numbers were reused since this hart flushed */
-		mmu_hart_gen = mmu_asid_gen;
+		mmu_hart_gen = asid_gen;
 	}
 	if (csr_read(CSR_SATP) != a->satp)
 		csr_write(CSR_SATP, a->satp);

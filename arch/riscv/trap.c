@@ -112,15 +112,23 @@ void user_frame_set_hart(struct trap_frame *tf)
 	tf->kernel_tp = tp;
 }
 
+/* entry_lock: a trap from U-mode by @t: take the big lock, then end @t if
+ * another hart killed it while it ran here (true: it is gone). */
+static inline bool entry_lock(struct thread *t)
+{
+	bkl_lock();
+	if (__builtin_expect(!t->killed, 1))
+		return false;
+	thread_kill(t, t->kill_status);
+	return true;
+}
+
 struct trap_frame *trap_user(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);
 
-	bkl_lock();
-	if (t->killed) {	/* another hart ended it while it ran here */
-		thread_kill(t, t->kill_status);
+	if (entry_lock(t))
 		return sched_resume();
-	}
 	if (!(tf->scause & CAUSE_INTERRUPT)) {	/* an exception: a fault message */
 		fault_user(t, tf->scause, tf->stval, tf->sepc);
 		return sched_resume();
@@ -146,12 +154,7 @@ NO_FRAME_POINTER long syscall_enter(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);
 
-	bkl_lock();
-	if (__builtin_expect(t->killed, 0)) {	/* as in trap_user */
-		thread_kill(t, t->kill_status);
-		return SYSCALL_DONE;
-	}
-	return syscall_call(t);
+	return entry_lock(t) ? SYSCALL_DONE : syscall_call(t);
 }
 
 NO_FRAME_POINTER unsigned long syscall_resume(struct trap_frame *tf)

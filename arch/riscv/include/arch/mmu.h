@@ -69,11 +69,9 @@ struct mmu_asid {
 	unsigned long satp;	/* mode, number and root: what the switch writes */
 };
 
-/* The current ASID generation, this hart's, and the highest ASID number in
- * use (0: no ASIDs), all of mmu.c: for the inline switch below. */
-extern unsigned long mmu_asid_gen;
+/* The ASID generation this hart last flushed for (mmu.c), for the inline
+ * switch below. */
 extern _Thread_local unsigned long mmu_hart_gen;
-extern unsigned mmu_asid_max;
 
 /* mmu_asid_init: use @bits ASID bits (0: no ASIDs, flush on every switch). */
 void mmu_asid_init(unsigned bits);
