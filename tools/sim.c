@@ -313,10 +313,8 @@ static uint32_t evict(bool opt)
 				"in use\n", pager_policy.name, (unsigned long long)pa, m.used);
 		exit(EXIT_SOFTWARE);
 	}
-	if (!opt && pager_policy.on_evict)
-		pager_policy.on_evict(pa, &m.rec[i]);
-	if (!opt && pager_policy.on_release)
-		pager_policy.on_release(pa, &m.rec[i], 0);
+	if (!opt)
+		pager_policy_evicted(&pager_policy, pa, &m.rec[i]);
 	if (m.d[i])
 		m.write_backs++;
 	m.where[m.holds[i]] = NONE;
@@ -441,7 +439,7 @@ static unsigned long scan_interval(const struct args *a)
 		return 0;
 	if (a->scan)
 		return a->scan;
-	return pager_policy.scan_faults ? pager_policy.scan_faults : PAGER_SCAN_FAULTS;
+	return pager_scan_interval(&pager_policy);
 }
 
 int main(int argc, char **argv)

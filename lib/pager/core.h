@@ -80,6 +80,12 @@ static inline unsigned long page_query(const struct frame *f, unsigned long clea
 /* pager_record: frame @pa (2^@order pages) now backs @va of @c. */
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);
 
+/* pager_map_reply_retry: after a map-then-reply for @c (at @va, frame @off
+ * of @pmem, @flags) answered -ERR_POOL in @m: top up @c's table pool and try
+ * again while that helps; the last answer in @m. */
+void pager_map_reply_retry(struct client *c, uint64_t va, long pmem, uint64_t off,
+			   unsigned long flags, struct msg *m);
+
 /* pager_map_frame: map @pa at @va for the faulting thread of @c, reply, and
  * take the next message into @m. 0, or -ERR_EXIST / -ERR_POOL (nothing mapped,
  * no answer yet; m->status says which). */
@@ -136,12 +142,25 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va);
 
 /*
  * pager_oom: no frame for @c's fault at @va (reclaim_frame gave none): end the
- * client holding the most memory (resident pages and swap slots), with a
- * report naming @why. When that is another client, its frames come back and
- * one serves @c's fault: it is returned. When it is @c itself, 0, and the
+ * client holding the most memory (resident pages and swap slots), with an
+ * "out of memory" report. When that is another client, its frames come back
+ * and one serves @c's fault: it is returned. When it is @c itself, 0, and the
  * next message is in @m.
  */
-uint64_t pager_oom(struct client *c, uint64_t va, const char *why, struct msg *m);
+uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m);
+
+/* pager_fault_frame: a free 4 KiB frame for @c's fault at @va: off the hot
+ * list (without swap; with it the watermarks come first), else reclaimed,
+ * else out of memory (pager_oom: 0 when @c itself ended, the next message in
+ * @m). Inline: the first step is the zero-fill fast path. */
+static inline uint64_t pager_fault_frame(struct client *c, uint64_t va, struct msg *m)
+{
+	uint64_t pa = swap_on ? 0 : mem_alloc(0);
+
+	if (!pa)
+		pa = reclaim_frame(c, va);
+	return pa ? pa : pager_oom(c, va, m);
+}
 
 /* swap_fault: serve @c's fault at @va (access @kind) from swap slot @slot;
  * the next message in @m. */
@@ -151,7 +170,7 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 /* swap_client_end: @c is gone: free its slots and read-ahead frames. */
 void swap_client_end(struct client *c);
 
-/* counters_print: one line of every counter, after @who ("pager"). */
+/* counters_print: one line of every counter ("pager: counters: ..."). */
 void counters_print(void);
 
 #endif

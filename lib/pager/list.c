@@ -39,3 +39,12 @@ void frame_list_to_tail(struct frame_list *l, uint64_t pa)
 	frame_list_remove(l, pa);
 	frame_list_add_tail(l, pa);
 }
+
+uint64_t frame_list_rotate(struct frame_list *l)
+{
+	uint64_t pa = frame_list_head(l);
+
+	if (pa)
+		frame_list_to_tail(l, pa);
+	return pa;
+}

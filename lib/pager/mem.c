@@ -237,10 +237,8 @@ void mem_free_slow(uint64_t pa, unsigned order)
 
 	if (!z)
 		return;
-	f = &z->frames[(pa >> 12) - z->buddy.base_pfn];
-	f->owner = 0;
-	f->kind = FRAME_FREE;
-	f->order = 0;
+	f = mem_zone_frame(z, pa);
+	mem_frame_freed(f);
 	if (order || z->tables) {
 		buddy_free(&z->buddy, pa >> 12, order);
 		return;

@@ -120,18 +120,20 @@ static inline uint64_t mem_alloc(unsigned order)
 	return mem_alloc_slow(order);
 }
 
+/* mem_frame_freed: the record of a frame given back. */
+static inline void mem_frame_freed(struct frame *f)
+{
+	f->owner = 0;
+	f->kind = FRAME_FREE;
+	f->order = 0;
+}
+
 /* mem_free: give back the block of 2^@order frames at @pa (data or table). */
 static inline void mem_free(uint64_t pa, unsigned order)
 {
-	struct zone *z = mem_last_zone;
-	uint64_t i = (pa >> 12) - (z ? z->buddy.base_pfn : 0);
-
-	if (order == 0 && z && i < z->buddy.npages && !z->tables && mem_nhot < MEM_HOT_MAX) {
-		struct frame *f = &z->frames[i];
-
-		f->owner = 0;
-		f->kind = FRAME_FREE;
-		f->order = 0;
+	if (order == 0 && mem_in_last_zone(pa) && !mem_last_zone->tables &&
+	    mem_nhot < MEM_HOT_MAX) {
+		mem_frame_freed(mem_zone_frame(mem_last_zone, pa));
 		mem_hot[mem_nhot++] = pa;
 		return;
 	}

@@ -404,14 +404,20 @@ static inline void map_frame_done(struct client *c, uint64_t va, uint64_t pa, st
 	record_frame(c, va, pa, f, order);
 }
 
+void pager_map_reply_retry(struct client *c, uint64_t va, long pmem, uint64_t off,
+			   unsigned long flags, struct msg *m)
+{
+	while (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
+		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+}
+
 /* map_frame_retry: pager_map_frame after its first try failed (the status in
  * @m): on -ERR_POOL, top up @c's table pool and try again. */
 static long __attribute__((noinline))
 map_frame_retry(struct client *c, uint64_t va, uint64_t pa, unsigned order, long pmem,
 		uint64_t off, unsigned long flags, struct frame *f, struct msg *m)
 {
-	while (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
-		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+	pager_map_reply_retry(c, va, pmem, off, flags, m);
 	if (m->status)
 		return m->status;	/* -ERR_POOL (no tables left) or -ERR_EXIST */
 	map_frame_done(c, va, pa, f, order);
@@ -449,15 +455,16 @@ static void fault(struct msg *m)
 
 	all_faults++;
 	if (pager_pol->periodic_scan &&
-	    all_faults % (pager_pol->scan_faults ? pager_pol->scan_faults : PAGER_SCAN_FAULTS) == 0)
+	    all_faults % pager_scan_interval(pager_pol) == 0)
 		periodic_scan();
-	if (r && !access_ok(r->perms, kind)) {
-		pager_count.prot_faults++;
-		if (r->trap_ep >= 0 && pager_trap(c, r, m))
-			return;
-	}
-	if (!r || !access_ok(r->perms, kind)) {
+	if (!r) {
 		pager_kill_faulting(c, r, m);
+		return;
+	}
+	if (!access_ok(r->perms, kind)) {
+		pager_count.prot_faults++;
+		if (r->trap_ep < 0 || !pager_trap(c, r, m))
+			pager_kill_faulting(c, r, m);
 		return;
 	}
 	if (r->kind == REGION_ALIAS) {
@@ -482,12 +489,8 @@ static void fault(struct msg *m)
 		}
 		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
 	}
-	pa = swap_on ? 0 : mem_alloc(0);	/* with swap, watermarks come first */
+	pa = pager_fault_frame(c, va, m);
 	if (!pa)
-		pa = reclaim_frame(c, va);
-	if (!pa &&
-	    !(pa = pager_oom(c, va, swap_on ? "out of memory (RAM and swap are full)" : "out of memory",
-			     m)))
 		return;
 	pager_fill(r, va, pa, 4096);
 	if (!pager_map_fault(c, r, va, pa, m))
@@ -660,6 +663,7 @@ static void serve(struct msg *first)
 		struct client *c;
 		struct msg r;
 		long passed, sent;
+		bool answer;
 
 		if (m.status) {
 			pager_recv_next(&m);
@@ -674,13 +678,12 @@ static void serve(struct msg *first)
 		/* a handle sent with a request is the pager's to close, but TRAP's */
 		sent = m.label == PAGER_TRAP ? IPC_NO_HANDLE : m.handle;
 		r = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-		if (!request(&m, c, &r)) {
-			if (sent >= 0)
-				sys_handle_close(sent);
+		answer = request(&m, c, &r);
+		if (sent >= 0)
+			sys_handle_close(sent);
+		if (!answer) {
 			pager_recv_next(&m);
 		} else {
-			if (sent >= 0)
-				sys_handle_close(sent);
 			passed = r.handle;
 			m = r;
 			ipc(SYS_REPLY_RECV, pager_ep, &m);

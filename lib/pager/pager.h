@@ -77,6 +77,9 @@ void frame_list_remove(struct frame_list *l, uint64_t pa);
 /* frame_list_to_tail: move member @pa of @l to its tail (a clock hand passing
  * it, a FIFO queue turning). */
 void frame_list_to_tail(struct frame_list *l, uint64_t pa);
+/* frame_list_rotate: move @l's head to its tail and return it (a clock hand
+ * advancing, a FIFO queue turning); 0 when @l is empty. */
+uint64_t frame_list_rotate(struct frame_list *l);
 
 static inline uint64_t frame_list_head(const struct frame_list *l)
 {
@@ -113,7 +116,25 @@ struct pager_policy {
 	unsigned scan_faults;
 };
 
+/* pager_policy_evicted: tell policy @p that victim @pa (record @f) was
+ * evicted: on_evict, then on_release. The library's eviction, the simulator
+ * and the policy tests all go through this. */
+static inline void pager_policy_evicted(const struct pager_policy *p, uint64_t pa,
+					struct frame *f)
+{
+	if (p->on_evict)
+		p->on_evict(pa, f);
+	if (p->on_release)
+		p->on_release(pa, f, 0);
+}
+
 #define PAGER_SCAN_FAULTS 256
+
+/* pager_scan_interval: faults between periodic scans of policy @p. */
+static inline unsigned pager_scan_interval(const struct pager_policy *p)
+{
+	return p->scan_faults ? p->scan_faults : PAGER_SCAN_FAULTS;
+}
 
 /* The policy of this pager server, defined by the server's file. */
 extern const struct pager_policy pager_policy;

@@ -38,11 +38,8 @@ static void map_shown(struct client *c, const struct region *r, uint64_t va, uin
 	uint64_t off = 0;
 
 	mem_frame(pa, &pmem, &off);
-	for (;;) {
-		vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
-		if (m->status != -ERR_POOL || pager_give_tables(c, POOL_CHUNK))
-			break;
-	}
+	vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
+	pager_map_reply_retry(c, va, pmem, off, r->perms, m);
 	c->faults++;
 }
 
@@ -52,15 +49,13 @@ void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, 
 {
 	uint64_t va = addr & ~4095ul, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
 	const struct region *sr = region_find(c, src);
-	long pmem = -1;
-	uint64_t off = 0;
 
-	if (!pa && sr && (pa = mem_alloc(0))) {	/* nothing there yet: fault it in */
+	if (!pa && sr) {	/* nothing there yet: fault it in */
+		pa = pager_fault_frame(c, src, m);
+		if (!pa)
+			return;	/* out of memory: ended */
 		pager_fill(sr, src, pa, 4096);
-		mem_frame(pa, &pmem, &off);
-		while (sys_vm_map(c->task, src, pmem, off, sr->perms) == -ERR_POOL &&
-		       pager_give_tables(c, POOL_CHUNK) == 0)
-			;
+		pager_map_back(c, src, pa);
 		pager_record(c, src, pa, 0);
 	}
 	if (!pa) {
@@ -110,14 +105,13 @@ void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr,
 	struct shared *sh = &shareds[r->shared];
 	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page];
 
-	if (!pa && (pa = mem_alloc(0))) {
+	if (!pa) {	/* the object's first touch of this page */
+		pa = pager_fault_frame(c, va, m);
+		if (!pa)
+			return;	/* out of memory: ended */
 		mem_zero(pa, 4096);
 		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
 		sh->frames[page] = pa;
-	}
-	if (!pa) {
-		pager_kill_faulting(c, r, m);
-		return;
 	}
 	map_shown(c, r, va, pa, m);
 }
@@ -219,7 +213,6 @@ long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
 	return sys_vm_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
 }
 
-/* pager_map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
 /* swapped_in_range: whether a page of [@addr, +@pages) of @c is in swap. */
 static bool swapped_in_range(const struct client *c, uint64_t addr, uint64_t pages)
 {
@@ -232,6 +225,7 @@ static bool swapped_in_range(const struct client *c, uint64_t addr, uint64_t pag
 	return false;
 }
 
+/* pager_map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
 long pager_map2(struct client *c, const struct msg *m)
 {
 	uint64_t addr = m->w[0], pages = m->w[1], len = pages << 12, start = c->next_map;

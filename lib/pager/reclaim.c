@@ -105,14 +105,13 @@ int swap_setup(long blk)
 		nslots = (uint32_t)(data * SLOTS_PER_PAGE);
 	table_pa = self_alloc(sizeof(struct blk_table));
 	slots_pa = self_alloc(swap_bytes(nslots));
-	if (!table_pa || !slots_pa || swap_init(&swap_area, mem_ptr(slots_pa), nslots)) {
-		self_free(table_pa, sizeof(struct blk_table));
-		self_free(slots_pa, swap_bytes(nslots));
-		return -ERR_NOMEM;
+	err = !table_pa || !slots_pa || swap_init(&swap_area, mem_ptr(slots_pa), nslots)
+		      ? -ERR_NOMEM : 0;
+	if (!err) {
+		table = mem_ptr(table_pa);
+		mem_frame(table_pa, &pmem, &off);
+		err = blk_call(BLK_TABLE, off, table_pa, pmem, &r);
 	}
-	table = mem_ptr(table_pa);
-	mem_frame(table_pa, &pmem, &off);
-	err = blk_call(BLK_TABLE, off, table_pa, pmem, &r);
 	for (unsigned z = 0; z < nzones && err >= 0; z++)
 		if (!zones[z].tables)
 			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << 12,
@@ -175,10 +174,7 @@ static void slot_free(struct client *c, uint32_t slot)
 /* forget: victim @pa leaves the policy's view (it is unmapped now). */
 static void forget(uint64_t pa, struct frame *f)
 {
-	if (pager_pol->on_evict)
-		pager_pol->on_evict(pa, f);
-	if (pager_pol->on_release)
-		pager_pol->on_release(pa, f, 0);
+	pager_policy_evicted(pager_pol, pa, f);
 }
 
 /* gone: victim @pa of @c is out (dropped, or its copy written): free it. */
@@ -225,6 +221,15 @@ static void sort_victims(uint64_t *v, unsigned n)
 	}
 }
 
+/* copy_stale: @f's page differs from its swap copy (if it had one): free the
+ * slot; f->slot = SLOT_DIRTY (no valid copy). */
+static void copy_stale(struct client *c, struct frame *f)
+{
+	if (f->slot && f->slot != SLOT_DIRTY)
+		slot_free(c, f->slot);
+	f->slot = SLOT_DIRTY;
+}
+
 /* give_back: victim @pa could not be written: it goes back where it was,
  * marked as having no valid copy, and back into the policy's view. */
 static void give_back(uint64_t pa)
@@ -233,9 +238,7 @@ static void give_back(uint64_t pa)
 	struct client *c = &clients[f->owner];
 	uint64_t va = (uint64_t)f->vpage << 12;
 
-	if (f->slot && f->slot != SLOT_DIRTY)
-		slot_free(c, f->slot);	/* no longer a copy of what the page holds */
-	f->slot = SLOT_DIRTY;
+	copy_stale(c, f);
 	if (pager_map_back(c, va, pa))
 		printf("pager: FAIL: cannot map back page 0x%lx of %s\n", (unsigned long)va, c->name);
 	if (pager_pol->on_map)
@@ -385,9 +388,7 @@ static unsigned long evict(unsigned long want)
 			got--;
 			continue;
 		}
-		if (f->slot && f->slot != SLOT_DIRTY)
-			slot_free(c, f->slot);	/* rewritten: the old copy is stale */
-		f->slot = 0;
+		copy_stale(c, f);	/* rewritten; write_out gives it a new slot */
 		v[n++] = pa;
 		if (n == RECLAIM_BATCH) {
 			write_out(v, n);
@@ -438,8 +439,9 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	return pa;
 }
 
-uint64_t pager_oom(struct client *c, uint64_t va, const char *why, struct msg *m)
+uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
 {
+	const char *why = swap_on ? "out of memory (RAM and swap are full)" : "out of memory";
 	struct client *v = c;
 	uint64_t pa;
 
@@ -516,8 +518,7 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		pager_count.readahead_hits++;
 		if (ra_window < READAHEAD)
 			ra_window++;
-	} else if (!(pa = reclaim_frame(c, va)) &&
-		   !(pa = pager_oom(c, va, "out of memory (RAM and swap are full)", m))) {
+	} else if (!(pa = pager_fault_frame(c, va, m))) {
 		return;
 	} else if (read_in(c, slot, pa)) {
 		mem_free(pa, 0);
@@ -562,9 +563,7 @@ bool pager_page_clean(uint64_t pa)
 	vpage = f->vpage;
 	if (!(page_query(f, QUERY_CLEAR_D) & 2) && f->slot != SLOT_DIRTY)
 		return true;	/* clean already */
-	if (f->slot && f->slot != SLOT_DIRTY)
-		slot_free(c, f->slot);
-	f->slot = SLOT_DIRTY;	/* until the copy is written */
+	copy_stale(c, f);	/* until the copy is written */
 	first = swap_alloc(&swap_area, 1, (uint16_t)c->id, &vpage);
 	if (!first)
 		return false;

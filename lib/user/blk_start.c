@@ -11,8 +11,6 @@
 
 #include "ipc.h"
 
-/* virtio 1.1, 4.2.2 "MMIO Device Register Layout": the identity registers */
-
 #define BLK_STACK_PAGES	4
 #define BLK_VIRTIO_MAX	16	/* virtio slots handed over at most */
 

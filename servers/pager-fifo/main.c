@@ -40,12 +40,7 @@ static void fifo_on_release(uint64_t pa, struct frame *fr, unsigned order)
  * when none is mapped. */
 static uint64_t fifo_choose_victim(void)
 {
-	uint64_t pa = frame_list_head(&queue);
-
-	if (pa) {
-		frame_list_to_tail(&queue, pa);
-	}
-	return pa;
+	return frame_list_rotate(&queue);
 }
 
 const struct pager_policy pager_policy = {

@@ -59,16 +59,6 @@ static void wsclock_on_release(uint64_t pa, struct frame *fr, unsigned order)
 		frame_list_remove(&ring, pa);
 }
 
-/* wsclock_advance: move the hand past the frame under it (the ring is not
- * empty); returns that frame. */
-static uint64_t wsclock_advance(void)
-{
-	uint64_t pa = frame_list_head(&ring);
-
-	frame_list_to_tail(&ring, pa);
-	return pa;
-}
-
 /* wsclock_look: the hand's rule for the frame @pa it passes at time @now:
  * WS_VICTIM for an unreferenced clean page older than tau, else whether the
  * page is clean now. An unreferenced dirty page older than tau has its write
@@ -111,7 +101,7 @@ static uint64_t wsclock_choose_victim(void)
 	uint64_t clean = 0;
 
 	for (uint32_t step = 0; step < 2 * n && (step < n || writes); step++) {
-		uint64_t pa = wsclock_advance();
+		uint64_t pa = frame_list_rotate(&ring);
 		enum ws_seen seen = wsclock_look(pa, now, step < n, &writes);
 
 		if (seen == WS_VICTIM)
@@ -122,9 +112,9 @@ static uint64_t wsclock_choose_victim(void)
 	if (!n)
 		return 0;
 	if (!clean)
-		return wsclock_claim(wsclock_advance(), now);
+		return wsclock_claim(frame_list_rotate(&ring), now);
 	while (ring.tail != (uint32_t)(clean >> 12))
-		wsclock_advance();
+		frame_list_rotate(&ring);
 	return wsclock_claim(clean, now);
 }
 

@@ -42,28 +42,18 @@ static void clock_on_release(uint64_t pa, struct frame *fr, unsigned order)
 		frame_list_remove(&ring, pa);
 }
 
-/* clock_advance: move the hand past the frame under it (the ring is not
- * empty); returns that frame. */
-static uint64_t clock_advance(void)
-{
-	uint64_t pa = frame_list_head(&ring);
-
-	frame_list_to_tail(&ring, pa);
-	return pa;
-}
-
 /* clock_choose_victim: the first frame from the hand whose R bit is 0,
  * clearing R in the frames passed; after a full turn (every R was 1, all are
  * 0 now) the frame the hand started at. 0 when the ring is empty. */
 static uint64_t clock_choose_victim(void)
 {
 	for (uint32_t n = 0; n < ring.count; n++) {
-		uint64_t pa = clock_advance();
+		uint64_t pa = frame_list_rotate(&ring);
 
 		if (!pager_page_accessed(pa, true))
 			return pa;
 	}
-	return ring.count ? clock_advance() : 0;
+	return frame_list_rotate(&ring);
 }
 
 const struct pager_policy pager_policy = {

@@ -136,10 +136,7 @@ static unsigned evict(uint64_t v)
 	unsigned i = (unsigned)((v >> 12) - BASE_PFN);
 
 	assert_true(v >= pa_of(0) && v < pa_of(8));
-	if (pager_policy.on_evict)
-		pager_policy.on_evict(v, &frames[i]);
-	if (pager_policy.on_release)
-		pager_policy.on_release(v, &frames[i], 0);
+	pager_policy_evicted(&pager_policy, v, &frames[i]);
 	return i;
 }
 
