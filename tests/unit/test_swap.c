@@ -133,6 +133,8 @@ static void test_random_against_model(void **state)
 			}
 		} else if (model[slot].owner) {
 			swap_free(&s, slot);
+			/* the freed page is found no more (its key is never reused) */
+			assert_int_equal(swap_lookup(&s, model[slot].owner, model[slot].vpage), 0);
 			model[slot].owner = 0;
 		}
 		if (step % 1000 == 0)
