@@ -130,6 +130,34 @@ static void release(unsigned n, unsigned gone)
 			pager_policy.on_release(pa_of(i), &frames[i], 0);
 }
 
+/* set_up: 8 frames mapped to @c at time @t0 with the accessed and dirty bits
+ * of @acc and @dirt (bit i: frame i), then a periodic scan at time @t1; false,
+ * with nothing set up, for a policy that never evicts. */
+static bool set_up(struct client *c, unsigned long t0, unsigned long t1, unsigned acc,
+		   unsigned dirt)
+{
+	memset(c, 0, sizeof(*c));
+	if (!pager_policy.choose_victim)
+		return false;
+	now = t0;
+	map(8, c);
+	for (unsigned i = 0; i < 8; i++) {
+		accessed[i] = acc >> i & 1;
+		dirty[i] = dirt >> i & 1;
+	}
+	now = t1;
+	if (pager_policy.periodic_scan)
+		pager_policy.periodic_scan();
+	return true;
+}
+
+/* tear_down: release every frame but @gone (8: all), clean again. */
+static void tear_down(unsigned gone)
+{
+	release(8, gone);
+	memset(dirty, 0, sizeof(dirty));
+}
+
 /* evict: evict the victim @v (one of frames [0, 8)); its index. */
 static unsigned evict(uint64_t v)
 {
@@ -146,22 +174,14 @@ static void test_victims(void **state)
 	unsigned gone;
 	(void)state;
 
-	memset(&c, 0, sizeof(c));
-	if (!pager_policy.choose_victim) {
+	/* all accessed but frame 5, then a while later (a tick of the policies
+	 * that age pages): a policy that looks at accessed bits must not pick an
+	 * accessed frame while an unaccessed one exists */
+	if (!set_up(&c, 0, 1000, 0xff & ~(1u << 5), 0)) {
 		/* nothing is ever evicted: an eviction hook would never run */
 		assert_null(pager_policy.on_evict);
 		return;
 	}
-	now = 0;
-	map(8, &c);
-	/* all accessed but frame 5, then a while later (a tick of the policies
-	 * that age pages): a policy that looks at accessed bits must not pick an
-	 * accessed frame while an unaccessed one exists */
-	for (unsigned i = 0; i < 8; i++)
-		accessed[i] = i != 5;
-	now = 1000;
-	if (pager_policy.periodic_scan)
-		pager_policy.periodic_scan();
 	gone = evict(pager_policy.choose_victim());
 	if (POLICY_USES_ACCESSED)
 		assert_int_equal(gone, 5);
@@ -175,7 +195,7 @@ static void test_victims(void **state)
 		assert_int_not_equal(v, pa_of(gone));
 	}
 	/* all released: nothing left to choose */
-	release(8, gone);
+	tear_down(gone);
 	assert_int_equal(pager_policy.choose_victim(), 0);
 }
 
@@ -188,18 +208,8 @@ static void test_asked_again(void **state)
 	bool offered[8] = { false };
 	(void)state;
 
-	memset(&c, 0, sizeof(c));
-	if (!pager_policy.choose_victim)
+	if (!set_up(&c, 2000, 3000, 0x49, 0x55))	/* accessed: i % 3 == 0; dirty: even i */
 		return;
-	now = 2000;
-	map(8, &c);
-	for (unsigned i = 0; i < 8; i++) {
-		accessed[i] = i % 3 == 0;
-		dirty[i] = i % 2 == 0;
-	}
-	now = 3000;
-	if (pager_policy.periodic_scan)
-		pager_policy.periodic_scan();
 	for (unsigned ask = 0, last = 8; ask < 16; ask++) {
 		uint64_t v = pager_policy.choose_victim();
 
@@ -210,8 +220,7 @@ static void test_asked_again(void **state)
 	}
 	for (unsigned i = 0; i < 8; i++)
 		assert_true(offered[i] || (POLICY_PREFERS_CLEAN && dirty[i]));
-	release(8, 8);
-	memset(dirty, 0, sizeof(dirty));
+	tear_down(8);
 }
 
 /* Old pages, none accessed, all dirty but frame 6: a policy that prefers clean
@@ -224,19 +233,9 @@ static void test_dirty(void **state)
 	unsigned gone;
 	(void)state;
 
-	memset(&c, 0, sizeof(c));
-	if (!pager_policy.choose_victim)
-		return;
-	now = 4000;
-	map(8, &c);
-	for (unsigned i = 0; i < 8; i++) {
-		accessed[i] = false;
-		dirty[i] = i != 6;
-	}
-	now = 5000;
 	cleaned = 0;
-	if (pager_policy.periodic_scan)
-		pager_policy.periodic_scan();
+	if (!set_up(&c, 4000, 5000, 0, 0xff & ~(1u << 6)))	/* none accessed, dirty but 6 */
+		return;
 	gone = evict(pager_policy.choose_victim());
 	if (POLICY_PREFERS_CLEAN) {
 		assert_int_equal(gone, 6);
@@ -244,8 +243,7 @@ static void test_dirty(void **state)
 	} else {
 		assert_int_equal(cleaned, 0);
 	}
-	release(8, gone);
-	memset(dirty, 0, sizeof(dirty));
+	tear_down(gone);
 }
 
 static void test_2m_frames_left_alone(void **state)
