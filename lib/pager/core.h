@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ipc.h"
+#include "sys.h"
 #include "pager.h"
 #include "swap.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ipc.h"
+#include "sys.h"
 
 #define TABLE_SHARE	16		/* 1/16 of the largest range holds page tables */
 #define TABLE_MIN	(256ul << 10)

@@ -10,7 +10,7 @@
 #include <faultline/cpio.h>
 #include <faultline/elf.h>
 #include <faultline/errno.h>
-#include <faultline/pager.h>
+#include <faultline/pager_proto.h>
 #include <faultline/syscall.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,7 +159,7 @@ void pager_client_end(struct client *c, int status, bool killed)
 	}
 	if (waiter >= 0) {	/* init is waiting: answer it now */
 		ended_pop(&n);
-		ipc_reply_to(waiter, &n);
+		sys_reply_to(waiter, &n);
 		waiter = -1;
 	}
 }
@@ -408,7 +408,7 @@ void pager_map_reply_retry(struct client *c, uint64_t va, long pmem, uint64_t of
 			   unsigned long flags, struct msg *m)
 {
 	while (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
-		vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+		sys_vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
 }
 
 /* map_frame_retry: pager_map_frame after its first try failed (the status in
@@ -436,7 +436,7 @@ long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint
 	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
 	struct frame *f = mem_frame(pa, &pmem, &off);
 
-	vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+	sys_vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
 	if (m->status)
 		return map_frame_retry(c, va, pa, order, pmem, off, flags, f, m);
 	map_frame_done(c, va, pa, f, order);

@@ -5,7 +5,7 @@
  * client's TRAP handler, and the requests PROT/UNPROT, DIRTY, MAP2 and SHARE.
  */
 #include <faultline/errno.h>
-#include <faultline/pager.h>
+#include <faultline/pager_proto.h>
 #include <faultline/syscall.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +38,7 @@ static void map_shown(struct client *c, const struct region *r, uint64_t va, uin
 	uint64_t off = 0;
 
 	mem_frame(pa, &pmem, &off);
-	vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
+	sys_vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
 	pager_map_reply_retry(c, va, pmem, off, r->perms, m);
 	c->faults++;
 }
@@ -82,7 +82,7 @@ bool pager_trap(struct client *c, const struct region *r, struct msg *m)
 	if (t.status) {	/* nobody to take it: answer the fault ourselves */
 		struct msg k = { 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
 
-		ipc_reply_to(rh, &k);
+		sys_reply_to(rh, &k);
 		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name, m->w[0]);
 		pager_client_end(c, EXIT_INIT_KILLED, true);
 	}

@@ -18,7 +18,7 @@
  */
 #include <faultline/blk.h>
 #include <faultline/errno.h>
-#include <faultline/pager.h>
+#include <faultline/pager_proto.h>
 #include <stdio.h>
 #include <string.h>
 

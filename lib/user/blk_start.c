@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ipc.h"
+#include "sys.h"
 
 #define BLK_STACK_PAGES	4
 #define BLK_VIRTIO_MAX	16	/* virtio slots handed over at most */

@@ -7,7 +7,7 @@
 #include <faultline/syscall.h>
 #include <string.h>
 
-#include "ipc.h"
+#include "sys.h"
 
 #define LOADER_POOL_FRAMES 16	/* page-table frames given to the new task */
 

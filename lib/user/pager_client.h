@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* A client's calls to its pager (<faultline/pager.h>). */
+/* A client's calls to its pager (<faultline/pager_proto.h>). */
 #ifndef USER_PAGER_CLIENT_H
 #define USER_PAGER_CLIENT_H
 
-#include <faultline/pager.h>
+#include <faultline/pager_proto.h>
 
-#include "ipc.h"
+#include "sys.h"
 
 /* pager_call: request @label with words @w0..@w2; the reply's w0 (a value, or
  * the pager's negative error), or the IPC error. */
@@ -25,7 +25,7 @@ static inline long pager_map(unsigned long pages, unsigned long perms)
 	return pager_call(PAGER_MAP, pages, perms, PAGER_REGION_ANON);
 }
 
-/* The Appel-Li primitives (<faultline/pager.h>). PROT1 is pager_prot(a, 1, p). */
+/* The Appel-Li primitives (<faultline/pager_proto.h>). PROT1 is pager_prot(a, 1, p). */
 static inline long pager_pagesize(void)
 {
 	return pager_call(PAGER_PAGESIZE, 0, 0, 0);

@@ -3,7 +3,7 @@
  * picolibc stdio glue for user programs: stdout and stderr go to the kernel
  * console through SYS_DEBUG_WRITE, a line (or DEBUG_WRITE_MAX bytes) at a time.
  */
-#include <faultline/pager.h>
+#include <faultline/pager_proto.h>
 #include <stdio.h>
 
 #include "sys.h"

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "blk_start.h"
-#include "ipc.h"
+#include "sys.h"
 #include "submit.h"
 #include "vblk.h"
 
@@ -319,7 +319,7 @@ static long submit(const struct msg *m, struct msg *r, bool *answered)
 	if (rh >= 0) {
 		r->label = 0;
 		r->w[0] = ret.failed;
-		ipc_reply_to(rh, r);
+		sys_reply_to(rh, r);
 		*answered = true;
 	}
 	return ret.failed;

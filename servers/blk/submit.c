@@ -5,7 +5,7 @@
 #include <faultline/syscall.h>
 #include <stdbool.h>
 
-#include "ipc.h"
+#include "sys.h"
 
 #define SECTORS_PER_FRAME	(BLK_FRAME / BLK_SECTOR)
 #define STATUS_PENDING		0xff	/* not a VIRTIO_BLK_S_*: no answer yet */

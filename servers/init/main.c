@@ -11,11 +11,11 @@
 #include <faultline/syscall.h>
 #include <stdio.h>
 
-#include <faultline/pager.h>
+#include <faultline/pager_proto.h>
 #include <string.h>
 
 #include "blk_start.h"
-#include "ipc.h"
+#include "sys.h"
 #include "loader.h"
 #include "sys.h"
 

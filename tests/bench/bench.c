@@ -20,7 +20,7 @@
 #include <faultline/trace.h>
 
 #include "bench.h"
-#include "ipc.h"
+#include "sys.h"
 #include "loader.h"
 #include "sys.h"
 
@@ -132,7 +132,7 @@ static void bench_fault(const char *name, unsigned run, unsigned trace)
 	while (m.status == 0 && m.label == LABEL_FAULT) {
 		unsigned long va = m.w[FAULT_W_ADDR] & ~4095ul;
 
-		vm_map_reply(SELF, va, ram->handle, frame_off, VM_R, fault_ep, &m);
+		sys_vm_map_reply(SELF, va, ram->handle, frame_off, VM_R, fault_ep, &m);
 		frame_off = (unsigned long)frame_take(&fp);
 	}
 	if (trace)

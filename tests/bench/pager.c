@@ -17,7 +17,7 @@
 #include <stdbool.h>
 
 #include "bench.h"
-#include "ipc.h"
+#include "sys.h"
 #include "pager_client.h"
 #include "sys.h"
 

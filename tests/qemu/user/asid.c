@@ -13,7 +13,7 @@
 #define CHECK_PROG "test-asid"
 #include "check.h"
 #include "frames.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define SELF 0
 #define TASKS 5
@@ -70,7 +70,7 @@ int main(void)
 	long eps[TASKS];
 	int wrong = 0;
 
-	frames_init();
+	frames_from_bootinfo();
 	for (int i = 0; i < 4; i++)
 		sys_vm_pool_add(SELF, ram->handle, frame(4096));
 	for (int i = 0; i < TASKS; i++)

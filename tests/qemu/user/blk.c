@@ -24,7 +24,7 @@
 #define CHECK_PROG "test-blk"
 #include "blk_start.h"
 #include "check.h"
-#include "ipc.h"
+#include "sys.h"
 #include "loader.h"
 
 #define SELF		0

@@ -8,13 +8,13 @@
 
 #include <faultline/syscall.h>
 
-#include "ipc.h"
+#include "sys.h"
 
 static const struct bootinfo_handle *ram;	/* the largest pmem range */
 static unsigned long next_frame;		/* offset of the next unused byte in it */
 
-/* frames_init: find the largest pmem range in the boot info. */
-static void frames_init(void)
+/* frames_from_bootinfo: find the largest pmem range in the boot info. */
+static void frames_from_bootinfo(void)
 {
 	const struct bootinfo *bi = bootinfo();
 

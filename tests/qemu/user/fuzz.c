@@ -13,7 +13,7 @@
 
 #define CHECK_PROG "test-fuzz"
 #include "check.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define CALLS 4000
 

@@ -13,7 +13,7 @@
 
 #define CHECK_PROG "test-ipc"
 #include "check.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define LABEL_ECHO	1
 #define LABEL_BADGE	2	/* reply with the badge and the handle seen */
@@ -259,7 +259,7 @@ static void saver(unsigned long arg)
 	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_RECV, saved_ep, &m);		/* main's call: it waits now */
 	m = (struct msg){ 0, 41, { 0 }, IPC_NO_HANDLE, 0 };
-	ipc_reply_to(rh, &m);			/* the early caller's answer */
+	sys_reply_to(rh, &m);			/* the early caller's answer */
 	m = (struct msg){ 0, 42, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_REPLY_RECV, saved_ep, &m);	/* main's answer */
 	for (;;)

@@ -13,7 +13,7 @@
 
 #define CHECK_PROG "test-irq"
 #include "check.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define SELF 0
 #define RTC_VA 0x50000000ul

@@ -11,7 +11,7 @@
 
 #define CHECK_PROG "test-prio"
 #include "check.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define MAX_HOGS 16
 

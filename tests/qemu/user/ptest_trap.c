@@ -49,7 +49,7 @@ static void handler(unsigned long arg)
 		ntrapped++;
 		pager_unprot(m.w[0] & ~4095ul, 1);
 		r = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
-		ipc_reply_to(m.handle, &r);
+		sys_reply_to(m.handle, &r);
 	}
 }
 

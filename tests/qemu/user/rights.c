@@ -10,7 +10,7 @@
 #define CHECK_PROG "test-rights"
 #include "check.h"
 #include "frames.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define SELF 0
 
@@ -36,7 +36,7 @@ int main(void)
 	const struct bootinfo *bi = bootinfo();
 	struct msg m;
 
-	frames_init();
+	frames_from_bootinfo();
 	for (int i = 0; i < 4; i++)
 		sys_vm_pool_add(SELF, ram->handle, frame(4096));
 	for (unsigned i = 0; i < bi->nhandles; i++)

@@ -14,7 +14,7 @@
 #define CHECK_PROG "test-task"
 #include "check.h"
 #include "frames.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define SELF 0
 #define CHILD_CODE 0x10000ul
@@ -54,7 +54,7 @@ int main(void)
 	long task, ep, badged, th, extra;
 	struct msg m;
 
-	frames_init();
+	frames_from_bootinfo();
 	for (int i = 0; i < 4; i++)
 		check("our own pool", sys_vm_pool_add(SELF, ram->handle, frame(4096)), 0);
 	root_f = frame(4096);

@@ -15,7 +15,7 @@
 #define CHECK_PROG "test-vm"
 #include "check.h"
 #include "frames.h"
-#include "ipc.h"
+#include "sys.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -32,7 +32,7 @@ static void test_bootinfo(void)
 	check("boot info magic", bi->magic, BOOTINFO_MAGIC);
 	check("handle 0 is the task", bi->handles[0].type, HANDLE_TASK);
 	check("va_bits", bi->va_bits == 39 || bi->va_bits == 48 || bi->va_bits == 57, 1);
-	frames_init();
+	frames_from_bootinfo();
 	for (unsigned i = 0; i < bi->nhandles; i++)
 		devices += bi->handles[i].type == HANDLE_DEVICE &&
 			   bi->handles[i].name[0] == 'v';	/* virtio_mmio@... */
@@ -198,7 +198,7 @@ static void test_fault_map_reply(void)
 	/* write the value through a mapping of our own, then give the frame */
 	check("handler's own view", sys_vm_map(SELF, 0x40010000, ram->handle, f, VM_R | VM_W), 0);
 	*(volatile unsigned long *)0x40010008ul = 0xfeedf00d;
-	vm_map_reply(SELF, 0x60000000, ram->handle, f, VM_R, fep, &m);
+	sys_vm_map_reply(SELF, 0x60000000, ram->handle, f, VM_R, fep, &m);
 	check("message after map-then-reply", m.status, 0);
 	check("the thread resumed and read the handler's value", (long)m.w[0], 0xfeedf00d);
 	check("label of its message", (long)m.label, 9);

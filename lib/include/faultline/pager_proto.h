@@ -4,8 +4,8 @@
  * pager's endpoint. Requests are calls; a reply has label 0 and results in its
  * words, or label PAGER_ERROR with the negative error in w0.
  */
-#ifndef FAULTLINE_PAGER_H
-#define FAULTLINE_PAGER_H
+#ifndef FAULTLINE_PAGER_PROTO_H
+#define FAULTLINE_PAGER_PROTO_H
 
 /* init -> pager, at start: resources, one handle each (transferred). */
 #define PAGER_GIVE	0x100	/* w0 = PAGER_GIVE_*, then as below; one handle */
