@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading a trace on the host: a binary trace (semihosting) or a console log
- * with "FLT " lines, checked record by record (lib/trace.c) and put in time
+ * with "FLT " lines, checked record by record (lib/shared/trace.c) and put in time
  * order. In a log, "FLT " followed by a hex digit starts a record line, which
  * must hold exactly 128 hex digits; other lines are the console's own. Used by
  * tools/fltrace.c and the decoder's tests.

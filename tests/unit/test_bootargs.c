@@ -36,7 +36,7 @@ static void test_defaults(void **state)
 	assert_string_equal(a.trace_file, "faultline.trace");
 }
 
-/* trace= takes a list of event classes (lib/trace.c's parser) */
+/* trace= takes a list of event classes (lib/shared/trace.c's parser) */
 static void test_trace(void **state)
 {
 	struct boot_args a;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of the buddy allocator (lib/buddy.c) against a reference model: a
+ * Host tests of the buddy allocator (lib/shared/buddy.c) against a reference model: a
  * byte per page saying whether the test holds it. Long random sequences of
  * allocations and frees of mixed orders check, after every step, that blocks
  * are aligned, inside the zone and never handed out twice, that the free count

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Host tests of the boot-archive format (lib/cpio.c): writer and reader. */
+/* Host tests of the boot-archive format (lib/shared/cpio.c): writer and reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

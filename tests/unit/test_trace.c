@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of the trace format (lib/trace.c) and the trace reader
+ * Host tests of the trace format (lib/shared/trace.c) and the trace reader
  * (tools/trace_read.c): parsing the event mask, the console framing, lost
  * records, and clear errors naming the offset for truncated and corrupt
  * traces. test_fuzz mutates a valid trace at random (a fixed seed, a bounded

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The trace format: fixed-size binary records the kernel writes and the host
- * tools read (docs/tracing.md). Defined once, here; lib/trace.c holds the code
+ * tools read (docs/tracing.md). Defined once, here; lib/shared/trace.c holds the code
  * both sides share (event names, the boot-argument mask, the console framing,
  * and the checks a reader makes before trusting a record).
  *
