@@ -37,7 +37,7 @@
 
 enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
 enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT, BOOT_TEST_SMP_BOOT_ENTRY };
-/* the values of enum trace_out (kernel/trace.h) */
+/* the values of enum trace_out (kernel/ktrace.h) */
 enum boot_trace_out { BOOT_TRACE_AUTO, BOOT_TRACE_SEMIHOST, BOOT_TRACE_CONSOLE };
 
 #define BOOTARG_NAME_MAX 64

@@ -3,7 +3,7 @@
 
 #include "console.h"
 #include "ipc.h"
-#include "trace.h"
+#include "ktrace.h"
 
 #include <arch/csr.h>
 #include <arch/trap.h>

@@ -3,13 +3,19 @@
  * Exceptions taken by user threads. A fault becomes a call to the thread's
  * fault endpoint (ipc_fault); with none, or when its handler replies KILL or
  * goes away, the thread is killed with one log line.
+ *
+ * The fault path: trap.S, trap_user (arch/riscv/trap.c), fault_user (here),
+ * ipc_fault and ipc_call_fast (ipc.c, ipc.h), then the handler's
+ * SYS_VM_MAP_REPLY or SYS_REPLY_RECV (syscall.c, ipc.c). fault_user is
+ * inline because it is the first step of every page fault; fault_kill, the
+ * rare end that prints, lives in fault.c.
  */
 #ifndef KERNEL_FAULT_H
 #define KERNEL_FAULT_H
 
 #include "ipc.h"
 #include "task.h"
-#include "trace.h"
+#include "ktrace.h"
 
 #include <arch/cause.h>
 

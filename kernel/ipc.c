@@ -4,8 +4,7 @@
 #include "fault.h"
 #include "irq.h"
 #include "sched.h"
-#include "syscall.h"
-#include "trace.h"
+#include "ktrace.h"
 
 #include <arch/backtrace.h>
 #include <arch/uctx.h>
@@ -17,21 +16,6 @@ static void ipc_finish(struct thread *t, long status)
 {
 	uctx_set_result(&t->frame, status);
 	sched_enqueue(t);
-}
-
-/* ipc_put: a message into @to's registers: a0 = 0, a1 = @label, a2..a5 =
- * @words, a6 = @handle, a7 = @badge. */
-static inline void ipc_put(struct thread *to, unsigned long label,
-			   const unsigned long words[IPC_WORDS], long handle, uint64_t badge)
-{
-	unsigned long *r = uctx_msg(&to->frame);
-
-	r[0] = 0;
-	r[1] = label;
-	for (unsigned i = 0; i < IPC_WORDS; i++)
-		r[2 + i] = words[i];
-	r[6] = (unsigned long)handle;
-	r[7] = badge;
 }
 
 /* ipc_transfer: put @from's message (label, words, handle, @badge) into @to's
@@ -73,20 +57,6 @@ static void ipc_rendezvous(struct thread *s, struct thread *r, bool r_runs)
 	}
 }
 
-/* ipc_decode: the handle in a0 (an object of @type, with @rights) and the
- * handle a6 names for transfer (GRANT; none when a6 is IPC_NO_HANDLE). */
-static int ipc_decode(struct thread *t, enum kobj_type type, uint8_t rights, struct handle *to,
-		      struct handle *xfer)
-{
-	unsigned long h = uctx_arg(&t->frame, 6);
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), type, rights, to);
-
-	xfer->obj = NULL;
-	if (err || (long)h == IPC_NO_HANDLE)
-		return err;
-	return handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, xfer);
-}
-
 /* ipc_wait: nobody to meet: @t waits in @q of @ep in @state, or its
  * non-blocking call fails with -ERR_AGAIN. */
 static void ipc_wait(struct thread *t, enum thread_state state, struct endpoint *ep,
@@ -114,66 +84,14 @@ static void ipc_send_to(struct thread *t, struct endpoint *ep, bool block)
 	ipc_rendezvous(t, r, false);
 }
 
-/* ipc_call_deliver: the fast paths' rendezvous: caller @t's message (@label,
- * @words, no handle, @badge) goes into waiting receiver @r's registers, @t
- * waits for the reply and @r gets this hart (direct switch: no run queue). */
-static inline void ipc_call_deliver(struct thread *t, struct thread *r, unsigned long label,
-				    const unsigned long words[IPC_WORDS], uint64_t badge)
+void ipc_send(struct thread *t, struct endpoint *ep, const struct handle *xfer, uint64_t badge,
+	      bool call, bool block)
 {
-	r->queue = NULL;
-	ipc_put(r, label, words, IPC_NO_HANDLE, badge);
-	t->state = THREAD_AWAITING_REPLY;	/* (calling matters only while SENDING) */
-	t->callee = r;
-	r->caller = t;
-	sched_switch_to(r);
-}
-
-/*
- * ipc_call_fast: SYS_CALL's fast path. A call that transfers no handle, on an
- * endpoint where a receiver waits, with IPC tracing off, goes from the
- * caller's registers straight into the receiver's, and the receiver gets this
- * hart. Returns false, having changed nothing, when a condition fails:
- * ipc_send does the general work then.
- */
-static inline bool ipc_call_fast(struct thread *t)
-{
-	const unsigned long *m = uctx_msg(&t->frame);
-	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_WRITE);
-	struct thread *r;
-
-	if (!hd || (long)m[6] != IPC_NO_HANDLE || (m[1] & LABEL_KERNEL) || trace_on(TRACE_IPC))
-		return false;
-	r = queue_pop(&endpoint_of_obj(hd->obj)->receivers);
-	if (!r)
-		return false;
-	ipc_call_deliver(t, r, m[1], m + 2, hd->badge);
-	return true;
-}
-
-NO_FRAME_POINTER long sys_call(struct thread *t)
-{
-	if (ipc_call_fast(t))
-		return sched_switched();
-	ipc_send(t, true, true);
-	return SYSCALL_DONE;
-}
-
-void ipc_send(struct thread *t, bool call, bool block)
-{
-	struct handle ep, xfer;
-	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
-
-	if (!err && (uctx_arg(&t->frame, 1) & LABEL_KERNEL))
-		err = -ERR_INVAL;	/* faults and IRQs come from the kernel only */
-	if (err) {
-		uctx_set_result(&t->frame, err);
-		return;
-	}
-	t->send_handle = xfer;
-	t->send_badge = ep.badge;
+	t->send_handle = *xfer;
+	t->send_badge = badge;
 	t->calling = call;
 	t->faulting = false;
-	ipc_send_to(t, endpoint_of_obj(ep.obj), block);
+	ipc_send_to(t, ep, block);
 }
 
 /* ipc_abort_call: @c's call will get no reply. */
@@ -186,8 +104,7 @@ static void ipc_abort_call(struct thread *c)
 		ipc_finish(c, -ERR_NOREPLY);
 }
 
-/* ipc_recv_on: @t (decoded) receives on @ep. */
-static void ipc_recv_on(struct thread *t, struct endpoint *ep, bool block)
+void ipc_recv(struct thread *t, struct endpoint *ep, bool block)
 {
 	struct thread *s;
 
@@ -206,18 +123,6 @@ static void ipc_recv_on(struct thread *t, struct endpoint *ep, bool block)
 	}
 	s->queue = NULL;
 	ipc_rendezvous(s, t, true);
-}
-
-void ipc_recv(struct thread *t, bool block)
-{
-	struct handle ep;
-	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_READ, &ep);
-
-	if (err) {
-		uctx_set_result(&t->frame, err);
-		return;
-	}
-	ipc_recv_on(t, endpoint_of_obj(ep.obj), block);
 }
 
 /* ipc_reply: @t answers its caller @c with the message in @t's registers,
@@ -266,65 +171,12 @@ long ipc_reply_save(struct thread *t)
 	return handle_install(t->task, &hd);
 }
 
-void ipc_reply_to(struct thread *t)
+void ipc_reply_to(struct thread *t, struct thread *c, const struct handle *xfer)
 {
-	struct handle rh, xfer;
-	unsigned long rnum = uctx_arg(&t->frame, 0);
-	int err = ipc_decode(t, KOBJ_REPLY, 0, &rh, &xfer);
-	struct thread *c;
-
-	if (err) {
-		uctx_set_result(&t->frame, err);
-		return;
-	}
-	c = container_of(rh.obj, struct thread, reply_obj);
 	kobj_kill(&c->reply_obj);	/* one answer only */
-	handle_close(t->task, rnum);
-	uctx_set_result(&t->frame, 0);
-	c = ipc_reply(t, c, &xfer, NULL);
+	c = ipc_reply(t, c, xfer, NULL);
 	if (c)
 		sched_enqueue(c);
-}
-
-/*
- * reply_fast_ok: whether the reply fast path applies to @t answering its
- * caller and waiting on @ep (no handle to pass; changes nothing): @t has a
- * caller, no sender or interrupt can be waiting on @ep, and the caller is a
- * client (not with IPC tracing on: the general path records the message) or
- * a faulting thread answered LABEL_RESUME.
- */
-static inline bool reply_fast_ok(const struct thread *t, const struct endpoint *ep)
-{
-	const struct thread *c = t->caller;
-
-	if (!c || ep->senders.head || ep->irqs)
-		return false;
-	if (!c->faulting)
-		return !trace_on(TRACE_IPC);
-	return uctx_arg(&t->frame, 1) == LABEL_RESUME;	/* a1: the label */
-}
-
-/* reply_fast: the fast path's work, reply_fast_ok having said yes: the reply
- * into the client's registers (or the faulting thread resumed), @t waiting on
- * @ep, the caller on this hart (direct switch: no run queue). Returns whether
- * the caller was faulting. */
-static inline __attribute__((always_inline)) bool reply_fast(struct thread *t, struct endpoint *ep)
-{
-	const unsigned long *m = uctx_msg(&t->frame);
-	struct thread *c = t->caller;
-	bool fault = c->faulting;
-
-	if (!fault)
-		ipc_put(c, m[1], m + 2, IPC_NO_HANDLE, 0);
-	else
-		c->faulting = false;	/* RESUME: sepc unchanged, the instruction runs again */
-	t->caller = NULL;
-	c->callee = NULL;
-	t->state = THREAD_RECEIVING;
-	t->queue = ep;
-	queue_push(&ep->receivers, t);
-	sched_switch_to(c);
-	return fault;
 }
 
 /* reply_traced: the REPLY record of the fault @t's fast path just resumed
@@ -345,7 +197,7 @@ reply_recv_wait(struct thread *t, struct endpoint *ep, const struct handle *xfer
 {
 	struct thread *woken = t->caller ? ipc_reply(t, t->caller, xfer, mapped) : NULL;
 
-	ipc_recv_on(t, ep, block);
+	ipc_recv(t, ep, block);
 	if (woken && t->state != THREAD_RUNNING)
 		sched_switch_to(woken);	/* t (current) waits now */
 	else if (woken)
@@ -360,52 +212,24 @@ NO_FRAME_POINTER long ipc_reply_recv_on(struct thread *t, struct endpoint *ep,
 {
 	struct thread *c = t->caller;
 
-	if (block && !xfer->obj && reply_fast_ok(t, ep)) {
-		if (reply_fast(t, ep) && trace_on(TRACE_FAULTS))
+	if (block && !xfer->obj && ipc_reply_fast_ok(t, ep)) {
+		if (ipc_reply_fast(t, ep) && trace_on(TRACE_FAULTS))
 			return reply_traced(t, c, mapped);
 		return sched_switched();
 	}
 	return reply_recv_wait(t, ep, xfer, mapped, block);
 }
 
-/* reply_recv_general: SYS_REPLY_RECV off its fast path. */
-static long __attribute__((noinline)) reply_recv_general(struct thread *t, bool block)
-{
-	struct handle ep, xfer;
-	int err = ipc_decode(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
-
-	return err ? err : ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
-}
-
-/* SYS_REPLY_RECV: ipc_reply_recv_on's untraced fast path taken right here
- * (the same two helpers), which spares the common case its arguments. */
-NO_FRAME_POINTER long sys_reply_recv(struct thread *t)
-{
-	const unsigned long *m = uctx_msg(&t->frame);
-	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
-	bool block = !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
-
-	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS) &&
-	    reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
-		reply_fast(t, endpoint_of_obj(hd->obj));
-		return sched_switched();
-	}
-	return reply_recv_general(t, block);
-}
-
 bool ipc_fault(struct thread *t)
 {
 	struct handle *h = &t->fault_ep;
 	struct endpoint *ep;
-	struct thread *r;
 
 	if (!h->obj || h->gen != h->obj->gen)
 		return false;
 	ep = endpoint_of_obj(h->obj);
-	if (!trace_on(TRACE_IPC) && (r = queue_pop(&ep->receivers))) {	/* the fast path */
-		ipc_call_deliver(t, r, t->msg.label, t->msg.words, h->badge);
+	if (ipc_call_fast(t, ep, t->msg.label, t->msg.words, h->badge))
 		return true;
-	}
 	t->calling = true;
 	t->send_badge = h->badge;
 	t->send_handle.obj = NULL;

@@ -4,24 +4,32 @@
  * for the registers). A message goes from the sender's registers straight into
  * the receiver's: nothing is queued in the kernel but the waiting threads.
  * A fault is a call the kernel makes on the faulting thread's behalf.
+ *
+ * Everything here takes decoded arguments: the system calls' handlers
+ * (kernel/syscall.c) look up and check the handles and registers first.
+ * The fast paths' steps are inline below so that SYS_CALL, SYS_REPLY_RECV
+ * and fault delivery run them without a call; the general paths are in ipc.c.
  */
 #ifndef KERNEL_IPC_H
 #define KERNEL_IPC_H
 
+#include "ktrace.h"
+#include "sched.h"
 #include "task.h"
 
-/* ipc_send: SYS_SEND (@call false) or SYS_CALL (@call true) by @t. */
-void ipc_send(struct thread *t, bool call, bool block);
+#include <arch/uctx.h>
 
-/* sys_call: SYS_CALL by @t (a fast path first, see ipc.c); SYSCALL_DONE. */
-long sys_call(struct thread *t);
+/* ipc_send: @t sends its message (label and words in its registers) on @ep
+ * with @badge, carrying @xfer (no handle when xfer->obj is NULL); a call
+ * (@call) then waits for the reply. Blocks until a receiver comes unless
+ * !@block (then -ERR_AGAIN in a0 when none waits). */
+void ipc_send(struct thread *t, struct endpoint *ep, const struct handle *xfer, uint64_t badge,
+	      bool call, bool block);
 
-/* ipc_recv: SYS_RECV by @t. */
-void ipc_recv(struct thread *t, bool block);
-
-/* sys_reply_recv: SYS_REPLY_RECV by @t (a fast path first); SYSCALL_DONE
- * or an error for a0. */
-long sys_reply_recv(struct thread *t);
+/* ipc_recv: @t receives on @ep, first ending a call it never answered (the
+ * caller gets -ERR_NOREPLY); a pending interrupt, then a waiting sender,
+ * else it waits (or, !@block, gets -ERR_AGAIN in a0). */
+void ipc_recv(struct thread *t, struct endpoint *ep, bool block);
 
 struct vm_map_req;
 
@@ -32,7 +40,7 @@ struct vm_map_req;
  * otherwise); the fault's trace record names it. A blocking one with no
  * handle, to a caller it can resume at once, takes the fast path (the caller
  * gets this hart directly). Returns the system call's result for trap.S:
- * SYSCALL_SWITCHED or SYSCALL_DONE.
+ * SYSCALL_SWITCHED or SYSCALL_DONE (see <arch/trap.h>).
  */
 long ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handle *xfer,
 		       const struct vm_map_req *mapped, bool block);
@@ -42,9 +50,10 @@ long ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
  * holds it). Returns the handle number, -ERR_NOENT (no caller) or -ERR_NOSPC. */
 long ipc_reply_save(struct thread *t);
 
-/* ipc_reply_to: SYS_REPLY_TO by @t: answer the caller of the reply handle in
- * a0 with the message in the IPC registers (a fault: LABEL_RESUME or KILL). */
-void ipc_reply_to(struct thread *t);
+/* ipc_reply_to: @t answers @c, the caller behind a saved reply handle, with
+ * the message in @t's registers carrying @xfer (a fault: LABEL_RESUME or
+ * KILL); the reply object dies with it (one answer only). */
+void ipc_reply_to(struct thread *t, struct thread *c, const struct handle *xfer);
 
 /*
  * ipc_fault: deliver @t's fault, already in t->msg (t->faulting set), to its
@@ -60,5 +69,89 @@ void ipc_endpoint_destroy(struct endpoint *ep);
 /* ipc_thread_detach: take @t out of every IPC relation before it dies; a
  * thread waiting for @t's reply gets -ERR_NOREPLY (or, for a fault, dies). */
 void ipc_thread_detach(struct thread *t);
+
+/* ipc_put: a message into @to's registers: a0 = 0, a1 = @label, a2..a5 =
+ * @words, a6 = @handle, a7 = @badge. */
+static inline void ipc_put(struct thread *to, unsigned long label,
+			   const unsigned long words[IPC_WORDS], long handle, uint64_t badge)
+{
+	unsigned long *r = uctx_msg(&to->frame);
+
+	r[0] = 0;
+	r[1] = label;
+	for (unsigned i = 0; i < IPC_WORDS; i++)
+		r[2 + i] = words[i];
+	r[6] = (unsigned long)handle;
+	r[7] = badge;
+}
+
+/*
+ * ipc_call_fast: the fast path of a call (SYS_CALL, or a fault delivered):
+ * when a receiver waits on @ep and IPC tracing is off, @t's message (@label,
+ * @words, no handle, @badge) goes straight into the receiver's registers, @t
+ * waits for the reply and the receiver gets this hart (direct switch: no run
+ * queue). Returns false, having changed nothing, when no receiver waits or
+ * tracing is on: the general path (ipc_send) does the work then.
+ */
+static inline bool ipc_call_fast(struct thread *t, struct endpoint *ep, unsigned long label,
+				 const unsigned long words[IPC_WORDS], uint64_t badge)
+{
+	struct thread *r;
+
+	if (trace_on(TRACE_IPC))
+		return false;
+	r = queue_pop(&ep->receivers);
+	if (!r)
+		return false;
+	r->queue = NULL;
+	ipc_put(r, label, words, IPC_NO_HANDLE, badge);
+	t->state = THREAD_AWAITING_REPLY;	/* (calling matters only while SENDING) */
+	t->callee = r;
+	r->caller = t;
+	sched_switch_to(r);
+	return true;
+}
+
+/*
+ * ipc_reply_fast_ok: whether the reply fast path applies to @t answering its
+ * caller and waiting on @ep (no handle to pass; changes nothing): @t has a
+ * caller, no sender or interrupt can be waiting on @ep, and the caller is a
+ * client (not with IPC tracing on: the general path records the message) or
+ * a faulting thread answered LABEL_RESUME.
+ */
+static inline bool ipc_reply_fast_ok(const struct thread *t, const struct endpoint *ep)
+{
+	const struct thread *c = t->caller;
+
+	if (!c || ep->senders.head || ep->irqs)
+		return false;
+	if (!c->faulting)
+		return !trace_on(TRACE_IPC);
+	return uctx_arg(&t->frame, 1) == LABEL_RESUME;	/* a1: the label */
+}
+
+/* ipc_reply_fast: the fast path's work, ipc_reply_fast_ok having said yes:
+ * the reply into the client's registers (or the faulting thread resumed), @t
+ * waiting on @ep, the caller on this hart (direct switch: no run queue).
+ * Returns whether the caller was faulting. */
+static inline __attribute__((always_inline)) bool ipc_reply_fast(struct thread *t,
+								 struct endpoint *ep)
+{
+	const unsigned long *m = uctx_msg(&t->frame);
+	struct thread *c = t->caller;
+	bool fault = c->faulting;
+
+	if (!fault)
+		ipc_put(c, m[1], m + 2, IPC_NO_HANDLE, 0);
+	else
+		c->faulting = false;	/* RESUME: sepc unchanged, the instruction runs again */
+	t->caller = NULL;
+	c->callee = NULL;
+	t->state = THREAD_RECEIVING;
+	t->queue = ep;
+	queue_push(&ep->receivers, t);
+	sched_switch_to(c);
+	return fault;
+}
 
 #endif

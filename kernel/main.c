@@ -20,7 +20,7 @@
 #include "irq.h"
 #include "plic.h"
 #include "sched.h"
-#include "trace.h"
+#include "ktrace.h"
 #include "console.h"
 #include "dt.h"
 #include "memmap.h"

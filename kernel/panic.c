@@ -2,7 +2,7 @@
 #include "panic.h"
 
 #include "console.h"
-#include "trace.h"
+#include "ktrace.h"
 
 #include <arch/backtrace.h>
 #include <arch/csr.h>

@@ -11,7 +11,7 @@
 #include <arch/trap.h>
 
 #include "bkl.h"
-#include "trace.h"
+#include "ktrace.h"
 
 _Thread_local struct thread *current;
 static struct thread_queue runq[PRIO_LEVELS];

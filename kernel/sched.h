@@ -3,6 +3,23 @@
  * The scheduler: fixed priorities, the highest runnable level runs, round robin
  * inside a level on the timer tick, on every hart; one run queue for all, under
  * the big kernel lock (see docs/kernel.md).
+ *
+ * Every trap from U-mode ends here, choosing the thread to resume. The common
+ * cases (the same thread goes on; a fast path switched the hart straight to
+ * its partner, whose address space is one satp write away) must cost neither
+ * a call nor a stack frame, so each way out is an inline decision with its
+ * rare work out of line:
+ *
+ *   way out                 used by               slow half (out of line)
+ *   sched_resume            trap_user             sched_pick, sched_install_slow
+ *   sched_resume_syscall    syscall_resume        sched_resume_other
+ *   sched_switched          SYSCALL_SWITCHED      none: says SYSCALL_DONE instead
+ *                           fast paths (ipc.h)
+ *   sched_install           the three above       sched_install_slow
+ *   sched_start             a hart's first entry  (all of it)
+ *
+ * sched_install_fast is the inline half of sched_install; sched_resume_other
+ * is sched_resume out of line, for callers that keep no frame.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -54,14 +71,24 @@ static inline bool sched_goes_on(const struct thread *t)
 	return t && t->state == THREAD_RUNNING && !runq_above(t->prio, false);
 }
 
+/* sched_enter: a trap from U-mode by @t: take the big lock, then end @t if
+ * another hart killed it while it ran here (true: it is gone). */
+static inline bool sched_enter(struct thread *t)
+{
+	bkl_lock();
+	if (__builtin_expect(!t->killed, 1))
+		return false;
+	thread_kill(t, t->kill_status);
+	return true;
+}
+
 /* sched_pick: the slow half of sched_resume: queue @t (the current thread,
  * if any) when it still runs, then take the next runnable thread, idling
  * (interrupts on, the big lock dropped) until there is one. */
 struct thread *sched_pick(struct thread *t);
 
-/* sched_install: make @t (current) ready to run on this hart: its address
- * space in with at most one satp write (ASID-tagged: no flush), its frame
- * prepared unless it last ran here; then drop the big lock. */
+/* sched_install_slow: sched_install's general path: the address space in
+ * (satp) and the frame prepared for this hart; then drop the big lock. */
 struct trap_frame *sched_install_slow(struct thread *t);
 
 /* sched_install_fast: sched_install's fast path alone: true when done (the
@@ -75,6 +102,9 @@ static inline bool sched_install_fast(struct thread *t)
 	return true;
 }
 
+/* sched_install: make @t (current) ready to run on this hart: its address
+ * space in with at most one satp write (ASID-tagged: no flush), its frame
+ * prepared unless it last ran here; then drop the big lock. Returns its frame. */
 static inline struct trap_frame *sched_install(struct thread *t)
 {
 	if (!sched_install_fast(t))

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-#include "syscall.h"
+/*
+ * The system-call layer: trap.S's two C entry points for an ecall
+ * (syscall_enter, syscall_resume, declared in <arch/trap.h> with the protocol
+ * of their results), the table of handlers, and every handler's decoding.
+ * Each handler checks all of its arguments first (handles, rights, ranges) and
+ * then performs the call through the subsystem that owns it (ipc.c, vm.c,
+ * task.c, ...), which takes decoded arguments and cannot fail half way. The
+ * handlers are ksys_NAME for SYS_NAME (the user-side stubs are sys_*).
+ */
 
 #include "console.h"
 #include "ipc.h"
 #include "irq.h"
 #include "panic.h"
 #include "sched.h"
-#include "trace.h"
+#include "ktrace.h"
 #include "vm.h"
 #include "uaccess.h"
 
@@ -14,11 +22,12 @@
 #include <arch/mmu.h>
 #include <arch/uctx.h>
 #include <stddef.h>
+#include <arch/trap.h>
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
 #include <string.h>
 
-static long sys_debug_write(struct thread *t)
+static long ksys_debug_write(struct thread *t)
 {
 	char buf[DEBUG_WRITE_MAX];
 	unsigned long va = uctx_arg(&t->frame, 0), len = uctx_arg(&t->frame, 1);
@@ -33,7 +42,7 @@ static long sys_debug_write(struct thread *t)
 	return (long)len;
 }
 
-static long sys_exit(struct thread *t)
+static long ksys_exit(struct thread *t)
 {
 	unsigned long status = uctx_arg(&t->frame, 0);
 
@@ -43,7 +52,7 @@ static long sys_exit(struct thread *t)
 	return 0;
 }
 
-static long sys_shutdown(struct thread *t)
+static long ksys_shutdown(struct thread *t)
 {
 	unsigned long status = uctx_arg(&t->frame, 0);
 
@@ -55,13 +64,13 @@ static long sys_shutdown(struct thread *t)
 	system_exit((int)status);
 }
 
-static NO_FRAME_POINTER long sys_null(struct thread *t)
+static NO_FRAME_POINTER long ksys_null(struct thread *t)
 {
 	(void)t;
 	return 0;
 }
 
-static long sys_endpoint_create(struct thread *t)
+static long ksys_endpoint_create(struct thread *t)
 {
 	struct endpoint *ep;
 	struct handle hd;
@@ -75,7 +84,7 @@ static long sys_endpoint_create(struct thread *t)
 	return handle_install(t->task, &hd);
 }
 
-static long sys_handle_mint(struct thread *t)
+static long ksys_handle_mint(struct thread *t)
 {
 	struct handle hd;
 	unsigned long rights = uctx_arg(&t->frame, 1);
@@ -92,7 +101,7 @@ static long sys_handle_mint(struct thread *t)
 	return handle_install(t->task, &hd);
 }
 
-static long sys_handle_close(struct thread *t)
+static long ksys_handle_close(struct thread *t)
 {
 	return handle_close(t->task, uctx_arg(&t->frame, 0));
 }
@@ -118,7 +127,7 @@ static int arg_thread(const struct thread *t, unsigned n, struct thread **out)
 	return err;
 }
 
-static long sys_thread_create(struct thread *t)
+static long ksys_thread_create(struct thread *t)
 {
 	const struct trap_frame *f = &t->frame;
 	unsigned long pc = uctx_arg(f, 1), sp = uctx_arg(f, 2), give = uctx_arg(f, 4);
@@ -169,7 +178,7 @@ static int task_name_arg(const struct thread *t, char name[TASK_NAME_MAX])
 	return ended ? 0 : -ERR_INVAL;
 }
 
-static long sys_task_create(struct thread *t)
+static long ksys_task_create(struct thread *t)
 {
 	struct handle hd;
 	struct task *task;
@@ -192,7 +201,7 @@ static long sys_task_create(struct thread *t)
 	return handle_install(t->task, &hd);
 }
 
-static long sys_task_destroy(struct thread *t)
+static long ksys_task_destroy(struct thread *t)
 {
 	struct task *task;
 	int err = arg_task(t, 0, RIGHT_MANAGE, &task);
@@ -205,7 +214,7 @@ static long sys_task_destroy(struct thread *t)
 	return 0;
 }
 
-static long sys_thread_start(struct thread *t)
+static long ksys_thread_start(struct thread *t)
 {
 	struct thread *n;
 	int err = arg_thread(t, 0, &n);
@@ -218,7 +227,7 @@ static long sys_thread_start(struct thread *t)
 	return 0;
 }
 
-static long sys_thread_set_fault(struct thread *t)
+static long ksys_thread_set_fault(struct thread *t)
 {
 	struct handle ep;
 	struct thread *n;
@@ -232,21 +241,118 @@ static long sys_thread_set_fault(struct thread *t)
 	return 0;
 }
 
+/*
+ * The IPC calls. SYS_CALL and SYS_REPLY_RECV look at their fast path first
+ * (ipc.h): one inline handle lookup and the checks that make it apply; any
+ * other case goes to the general decoding, out of line, so that the fast
+ * paths need no stack frame.
+ */
+
 /* ipc_blocks: false when the call's number carries SYS_NONBLOCK. */
 static bool ipc_blocks(const struct thread *t)
 {
 	return !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 }
 
-static long sys_send(struct thread *t)
+/* ipc_args: the handle in a0 (an object of @type, with @rights) and the
+ * handle a6 names for transfer (GRANT; none when a6 is IPC_NO_HANDLE). */
+static int ipc_args(struct thread *t, enum kobj_type type, uint8_t rights, struct handle *to,
+		      struct handle *xfer)
 {
-	ipc_send(t, false, ipc_blocks(t));
+	unsigned long h = uctx_arg(&t->frame, 6);
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), type, rights, to);
+
+	xfer->obj = NULL;
+	if (err || (long)h == IPC_NO_HANDLE)
+		return err;
+	return handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, xfer);
+}
+
+/* ipc_send_args: SYS_SEND (@call false) or SYS_CALL (@call true) by @t,
+ * decoded in full: the endpoint in a0 (WRITE), the label in a1 (no kernel
+ * label), the handle to transfer in a6. */
+static long __attribute__((noinline)) ipc_send_args(struct thread *t, bool call)
+{
+	struct handle ep, xfer;
+	int err = ipc_args(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
+
+	if (!err && (uctx_arg(&t->frame, 1) & LABEL_KERNEL))
+		err = -ERR_INVAL;	/* faults and IRQs come from the kernel only */
+	if (err)
+		return err;
+	ipc_send(t, endpoint_of_obj(ep.obj), &xfer, ep.badge, call, ipc_blocks(t));
 	return SYSCALL_DONE;
 }
 
-static long sys_recv(struct thread *t)
+static long ksys_send(struct thread *t)
 {
-	ipc_recv(t, ipc_blocks(t));
+	return ipc_send_args(t, false);
+}
+
+/* SYS_CALL: the fast path when the endpoint in a0 is good, no handle goes
+ * with the message and its label is a user's; else ipc_send_args. */
+static NO_FRAME_POINTER long ksys_call(struct thread *t)
+{
+	const unsigned long *m = uctx_msg(&t->frame);
+	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_WRITE);
+
+	if (hd && (long)m[6] == IPC_NO_HANDLE && !(m[1] & LABEL_KERNEL) &&
+	    ipc_call_fast(t, endpoint_of_obj(hd->obj), m[1], m + 2, hd->badge))
+		return sched_switched();
+	return ipc_send_args(t, true);
+}
+
+static long ksys_recv(struct thread *t)
+{
+	struct handle ep;
+	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_ENDPOINT, RIGHT_READ, &ep);
+
+	if (err)
+		return err;
+	ipc_recv(t, endpoint_of_obj(ep.obj), ipc_blocks(t));
+	return SYSCALL_DONE;
+}
+
+/* reply_recv_args: SYS_REPLY_RECV off its fast path, decoded in full. */
+static long __attribute__((noinline)) reply_recv_args(struct thread *t, bool block)
+{
+	struct handle ep, xfer;
+	int err = ipc_args(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
+
+	return err ? err : ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
+}
+
+/* SYS_REPLY_RECV: ipc_reply_recv_on's untraced fast path taken right here
+ * (the same two helpers), which spares the common case its arguments. */
+static NO_FRAME_POINTER long ksys_reply_recv(struct thread *t)
+{
+	const unsigned long *m = uctx_msg(&t->frame);
+	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
+	bool block = ipc_blocks(t);
+
+	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS) &&
+	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
+		ipc_reply_fast(t, endpoint_of_obj(hd->obj));
+		return sched_switched();
+	}
+	return reply_recv_args(t, block);
+}
+
+static long ksys_reply_save(struct thread *t)
+{
+	return ipc_reply_save(t);
+}
+
+static long ksys_reply_to(struct thread *t)
+{
+	struct handle rh, xfer;
+	int err = ipc_args(t, KOBJ_REPLY, 0, &rh, &xfer);
+
+	if (err)
+		return err;
+	handle_close(t->task, uctx_arg(&t->frame, 0));
+	uctx_set_result(&t->frame, 0);
+	ipc_reply_to(t, container_of(rh.obj, struct thread, reply_obj), &xfer);
 	return SYSCALL_DONE;
 }
 
@@ -254,7 +360,7 @@ static long sys_recv(struct thread *t)
  * The VM calls act on the task of the handle in a0, which needs the MAP right
  * (arg_task), at the address in a1; each traces itself with what it decoded.
  */
-static long sys_vm_pool_add(struct thread *t)
+static long ksys_vm_pool_add(struct thread *t)
 {
 	struct task *task;
 	int err = arg_task(t, 0, RIGHT_MAP, &task);
@@ -281,7 +387,7 @@ static void vm_map_trace(struct thread *t, unsigned kind, int err, const struct 
 		 uctx_arg(&t->frame, 4));
 }
 
-static long sys_vm_map(struct thread *t)
+static long ksys_vm_map(struct thread *t)
 {
 	struct vm_map_req req;
 	int err = map_args(t, 0, &req);
@@ -291,7 +397,7 @@ static long sys_vm_map(struct thread *t)
 	return err;
 }
 
-static long sys_vm_unmap(struct thread *t)
+static long ksys_vm_unmap(struct thread *t)
 {
 	struct task *task = NULL;
 	vaddr_t va = uctx_arg(&t->frame, 1);
@@ -305,9 +411,9 @@ static long sys_vm_unmap(struct thread *t)
 	return err < 0 || (flags & UNMAP_REPORT) ? err : 0;
 }
 
-/* sys_vm_map_reply: the fault path in one call: map, answer the caller with
+/* ksys_vm_map_reply: the fault path in one call: map, answer the caller with
  * LABEL_RESUME, receive the next message on the endpoint in a5. */
-static long sys_vm_map_reply(struct thread *t)
+static long ksys_vm_map_reply(struct thread *t)
 {
 	static const struct handle none;
 	const struct handle *hd = NULL;
@@ -324,7 +430,7 @@ static long sys_vm_map_reply(struct thread *t)
 	return ipc_reply_recv_on(t, endpoint_of_obj(hd->obj), &none, &req, true);
 }
 
-static long sys_vm_protect(struct thread *t)
+static long ksys_vm_protect(struct thread *t)
 {
 	struct task *task;
 	vaddr_t va = uctx_arg(&t->frame, 1);
@@ -338,8 +444,8 @@ static long sys_vm_protect(struct thread *t)
 	return err;
 }
 
-/* sys_vm_query: a0 = 0, a1 = accessed bitmap, a2 = dirty bitmap. */
-static long sys_vm_query(struct thread *t)
+/* ksys_vm_query: a0 = 0, a1 = accessed bitmap, a2 = dirty bitmap. */
+static long ksys_vm_query(struct thread *t)
 {
 	struct task *task;
 	vaddr_t va = uctx_arg(&t->frame, 1);
@@ -367,7 +473,7 @@ static int irq_handle(struct thread *t, unsigned long h, struct irq **out)
 	return err;
 }
 
-static long sys_irq_bind(struct thread *t)
+static long ksys_irq_bind(struct thread *t)
 {
 	struct irq *irq;
 	struct handle ep;
@@ -381,7 +487,7 @@ static long sys_irq_bind(struct thread *t)
 	return 0;
 }
 
-static long sys_irq_ack(struct thread *t)
+static long ksys_irq_ack(struct thread *t)
 {
 	struct irq *irq;
 	int err = irq_handle(t, uctx_arg(&t->frame, 0), &irq);
@@ -389,7 +495,7 @@ static long sys_irq_ack(struct thread *t)
 	return err ? err : irq_ack(irq);
 }
 
-static long sys_thread_priority(struct thread *t)
+static long ksys_thread_priority(struct thread *t)
 {
 	struct thread *n;
 	unsigned long prio = uctx_arg(&t->frame, 1);
@@ -405,18 +511,7 @@ static long sys_thread_priority(struct thread *t)
 	return 0;
 }
 
-static long sys_reply_save(struct thread *t)
-{
-	return ipc_reply_save(t);
-}
-
-static long sys_reply_to(struct thread *t)
-{
-	ipc_reply_to(t);
-	return SYSCALL_DONE;
-}
-
-static long sys_trace_ctl(struct thread *t)
+static long ksys_trace_ctl(struct thread *t)
 {
 	unsigned long mask = uctx_arg(&t->frame, 0);
 	bool everyone = (long)uctx_arg(&t->frame, 1) == -1;
@@ -432,45 +527,70 @@ static long sys_trace_ctl(struct thread *t)
 	return err ? err : trace_ctl((unsigned)mask, task);
 }
 
+_Static_assert(SYSCALL_DONE < -ERR_MAX, "SYSCALL_DONE is no error");
+_Static_assert(-SYSCALL_DONE <= 2047, "trap.S: addi t0, a0, -SYSCALL_DONE");
+
+typedef long (*syscall_fn)(struct thread *t);
+
 /* Complete: every number below SYS_COUNT has its handler (test-fuzz calls them
- * all), so syscall_call need not check for holes. */
-const syscall_fn syscalls[SYS_COUNT] = {
-	[SYS_DEBUG_WRITE] = sys_debug_write,
-	[SYS_EXIT] = sys_exit,
-	[SYS_SHUTDOWN] = sys_shutdown,
-	[SYS_NULL] = sys_null,
-	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
-	[SYS_HANDLE_MINT] = sys_handle_mint,
-	[SYS_HANDLE_CLOSE] = sys_handle_close,
-	[SYS_THREAD_CREATE] = sys_thread_create,
-	[SYS_THREAD_SET_FAULT] = sys_thread_set_fault,
-	[SYS_SEND] = sys_send,
-	[SYS_RECV] = sys_recv,
-	[SYS_CALL] = sys_call,
-	[SYS_REPLY_RECV] = sys_reply_recv,
-	[SYS_VM_POOL_ADD] = sys_vm_pool_add,
-	[SYS_VM_MAP] = sys_vm_map,
-	[SYS_VM_UNMAP] = sys_vm_unmap,
-	[SYS_VM_MAP_REPLY] = sys_vm_map_reply,
-	[SYS_TASK_CREATE] = sys_task_create,
-	[SYS_TASK_DESTROY] = sys_task_destroy,
-	[SYS_VM_PROTECT] = sys_vm_protect,
-	[SYS_VM_QUERY] = sys_vm_query,
-	[SYS_THREAD_START] = sys_thread_start,
-	[SYS_IRQ_BIND] = sys_irq_bind,
-	[SYS_IRQ_ACK] = sys_irq_ack,
-	[SYS_THREAD_PRIORITY] = sys_thread_priority,
-	[SYS_REPLY_SAVE] = sys_reply_save,
-	[SYS_REPLY_TO] = sys_reply_to,
-	[SYS_TRACE_CTL] = sys_trace_ctl,
+ * all), so syscall_enter need not check for holes. */
+static const syscall_fn syscalls[SYS_COUNT] = {
+	[SYS_DEBUG_WRITE] = ksys_debug_write,
+	[SYS_EXIT] = ksys_exit,
+	[SYS_SHUTDOWN] = ksys_shutdown,
+	[SYS_NULL] = ksys_null,
+	[SYS_ENDPOINT_CREATE] = ksys_endpoint_create,
+	[SYS_HANDLE_MINT] = ksys_handle_mint,
+	[SYS_HANDLE_CLOSE] = ksys_handle_close,
+	[SYS_THREAD_CREATE] = ksys_thread_create,
+	[SYS_THREAD_SET_FAULT] = ksys_thread_set_fault,
+	[SYS_SEND] = ksys_send,
+	[SYS_RECV] = ksys_recv,
+	[SYS_CALL] = ksys_call,
+	[SYS_REPLY_RECV] = ksys_reply_recv,
+	[SYS_VM_POOL_ADD] = ksys_vm_pool_add,
+	[SYS_VM_MAP] = ksys_vm_map,
+	[SYS_VM_UNMAP] = ksys_vm_unmap,
+	[SYS_VM_MAP_REPLY] = ksys_vm_map_reply,
+	[SYS_TASK_CREATE] = ksys_task_create,
+	[SYS_TASK_DESTROY] = ksys_task_destroy,
+	[SYS_VM_PROTECT] = ksys_vm_protect,
+	[SYS_VM_QUERY] = ksys_vm_query,
+	[SYS_THREAD_START] = ksys_thread_start,
+	[SYS_IRQ_BIND] = ksys_irq_bind,
+	[SYS_IRQ_ACK] = ksys_irq_ack,
+	[SYS_THREAD_PRIORITY] = ksys_thread_priority,
+	[SYS_REPLY_SAVE] = ksys_reply_save,
+	[SYS_REPLY_TO] = ksys_reply_to,
+	[SYS_TRACE_CTL] = ksys_trace_ctl,
 };
 
 /* The calls that take SYS_NONBLOCK. */
 #define NONBLOCK_CALLS ((1ul << SYS_SEND) | (1ul << SYS_RECV) | (1ul << SYS_REPLY_RECV))
 
-long syscall_other(struct thread *t)
+/* syscall_other: carry out a system call whose number is SYS_COUNT or above
+ * (a SYS_NONBLOCK variant, or none: -ERR_NOSYS). */
+static long __attribute__((noinline)) syscall_other(struct thread *t)
 {
 	unsigned long nr = uctx_syscall_nr(&t->frame) ^ SYS_NONBLOCK;
 
 	return nr < SYS_COUNT && (NONBLOCK_CALLS & (1ul << nr)) ? syscalls[nr](t) : -ERR_NOSYS;
+}
+
+NO_FRAME_POINTER long syscall_enter(struct trap_frame *tf)
+{
+	struct thread *t = thread_of(tf);
+	unsigned long nr;
+
+	if (sched_enter(t))
+		return SYSCALL_DONE;	/* killed meanwhile: gone */
+	nr = uctx_syscall_nr(tf);
+	if (__builtin_expect(nr >= SYS_COUNT, 0))
+		return syscall_other(t);
+	return syscalls[nr](t);	/* a tail call */
+}
+
+NO_FRAME_POINTER unsigned long syscall_resume(struct trap_frame *tf)
+{
+	return sched_resume_syscall(thread_of(tf));
 }

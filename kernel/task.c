@@ -7,7 +7,7 @@
 #include "ipc.h"
 #include "panic.h"
 #include "sched.h"
-#include "trace.h"
+#include "ktrace.h"
 #include "vm.h"
 
 #include <stdio.h>

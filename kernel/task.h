@@ -90,6 +90,12 @@ struct endpoint {
 	struct irq *irqs;		/* interrupts bound to it */
 };
 
+/* What trap.S relies on: sscratch holds a thread's frame, and C gets the
+ * thread from it by a cast (thread_of); syscall_resume marks a frame with
+ * TF_RESUME_SAME in bit 0 (<arch/trap.h>). */
+_Static_assert(offsetof(struct thread, frame) == 0, "thread_of: a thread starts with its frame");
+_Static_assert(_Alignof(struct thread) > TF_RESUME_SAME, "TF_RESUME_SAME: bit 0 of a frame is free");
+
 /* thread_of: the thread owning user frame @tf. */
 static inline struct thread *thread_of(struct trap_frame *tf)
 {
@@ -113,7 +119,8 @@ static inline struct endpoint *endpoint_of_obj(struct kobj *o)
 }
 
 /* queue_push / queue_pop / queue_remove: FIFO of threads linked by ->next
- * (push and pop inline: they are on the IPC paths). */
+ * (push and pop inline: they are on the IPC paths). A thread is in at most
+ * one queue at a time. */
 static inline void queue_push(struct thread_queue *q, struct thread *t)
 {
 	t->next = NULL;

@@ -10,7 +10,8 @@
  * From U-mode: the registers go into the thread's own frame, sp and tp become
  * the hart's (kept in the frame by user_frame_prepare), then C picks the
  * thread to resume (syscall_enter and syscall_resume for ecall, trap_user for
- * the rest) and user_return restores it. sstatus is neither saved nor
+ * the rest; <arch/trap.h> has the table of their results) and user_return, or
+ * the system calls' partial restore, resumes it. sstatus is neither saved nor
  * restored for user threads: it is always the same when the kernel returns
  * to one (see trap_init). The kernel stack holds nothing between traps:
  * blocking is a state in the thread, not a stack.
@@ -87,15 +88,10 @@ trap_from_user:
 	bne	a2, a3, trap_from_user_other
 	/*
 	 * A system call: no CSR but sepc (past the ecall) goes in the frame.
-	 * syscall_enter returns the handler's result (a tail call), which goes
-	 * in a0 unless it is SYSCALL_DONE or SYSCALL_SWITCHED (the handler
-	 * switched the hart to the current thread and installed it: it is
-	 * resumed at once). When the thread that trapped goes
-	 * on (syscall_resume sets bit 0 of the frame it returns) only the
-	 * registers C may have changed come back (t1..t6 as the frame holds
-	 * them: the thread's own earlier values, never the kernel's): s1..s11
-	 * are still the user's (the C calling convention kept them) and
-	 * sstatus is as the trap left it.
+	 * What each result of syscall_enter and syscall_resume means, and
+	 * where it leads below, is the table in <arch/trap.h>. On the partial
+	 * restore t1..t6 come back as the frame holds them (the thread's own
+	 * earlier values, never the kernel's).
 	 */
 	addi	a1, a1, 4
 	sd	a1, TF_SEPC(a0)
@@ -103,12 +99,14 @@ trap_from_user:
 	call	syscall_enter
 	addi	t0, a0, -SYSCALL_DONE
 	li	t1, 2
-	bltu	t0, t1, 1f	/* SYSCALL_DONE or SYSCALL_SWITCHED */
+	bltu	t0, t1, .Lsyscall_done_or_switched
 	sd	a0, TF_X(10)(s0)	/* the handler's result */
-2:	mv	a0, s0
+.Lsyscall_resume:
+	mv	a0, s0
 	call	syscall_resume
 	andi	t0, a0, TF_RESUME_SAME
 	beqz	t0, user_return
+	/* TF_RESUME_SAME: the partial restore */
 	xori	a0, a0, TF_RESUME_SAME
 	csrw	CSR_SSCRATCH, a0
 	ld	t0, TF_SEPC(a0)
@@ -119,7 +117,8 @@ trap_from_user:
 	ld	a0, TF_X(10)(a0)
 	sret
 
-1:	beqz	t0, 2b		/* SYSCALL_DONE */
+.Lsyscall_done_or_switched:
+	beqz	t0, .Lsyscall_resume	/* SYSCALL_DONE */
 	lui	a0, %tprel_hi(current)	/* SYSCALL_SWITCHED: resume current */
 	add	a0, a0, tp, %tprel_add(current)
 	ld	a0, %tprel_lo(current)(a0)

@@ -15,7 +15,6 @@
 #include "irq.h"
 #include "panic.h"
 #include "sched.h"
-#include "syscall.h"
 
 /* trap.S addresses the frame through TF_*: keep them equal to the struct. */
 _Static_assert(offsetof(struct trap_frame, x[0]) == TF_X(1), "TF_X");
@@ -112,22 +111,11 @@ void user_frame_set_hart(struct trap_frame *tf)
 	tf->kernel_tp = tp;
 }
 
-/* entry_lock: a trap from U-mode by @t: take the big lock, then end @t if
- * another hart killed it while it ran here (true: it is gone). */
-static inline bool entry_lock(struct thread *t)
-{
-	bkl_lock();
-	if (__builtin_expect(!t->killed, 1))
-		return false;
-	thread_kill(t, t->kill_status);
-	return true;
-}
-
 struct trap_frame *trap_user(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);
 
-	if (entry_lock(t))
+	if (sched_enter(t))
 		return sched_resume();
 	if (!(tf->scause & CAUSE_INTERRUPT)) {	/* an exception: a fault message */
 		fault_user(t, tf->scause, tf->stval, tf->sepc);
@@ -148,18 +136,6 @@ struct trap_frame *trap_user(struct trap_frame *tf)
 		trap_panic(tf);	/* an interrupt the kernel never enables */
 	}
 	return sched_resume();
-}
-
-NO_FRAME_POINTER long syscall_enter(struct trap_frame *tf)
-{
-	struct thread *t = thread_of(tf);
-
-	return entry_lock(t) ? SYSCALL_DONE : syscall_call(t);
-}
-
-NO_FRAME_POINTER unsigned long syscall_resume(struct trap_frame *tf)
-{
-	return sched_resume_syscall(thread_of(tf));
 }
 
 void irq_external_enable(void)

@@ -16,15 +16,50 @@
 #define TF_KTP		(36 * 8)	/* user frames: the hart's kernel tp */
 #define TF_SIZE		(38 * 8)	/* keeps sp 16-byte aligned */
 
+/*
+ * The return protocol of trap.S's C entry points: what each returns and where
+ * trap.S goes with it. This is the one description; trap.S, syscall.c and
+ * sched.h refer here.
+ *
+ *   entry point    returns                      trap.S then
+ *   -------------  ---------------------------  ----------------------------------
+ *   syscall_enter  a result or -ERR_* (a0)      stores it in the frame's a0, then
+ *   (ecall)                                     calls syscall_resume
+ *                  SYSCALL_DONE                 calls syscall_resume (a0 is as the
+ *                                               handler left it; the thread may
+ *                                               have blocked)
+ *                  SYSCALL_SWITCHED             the handler switched this hart to
+ *                                               `current` and installed it (address
+ *                                               space in, frame ready, big lock
+ *                                               dropped): user_return(current), a
+ *                                               full restore; syscall_resume is
+ *                                               skipped
+ *   syscall_resume frame | TF_RESUME_SAME       the caller goes on, on this hart:
+ *                                               partial restore (sepc, ra, sp, gp,
+ *                                               tp, t0..t2, s0, a0..a7 and t3..t6
+ *                                               from the frame; s1..s11 are still
+ *                                               the user's, kept by the C calling
+ *                                               convention), sret
+ *                  frame                        user_return(frame): full restore
+ *   trap_user      frame                        user_return(frame): full restore
+ *   (other traps)
+ *
+ * Who returns SYSCALL_SWITCHED: the fast paths that switch the hart directly
+ * (SYS_CALL, SYS_REPLY_RECV, SYS_VM_MAP_REPLY's reply, through sched_switched
+ * in kernel/sched.h) when the thread they switched to installs on the fast
+ * path. Every other handler returns a result or SYSCALL_DONE.
+ */
+
 /* Bit 0 of the frame syscall_resume returns: the thread that made the call
- * goes on, on this hart, and only its caller-saved registers need restoring. */
+ * goes on, on this hart, and only its caller-saved registers need restoring
+ * (frames are at least 8-byte aligned, so bit 0 is free). */
 #define TF_RESUME_SAME	1
 
-/* A system-call handler's return value that leaves a0 as the handler set it
- * (below every -ERR_*, and one li for trap.S); and one that also says the
- * hart has been switched to another thread, installed and ready, which
- * trap.S then resumes (the current thread, see sched_switched). */
-#define SYSCALL_DONE		(-2047)	/* -SYSCALL_DONE fits an addi */
+/* A system-call handler's result that leaves a0 as the handler set it (below
+ * every -ERR_*, and -SYSCALL_DONE fits an addi); and the next value, which
+ * says the hart has been switched to another thread, installed and ready.
+ * trap.S tells the two from every other result with one unsigned compare. */
+#define SYSCALL_DONE		(-2047)
 #define SYSCALL_SWITCHED	(SYSCALL_DONE + 1)
 
 #ifndef __ASSEMBLER__
@@ -65,14 +100,15 @@ __attribute__((noreturn)) void user_return(struct trap_frame *tf);
 struct trap_frame *trap_user(struct trap_frame *tf);
 
 /*
- * An ecall from U-mode, in two calls from trap.S, which has stored every
- * register but no CSR other than sepc (already past the ecall):
- * syscall_enter takes the big lock and returns the system call's handler's
- * result (the handler is a tail call: no frame of its own here), for a0
- * unless SYSCALL_DONE; syscall_resume returns the frame of the thread to
- * resume on this hart, with TF_RESUME_SAME added when it is @tf's thread and
- * nothing but its caller-saved registers and sepc can have changed (it never
- * blocked, so its s1..s11 are still in the registers).
+ * An ecall from U-mode, in two calls from trap.S (kernel/syscall.c), which
+ * has stored every register but no CSR other than sepc (already past the
+ * ecall): syscall_enter takes the big lock and returns the system call's
+ * handler's result (the handler is a tail call: no frame of its own here);
+ * syscall_resume returns the frame of the thread to resume on this hart,
+ * with TF_RESUME_SAME added when it is @tf's thread and nothing but its
+ * caller-saved registers and sepc can have changed (it never blocked, so its
+ * s1..s11 are still in the registers). The table above says what trap.S does
+ * with each result.
  */
 long syscall_enter(struct trap_frame *tf);
 unsigned long syscall_resume(struct trap_frame *tf);

@@ -12,8 +12,8 @@
  *	if (trace_on(TRACE_FAULTS))
  *		trace_fault(t);
  */
-#ifndef KERNEL_TRACE_H
-#define KERNEL_TRACE_H
+#ifndef KERNEL_KTRACE_H
+#define KERNEL_KTRACE_H
 
 #include <faultline/trace.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "trace.h"
+#include "ktrace.h"
 
 #include <arch/backtrace.h>
 #include <arch/csr.h>
