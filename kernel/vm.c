@@ -38,13 +38,17 @@ static inline int vm_mem_handle(struct task *caller, unsigned long h, uint8_t ri
 	return 0;
 }
 
-/* The PTE permission bits of each VM_* combination; 0 for those refused:
- * none, W without R, W+X. */
+/* VM_PTE: the PTE permission bits of VM_* combination @p, 0 for those the
+ * rule (VM_PERMS_ALLOWED, <faultline/syscall.h>) refuses. */
+#define VM_PTE(p)                                                                         \
+	((VM_PERMS_ALLOWED >> (p)) & 1 ? ((p) & VM_R ? PTE_R : 0) | ((p) & VM_W ? PTE_W : 0) |  \
+						 ((p) & VM_X ? PTE_X : 0)                    \
+				       : 0)
+
+/* The PTE permission bits of each VM_* combination, looked up: 0 for those
+ * refused. */
 static const uint8_t vm_perm_pte[VM_PERMS + 1] = {
-	[VM_R] = PTE_R,
-	[VM_X] = PTE_X,
-	[VM_R | VM_X] = PTE_R | PTE_X,
-	[VM_R | VM_W] = PTE_R | PTE_W,
+	VM_PTE(0), VM_PTE(1), VM_PTE(2), VM_PTE(3), VM_PTE(4), VM_PTE(5), VM_PTE(6), VM_PTE(7),
 };
 
 /* vm_perms_decode: PTE permission bits for VM_* @perms (no other bits);

@@ -73,7 +73,7 @@ static inline unsigned long page_query(const struct frame *f, unsigned long clea
 {
 	unsigned long a = 0, d = 0;
 
-	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << 12, QUERY_ONE | clear, &a, &d);
+	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << PAGE_SHIFT, QUERY_ONE | clear, &a, &d);
 	return (a & 1) | (d & 1) << 1;
 }
 

@@ -6,12 +6,12 @@
 void frame_list_add_tail(struct frame_list *l, uint64_t pa)
 {
 	struct frame *f = pager_frame(pa);
-	uint32_t pfn = (uint32_t)(pa >> 12);
+	uint32_t pfn = (uint32_t)(pa >> PAGE_SHIFT);
 
 	f->link_next = MEM_NONE;
 	f->link_prev = l->tail;
 	if (l->tail != MEM_NONE)
-		pager_frame((uint64_t)l->tail << 12)->link_next = pfn;
+		pager_frame((uint64_t)l->tail << PAGE_SHIFT)->link_next = pfn;
 	else
 		l->head = pfn;
 	l->tail = pfn;
@@ -23,11 +23,11 @@ void frame_list_remove(struct frame_list *l, uint64_t pa)
 	struct frame *f = pager_frame(pa);
 
 	if (f->link_prev != MEM_NONE)
-		pager_frame((uint64_t)f->link_prev << 12)->link_next = f->link_next;
+		pager_frame((uint64_t)f->link_prev << PAGE_SHIFT)->link_next = f->link_next;
 	else
 		l->head = f->link_next;
 	if (f->link_next != MEM_NONE)
-		pager_frame((uint64_t)f->link_next << 12)->link_prev = f->link_prev;
+		pager_frame((uint64_t)f->link_next << PAGE_SHIFT)->link_prev = f->link_prev;
 	else
 		l->tail = f->link_prev;
 	f->link_next = f->link_prev = MEM_NONE;

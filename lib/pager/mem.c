@@ -55,12 +55,12 @@ int mem_add_range(long pmem, uint64_t base, uint64_t size, uint64_t from)
 static int map_self(long self, long pmem, uint64_t pa, uint64_t offset, uint64_t size)
 {
 	while (size) {
-		uint64_t page = 4096;
+		uint64_t page = PAGE_SIZE;
 		unsigned long flags = VM_R | VM_W;
 		long err;
 
-		if (!(pa & ((2ul << 20) - 1)) && size >= (2ul << 20)) {
-			page = 2ul << 20;
+		if (!(pa & (PAGE_SIZE_2M - 1)) && size >= PAGE_SIZE_2M) {
+			page = PAGE_SIZE_2M;
 			flags |= VM_2M;
 		}
 		err = sys_vm_map(self, PAGER_DMAP + pa, pmem, offset, flags);
@@ -78,7 +78,7 @@ static int map_self(long self, long pmem, uint64_t pa, uint64_t offset, uint64_t
 static int zone_make(long self, unsigned r, uint64_t from, uint64_t to, bool tables)
 {
 	struct zone *z = &zones[nzones];
-	uint64_t pa = ranges[r].base + from, pages = (to - from) >> 12, meta = 0;
+	uint64_t pa = ranges[r].base + from, pages = (to - from) >> PAGE_SHIFT, meta = 0;
 	int err;
 
 	z->pmem = ranges[r].pmem;
@@ -91,15 +91,15 @@ static int zone_make(long self, unsigned r, uint64_t from, uint64_t to, bool tab
 		err = map_self(self, z->pmem, pa, from, to - from);
 		if (err)
 			return err;
-		meta = (pages * MEM_BYTES_PER_FRAME + 4095) >> 12;
+		meta = (pages * MEM_BYTES_PER_FRAME + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		if (meta >= pages)
 			return -ERR_NOMEM;
 		z->links = mem_ptr(pa);
 		z->frames = (struct frame *)(z->links + pages);
 		memset(z->frames, 0, pages * sizeof(struct frame));
 	}
-	buddy_init(&z->buddy, z->links, pa >> 12, (uint32_t)pages);
-	buddy_add_range(&z->buddy, (pa >> 12) + meta, pages - meta);
+	buddy_init(&z->buddy, z->links, pa >> PAGE_SHIFT, (uint32_t)pages);
+	buddy_add_range(&z->buddy, (pa >> PAGE_SHIFT) + meta, pages - meta);
 	for (uint64_t i = 0; i < meta; i++)
 		z->frames[i].kind = FRAME_SELF;
 	nzones++;
@@ -117,11 +117,11 @@ int mem_setup(long self)
 	for (unsigned r = 1; r < nranges; r++)
 		if (ranges[r].size - ranges[r].from > ranges[big].size - ranges[big].from)
 			big = r;
-	tsize = ((ranges[big].size - ranges[big].from) / TABLE_SHARE) & ~4095ul;
+	tsize = ((ranges[big].size - ranges[big].from) / TABLE_SHARE) & PAGE_MASK;
 	if (tsize < TABLE_MIN)
 		tsize = TABLE_MIN;
-	if (tsize > TABLE_MAX_PAGES * 4096ul)
-		tsize = TABLE_MAX_PAGES * 4096ul;
+	if (tsize > TABLE_MAX_PAGES * PAGE_SIZE)
+		tsize = TABLE_MAX_PAGES * PAGE_SIZE;
 	err = zone_make(self, big, ranges[big].from, ranges[big].from + tsize, true);
 	ranges[big].from += tsize;
 	for (unsigned r = 0; r < nranges && !err; r++)
@@ -133,7 +133,7 @@ int mem_setup(long self)
 struct zone *mem_zone_search(uint64_t pa)
 {
 	for (unsigned i = 0; i < nzones; i++)
-		if ((pa >> 12) - zones[i].buddy.base_pfn < zones[i].buddy.npages)
+		if ((pa >> PAGE_SHIFT) - zones[i].buddy.base_pfn < zones[i].buddy.npages)
 			return mem_last_zone = &zones[i];
 	return NULL;
 }
@@ -148,7 +148,7 @@ static uint64_t zones_alloc(unsigned order)
 			continue;
 		pfn = buddy_alloc(&zones[i].buddy, order);
 		if (pfn)
-			return pfn << 12;
+			return pfn << PAGE_SHIFT;
 	}
 	return 0;
 }
@@ -159,7 +159,7 @@ static void hot_drain(unsigned n)
 	while (n-- && mem_nhot) {
 		uint64_t pa = mem_hot[--mem_nhot];
 
-		buddy_free(&mem_zone_of(pa)->buddy, pa >> 12, 0);
+		buddy_free(&mem_zone_of(pa)->buddy, pa >> PAGE_SHIFT, 0);
 	}
 }
 
@@ -177,7 +177,7 @@ static bool hot_refill(void)
 	if (!pa)
 		return false;
 	while (n--)	/* the lowest frame is popped first */
-		mem_hot[mem_nhot++] = pa + ((uint64_t)n << 12);
+		mem_hot[mem_nhot++] = pa + ((uint64_t)n << PAGE_SHIFT);
 	return true;
 }
 
@@ -199,8 +199,9 @@ void mem_zero(uint64_t pa, uint64_t bytes)
 {
 	uint64_t *p = mem_ptr(pa), *end = p + bytes / 8;
 
-	/* 64 stores (512 bytes) a pass, 8 passes a page: 528 instructions, the
-	 * 512 stores of a page plus two a pass. The volatile keeps the compiler
+	/* 64 stores (512 bytes) a pass, 8 passes a page: the 512 stores of a
+	 * page plus two instructions a pass (docs/performance.md has the measured
+	 * cost). The volatile keeps the compiler
 	 * from turning the loop back into a memset call. */
 #define Z8(i) (q[i] = 0, q[i + 1] = 0, q[i + 2] = 0, q[i + 3] = 0, \
 		    q[i + 4] = 0, q[i + 5] = 0, q[i + 6] = 0, q[i + 7] = 0)
@@ -222,8 +223,8 @@ uint64_t mem_alloc_table(long *pmem, uint64_t *offset)
 		pfn = buddy_alloc(&zones[i].buddy, 0);
 		if (pfn) {
 			*pmem = zones[i].pmem;
-			*offset = (pfn << 12) - zones[i].pmem_base;
-			return pfn << 12;
+			*offset = (pfn << PAGE_SHIFT) - zones[i].pmem_base;
+			return pfn << PAGE_SHIFT;
 		}
 	}
 	return 0;
@@ -240,7 +241,7 @@ void mem_free_slow(uint64_t pa, unsigned order)
 	f = mem_zone_frame(z, pa);
 	mem_frame_freed(f);
 	if (order || z->tables) {
-		buddy_free(&z->buddy, pa >> 12, order);
+		buddy_free(&z->buddy, pa >> PAGE_SHIFT, order);
 		return;
 	}
 	if (mem_nhot == MEM_HOT_MAX)
@@ -268,12 +269,12 @@ int mem_check(void)
 	}
 	for (unsigned h = 0; h < mem_nhot; h++) {
 		struct zone *z = mem_zone_of(mem_hot[h]);
-		uint32_t i = z ? (uint32_t)((mem_hot[h] >> 12) - z->buddy.base_pfn) : 0;
+		uint32_t i = z ? (uint32_t)((mem_hot[h] >> PAGE_SHIFT) - z->buddy.base_pfn) : 0;
 
-		if (!z || z->tables || (mem_hot[h] & 4095) || z->frames[i].kind != FRAME_FREE)
+		if (!z || z->tables || (mem_hot[h] & (PAGE_SIZE - 1)) || z->frames[i].kind != FRAME_FREE)
 			return MEM_BAD_HOT;
 		for (unsigned k = 0; k < BUDDY_ORDERS; k++) {	/* inside no free block */
-			uint64_t head = ((mem_hot[h] >> 12) & ~((1ull << k) - 1)) - z->buddy.base_pfn;
+			uint64_t head = ((mem_hot[h] >> PAGE_SHIFT) & ~((1ull << k) - 1)) - z->buddy.base_pfn;
 
 			if (head < z->buddy.npages && z->links[head].free &&
 			    z->links[head].order >= k)

@@ -7,6 +7,7 @@
 #define PAGER_MEM_H
 
 #include <faultline/buddy.h>
+#include <faultline/page.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,7 +71,7 @@ static inline bool mem_in_last_zone(uint64_t pa)
 {
 	struct zone *z = mem_last_zone;
 
-	return z && (pa >> 12) - z->buddy.base_pfn < z->buddy.npages;
+	return z && (pa >> PAGE_SHIFT) - z->buddy.base_pfn < z->buddy.npages;
 }
 
 static inline struct zone *mem_zone_of(uint64_t pa)
@@ -81,7 +82,7 @@ static inline struct zone *mem_zone_of(uint64_t pa)
 /* mem_zone_frame: the record of frame @pa of zone @z. */
 static inline struct frame *mem_zone_frame(struct zone *z, uint64_t pa)
 {
-	return &z->frames[(pa >> 12) - z->buddy.base_pfn];
+	return &z->frames[(pa >> PAGE_SHIFT) - z->buddy.base_pfn];
 }
 
 /* mem_frame: the record of frame @pa (NULL if no zone holds it), and its

@@ -96,7 +96,7 @@ static void client_release(struct client *c)
 	for (unsigned z = 0; z < nzones; z++) {
 		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
 			struct frame *f = &zones[z].frames[i];
-			uint64_t pa = (zones[z].buddy.base_pfn + i) << 12;
+			uint64_t pa = (zones[z].buddy.base_pfn + i) << PAGE_SHIFT;
 			unsigned order = f->kind == FRAME_DATA ? f->order : 0;
 
 			if (f->owner != c->id || (f->kind != FRAME_DATA && f->kind != FRAME_TABLE))
@@ -291,13 +291,13 @@ void pager_fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes
 void pager_kill_faulting(struct client *c, const struct region *r, struct msg *m)
 {
 	static const char *const kinds[] = { "?", "read", "write", "?", "execute" };
-	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & ~4095ul;
+	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & PAGE_MASK;
 	unsigned long kind = m->w[FAULT_W_ACCESS];
 
 	printf("pager: %s: %s at 0x%lx, pc 0x%lx: %s; killed\n", c ? c->name : "?",
 	       kinds[kind < 5 ? kind : 0], (unsigned long)addr, m->w[FAULT_W_PC],
 	       r ? "not allowed in its region"
-	       : va >= INIT_STACK_TOP - STACK_MAX - 4096 && va < INIT_STACK_TOP - STACK_MAX
+	       : va >= INIT_STACK_TOP - STACK_MAX - PAGE_SIZE && va < INIT_STACK_TOP - STACK_MAX
 		       ? "stack guard page" : "outside every region");
 	pager_kill_and_recv(c, m);
 }
@@ -307,10 +307,10 @@ static bool want_2m(const struct client *c, const struct region *r, uint64_t add
 		    unsigned long kind)
 {
 	struct pager_fault f = { c, r, addr, (unsigned)kind };
-	uint64_t base = addr & ~((2ul << 20) - 1);
+	uint64_t base = addr & ~(PAGE_SIZE_2M - 1);
 
-	return pager_pol->on_fault && pager_pol->on_fault(&f) == PAGE_2M && r->kind == REGION_ANON &&
-	       base >= r->start && base + (2ul << 20) <= r->end;
+	return pager_pol->on_fault && pager_pol->on_fault(&f) == PAGE_LEVEL_2M && r->kind == REGION_ANON &&
+	       base >= r->start && base + PAGE_SIZE_2M <= r->end;
 }
 
 /* pager_frame_other: pager_frame for a frame outside the last zone used. */
@@ -348,8 +348,8 @@ static bool scanning;
 /* scan_accessed: page @va of @c's accessed bit from its window's snapshot. */
 static bool scan_accessed(const struct client *c, uint64_t va)
 {
-	uint64_t base = va & ~(QUERY_PAGES * 4096ul - 1), i = (va - base) >> 12;
-	struct scan_window *w = &scan_windows[(base / (QUERY_PAGES * 4096ul) + c->id) % SCAN_WINDOWS];
+	uint64_t base = va & ~(QUERY_PAGES * PAGE_SIZE - 1), i = (va - base) >> PAGE_SHIFT;
+	struct scan_window *w = &scan_windows[(base / (QUERY_PAGES * PAGE_SIZE) + c->id) % SCAN_WINDOWS];
 	unsigned long a = 0, d;
 
 	if (w->owner != c->id || w->base != base) {
@@ -375,7 +375,7 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	if (!f || f->kind != FRAME_DATA || !f->owner || !clients[f->owner].used)
 		return false;
 	if (scanning && clear && !f->order)
-		return scan_accessed(&clients[f->owner], (uint64_t)f->vpage << 12);
+		return scan_accessed(&clients[f->owner], (uint64_t)f->vpage << PAGE_SHIFT);
 	return page_query(f, clear ? QUERY_CLEAR_A : 0) & 1;
 }
 
@@ -383,7 +383,7 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 static inline void record_frame(struct client *c, uint64_t va, uint64_t pa, struct frame *f,
 				unsigned order)
 {
-	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> 12),
+	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> PAGE_SHIFT),
 			     MEM_NONE, MEM_NONE, 0, 0 };
 	c->pages += 1ul << order;
 	if (pager_pol->on_map)
@@ -448,7 +448,7 @@ static void fault(struct msg *m)
 {
 	struct client *c = m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge]
 									    : NULL;
-	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & ~4095ul, pa;
+	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & PAGE_MASK, pa;
 	unsigned long kind = m->w[FAULT_W_ACCESS];
 	struct region *r = c ? region_find(c, addr) : NULL;
 	uint32_t slot;
@@ -475,24 +475,24 @@ static void fault(struct msg *m)
 		pager_shared_fault(c, r, addr, m);
 		return;
 	}
-	if (c->swapped && (slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> 12)))) {
+	if (c->swapped && (slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> PAGE_SHIFT)))) {
 		swap_fault(c, r, va, kind, slot, m);
 		return;
 	}
-	if (!c->swapped && want_2m(c, r, addr, kind) && (pa = mem_alloc(9))) {
-		uint64_t base = addr & ~((2ul << 20) - 1);
+	if (!c->swapped && want_2m(c, r, addr, kind) && (pa = mem_alloc(PAGE_ORDER_2M))) {
+		uint64_t base = addr & ~(PAGE_SIZE_2M - 1);
 
-		pager_fill(r, base, pa, 2ul << 20);
-		if (pager_map_frame(c, r, base, pa, 9, m) == 0) {
+		pager_fill(r, base, pa, PAGE_SIZE_2M);
+		if (pager_map_frame(c, r, base, pa, PAGE_ORDER_2M, m) == 0) {
 			pager_count.zero_fills++;
 			return;
 		}
-		mem_free(pa, 9);	/* 4 KiB pages are there already: map one more */
+		mem_free(pa, PAGE_ORDER_2M);	/* 4 KiB pages are there already: map one more */
 	}
 	pa = pager_fault_frame(c, va, m);
 	if (!pa)
 		return;
-	pager_fill(r, va, pa, 4096);
+	pager_fill(r, va, pa, PAGE_SIZE);
 	if (!pager_map_fault(c, r, va, pa, m))
 		pager_count.zero_fills++;
 }
@@ -531,18 +531,17 @@ unsigned long pager_now(void)
 /* map_region: PAGER_MAP from client @c. */
 static long map_region(struct client *c, const struct msg *m)
 {
-	uint64_t pages = m->w[0], len = pages << 12, start = c->next_map;
+	uint64_t pages = m->w[0], len = pages << PAGE_SHIFT, start = c->next_map;
 	unsigned perms = (unsigned)m->w[1];
 	int err;
 
-	if (pages == 0 || pages > (1ul << 20) || m->w[2] != PAGER_REGION_ANON || m->w[3] ||
-	    !perms || (perms & ~VM_PERMS) || (perms & (VM_W | VM_X)) == (VM_W | VM_X) ||
-	    (perms & (VM_R | VM_W)) == VM_W)
+	if (pages == 0 || pages > REGION_PAGES_MAX || m->w[2] != PAGER_REGION_ANON || m->w[3] ||
+	    !vm_perms_ok(perms))
 		return -ERR_INVAL;
 	err = region_add(c, start, start + len, perms, REGION_ANON);
 	if (err)
 		return err;
-	c->next_map = start + len + 4096;	/* a gap between regions */
+	c->next_map = start + len + PAGE_SIZE;	/* a gap between regions */
 	return (long)start;
 }
 
@@ -628,8 +627,8 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 		if (!ret)
 			ret = (long)(bitmap & ~(1ul << 63));	/* 63 pages fit a positive w0 */
 	} else if (m->label == PAGER_PAGESIZE) {
-		r->w[1] = 2ul << 20;
-		ret = 4096;
+		r->w[1] = PAGE_SIZE_2M;
+		ret = PAGE_SIZE;
 	} else if (m->label == PAGER_STATS) {
 		r->w[1] = c->pages;
 		r->w[2] = mem_free_pages(false);
@@ -709,7 +708,7 @@ static int take_resources(struct msg *mp)
 			archive = m.handle;
 			archive_len = m.w[1];
 			ret = sys_vm_map(self, ARCHIVE_VA, archive, 0, VM_R);
-			for (uint64_t o = 4096; !ret && o < archive_len; o += 4096)
+			for (uint64_t o = PAGE_SIZE; !ret && o < archive_len; o += PAGE_SIZE)
 				ret = sys_vm_map(self, ARCHIVE_VA + o, archive, o, VM_R);
 		} else if (m.w[0] == PAGER_GIVE_RAM) {
 			ret = mem_add_range(m.handle, m.w[2], m.w[3], m.w[1]);

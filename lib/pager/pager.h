@@ -8,7 +8,7 @@
  *
  *	#include <pager.h>
  *
- *	static unsigned my_page_size(const struct pager_fault *f) { return PAGE_4K; }
+ *	static unsigned my_page_size(const struct pager_fault *f) { return PAGE_LEVEL_4K; }
  *	const struct pager_policy pager_policy = {
  *		.name = "mine",
  *		.on_fault = my_page_size,
@@ -28,9 +28,10 @@
 #include "mem.h"
 #include "region.h"
 
-/* Page sizes a policy may ask for (the kernel's VM page levels). */
-#define PAGE_4K 0
-#define PAGE_2M 1
+/* Page sizes a policy may ask for, by page-table level (the level a leaf PTE
+ * sits at: 0 maps PAGE_SIZE, 1 maps PAGE_SIZE_2M; <faultline/page.h>). */
+#define PAGE_LEVEL_4K 0
+#define PAGE_LEVEL_2M 1
 
 /* A fault the pager is about to serve (inside a region that allows it). */
 struct pager_fault {
@@ -83,15 +84,15 @@ uint64_t frame_list_rotate(struct frame_list *l);
 
 static inline uint64_t frame_list_head(const struct frame_list *l)
 {
-	return l->head == MEM_NONE ? 0 : (uint64_t)l->head << 12;
+	return l->head == MEM_NONE ? 0 : (uint64_t)l->head << PAGE_SHIFT;
 }
 
 struct pager_policy {
 	const char *name;
-	/* on_fault: the page size to map for @f: PAGE_4K or PAGE_2M. PAGE_2M is
+	/* on_fault: the page size to map for @f: PAGE_LEVEL_4K or PAGE_LEVEL_2M. PAGE_LEVEL_2M is
 	 * honoured when the 2 MiB page around the address lies inside an
 	 * anonymous region with nothing mapped in it and a free 2 MiB block
-	 * exists; otherwise the pager maps 4 KiB. Default: PAGE_4K. */
+	 * exists; otherwise the pager maps 4 KiB. Default: PAGE_LEVEL_4K. */
 	unsigned (*on_fault)(const struct pager_fault *f);
 	/* on_map: frame @pa (record @fr, 2^@order pages) now backs @va of @c. */
 	void (*on_map)(const struct client *c, uint64_t va, uint64_t pa, struct frame *fr,

@@ -19,10 +19,10 @@ static uint64_t frame_at(const struct client *c, uint64_t va)
 	for (unsigned z = 0; z < nzones; z++) {
 		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
 			const struct frame *f = &zones[z].frames[i];
-			uint64_t base = (uint64_t)f->vpage << 12, size = 4096ul << f->order;
+			uint64_t base = (uint64_t)f->vpage << PAGE_SHIFT, size = PAGE_SIZE << f->order;
 
 			if (f->owner == c->id && f->kind == FRAME_DATA && va >= base && va < base + size)
-				return ((zones[z].buddy.base_pfn + i) << 12) + (va - base);
+				return ((zones[z].buddy.base_pfn + i) << PAGE_SHIFT) + (va - base);
 		}
 	}
 	return 0;
@@ -47,14 +47,14 @@ static void map_shown(struct client *c, const struct region *r, uint64_t va, uin
  * (faulted in there first if need be) is mapped here too. */
 void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
 {
-	uint64_t va = addr & ~4095ul, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
+	uint64_t va = addr & PAGE_MASK, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
 	const struct region *sr = region_find(c, src);
 
 	if (!pa && sr) {	/* nothing there yet: fault it in */
 		pa = pager_fault_frame(c, src, m);
 		if (!pa)
 			return;	/* out of memory: ended */
-		pager_fill(sr, src, pa, 4096);
+		pager_fill(sr, src, pa, PAGE_SIZE);
 		pager_map_back(c, src, pa);
 		pager_record(c, src, pa, 0);
 	}
@@ -91,25 +91,18 @@ bool pager_trap(struct client *c, const struct region *r, struct msg *m)
 	return true;
 }
 
-/* perms_ok: VM_* permissions a primitive may set. */
-static bool perms_ok(unsigned long perms)
-{
-	return perms && !(perms & ~(unsigned long)VM_PERMS) &&
-	       (perms & (VM_R | VM_W)) != VM_W && (perms & (VM_W | VM_X)) != (VM_W | VM_X);
-}
-
 /* pager_shared_fault: a fault in a shared region maps the object's frame for that
  * page, allocating (and zeroing) it on the object's first touch. */
 void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
 {
 	struct shared *sh = &shareds[r->shared];
-	uint64_t va = addr & ~4095ul, page = (va - r->start) >> 12, pa = sh->frames[page];
+	uint64_t va = addr & PAGE_MASK, page = (va - r->start) >> PAGE_SHIFT, pa = sh->frames[page];
 
 	if (!pa) {	/* the object's first touch of this page */
 		pa = pager_fault_frame(c, va, m);
 		if (!pa)
 			return;	/* out of memory: ended */
-		mem_zero(pa, 4096);
+		mem_zero(pa, PAGE_SIZE);
 		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
 		sh->frames[page] = pa;
 	}
@@ -126,7 +119,7 @@ long pager_share(struct client *c, const struct msg *m)
 
 	memcpy(name, m->w, sizeof(name));
 	name[15] = '\0';
-	if (!name[0] || !perms_ok(m->w[3]) || (m->w[3] & VM_X))
+	if (!name[0] || !vm_perms_ok(m->w[3]) || (m->w[3] & VM_X))
 		return -ERR_INVAL;
 	for (i = 0; i < SHARED_MAX; i++) {
 		if (shareds[i].refs && !strcmp(shareds[i].name, name))
@@ -145,7 +138,7 @@ long pager_share(struct client *c, const struct msg *m)
 	} else if (pages != shareds[i].pages) {
 		return -ERR_INVAL;	/* it exists with another size */
 	}
-	err = region_add(c, start, start + (shareds[i].pages << 12), (unsigned)m->w[3],
+	err = region_add(c, start, start + (shareds[i].pages << PAGE_SHIFT), (unsigned)m->w[3],
 			 REGION_SHARED);
 	if (err) {
 		if (!shareds[i].refs)	/* a new object nobody got: forget it */
@@ -154,35 +147,35 @@ long pager_share(struct client *c, const struct msg *m)
 	}
 	region_find(c, start)->shared = i;
 	shareds[i].refs++;
-	c->next_map = start + (shareds[i].pages << 12) + 4096;
+	c->next_map = start + (shareds[i].pages << PAGE_SHIFT) + PAGE_SIZE;
 	return (long)start;
 }
 
 /* range_args: check a primitive's page range; 0 or -ERR_INVAL. */
 static int range_args(uint64_t addr, uint64_t pages)
 {
-	return (addr & 4095) || pages == 0 || pages > (1ul << 20) ? -ERR_INVAL : 0;
+	return (addr & (PAGE_SIZE - 1)) || pages == 0 || pages > REGION_PAGES_MAX ? -ERR_INVAL : 0;
 }
 
 /* protect_pages: apply @perms to the mapped pages of [@start, @end) in @c. */
 static void protect_pages(struct client *c, uint64_t start, uint64_t end, unsigned perms)
 {
-	for (uint64_t va = start; va < end; va += 4096) {
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		long err = sys_vm_protect(c->task, va, perms);
 
 		if (err == -ERR_ALIGN)	/* inside a 2 MiB page: it goes as a whole */
-			sys_vm_protect(c->task, va & ~((2ul << 20) - 1), perms);
+			sys_vm_protect(c->task, va & ~(PAGE_SIZE_2M - 1), perms);
 	}
 }
 
 /* pager_prot: PAGER_PROT (@unprot false) and PAGER_UNPROT from @c. */
 long pager_prot(struct client *c, const struct msg *m, bool unprot)
 {
-	uint64_t addr = m->w[0], pages = m->w[1], end = addr + (pages << 12);
+	uint64_t addr = m->w[0], pages = m->w[1], end = addr + (pages << PAGE_SHIFT);
 	unsigned first, n;
 	int err = range_args(addr, pages);
 
-	if (!err && !unprot && !perms_ok(m->w[2]))
+	if (!err && !unprot && !vm_perms_ok(m->w[2]))
 		err = -ERR_INVAL;
 	if (!err)
 		err = region_range(c, addr, end, &first, &n);
@@ -217,7 +210,7 @@ long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
 static bool swapped_in_range(const struct client *c, uint64_t addr, uint64_t pages)
 {
 	for (uint64_t i = 0; c->swapped && i < pages; i++) {
-		uint32_t slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)((addr >> 12) + i));
+		uint32_t slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)((addr >> PAGE_SHIFT) + i));
 
 		if (slot && !(swap_area.slots[slot].flags & SWAP_RESIDENT))
 			return true;
@@ -228,11 +221,11 @@ static bool swapped_in_range(const struct client *c, uint64_t addr, uint64_t pag
 /* pager_map2: PAGER_MAP2: a new region showing the same frames as [w0, w0 + w1 pages). */
 long pager_map2(struct client *c, const struct msg *m)
 {
-	uint64_t addr = m->w[0], pages = m->w[1], len = pages << 12, start = c->next_map;
+	uint64_t addr = m->w[0], pages = m->w[1], len = pages << PAGE_SHIFT, start = c->next_map;
 	struct region *src = region_find(c, addr);
 	int err = range_args(addr, pages);
 
-	if (!err && !perms_ok(m->w[2]))
+	if (!err && !vm_perms_ok(m->w[2]))
 		err = -ERR_INVAL;
 	if (!err && (!src || addr + len > src->end || src->kind == REGION_ALIAS))
 		err = -ERR_RANGE;	/* inside one region, and not an alias itself */
@@ -247,7 +240,7 @@ long pager_map2(struct client *c, const struct msg *m)
 	region_find(c, start)->alias_of = addr;
 	c->pinned = true;	/* its frames are shown twice now: never evicted */
 	region_find(c, start)->max_perms = (unsigned)m->w[2];
-	c->next_map = start + len + 4096;
+	c->next_map = start + len + PAGE_SIZE;
 	return (long)start;
 }
 

@@ -48,7 +48,7 @@ static unsigned order_for(uint64_t bytes)
 {
 	unsigned order = 0;
 
-	while ((4096ul << order) < bytes)
+	while ((PAGE_SIZE << order) < bytes)
 		order++;
 	return order;
 }
@@ -61,9 +61,9 @@ static uint64_t self_alloc(uint64_t bytes)
 
 	if (!pa)
 		return 0;
-	mem_zero(pa, 4096ul << order);
+	mem_zero(pa, PAGE_SIZE << order);
 	for (uint64_t i = 0; i < (1ul << order); i++)
-		mem_frame(pa + (i << 12), NULL, NULL)->kind = FRAME_SELF;
+		mem_frame(pa + (i << PAGE_SHIFT), NULL, NULL)->kind = FRAME_SELF;
 	return pa;
 }
 
@@ -114,8 +114,8 @@ int swap_setup(long blk)
 	}
 	for (unsigned z = 0; z < nzones && err >= 0; z++)
 		if (!zones[z].tables)
-			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << 12,
-				       (uint64_t)zones[z].buddy.npages << 12, IPC_NO_HANDLE, &r);
+			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << PAGE_SHIFT,
+				       (uint64_t)zones[z].buddy.npages << PAGE_SHIFT, IPC_NO_HANDLE, &r);
 	if (err < 0) {
 		self_free(table_pa, sizeof(struct blk_table));
 		self_free(slots_pa, swap_bytes(nslots));
@@ -159,14 +159,14 @@ static void cache_drop(uint64_t pa)
 
 static void cache_drop_pfn(uint32_t pfn)
 {
-	cache_drop((uint64_t)pfn << 12);
+	cache_drop((uint64_t)pfn << PAGE_SHIFT);
 }
 
 /* slot_free: slot @slot of @c is no longer needed. */
 static void slot_free(struct client *c, uint32_t slot)
 {
 	if (swap_area.slots[slot].cache)
-		cache_drop((uint64_t)swap_area.slots[slot].cache << 12);
+		cache_drop((uint64_t)swap_area.slots[slot].cache << PAGE_SHIFT);
 	swap_free(&swap_area, slot);
 	c->swapped--;
 }
@@ -236,7 +236,7 @@ static void give_back(uint64_t pa)
 {
 	struct frame *f = pager_frame(pa);
 	struct client *c = &clients[f->owner];
-	uint64_t va = (uint64_t)f->vpage << 12;
+	uint64_t va = (uint64_t)f->vpage << PAGE_SHIFT;
 
 	copy_stale(c, f);
 	if (pager_map_back(c, va, pa))
@@ -371,7 +371,7 @@ static unsigned long evict(unsigned long want)
 		if (!victim_ok(f) || (!room && page_dirty(f)))
 			continue;	/* not ours to take, or nowhere to write it */
 		c = &clients[f->owner];
-		bits = sys_vm_unmap_bits(c->task, (uint64_t)f->vpage << 12);
+		bits = sys_vm_unmap_bits(c->task, (uint64_t)f->vpage << PAGE_SHIFT);
 		if (bits < 0)
 			continue;
 		forget(pa, f);
@@ -417,7 +417,7 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	uint64_t pa, free;
 
 	guard_owner = (uint16_t)c->id;
-	guard_vpage = (uint32_t)(va >> 12);
+	guard_vpage = (uint32_t)(va >> PAGE_SHIFT);
 	if (!swap_on) {
 		pa = mem_alloc(0);
 		while (!pa && evict(1))
@@ -495,7 +495,7 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 		cache_trim(CACHE_MAX - 1);
 		*f = (struct frame){ (uint16_t)c->id, FRAME_CACHE, 0, e->vpage + i, MEM_NONE, MEM_NONE,
 				     slot + i, 0 };
-		swap_area.slots[slot + i].cache = (uint32_t)(cf >> 12);
+		swap_area.slots[slot + i].cache = (uint32_t)(cf >> PAGE_SHIFT);
 		frame_list_add_tail(&cache, cf);
 		pager_count.readahead++;
 	}
@@ -506,7 +506,7 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		uint32_t slot, struct msg *m)
 {
 	struct swap_slot *e = &swap_area.slots[slot];
-	uint64_t pa = (uint64_t)e->cache << 12;
+	uint64_t pa = (uint64_t)e->cache << PAGE_SHIFT;
 
 	if (e->flags & SWAP_RESIDENT) {	/* another thread's fault brought it in */
 		pager_resume(m);

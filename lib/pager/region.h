@@ -11,6 +11,7 @@
 #define REGION_MAX	32
 #define STACK_MAX	(256ul << 10)	/* stack region, above one guard page */
 #define MAP_BASE	0x40000000ul	/* where PAGER_MAP regions start */
+#define REGION_PAGES_MAX (1ul << 20)	/* the largest PAGER_MAP or MAP2 region: 4 GiB */
 
 enum region_kind { REGION_IMAGE, REGION_ANON, REGION_STACK, REGION_ALIAS, REGION_SHARED };
 

@@ -58,7 +58,7 @@ static void aging_on_release(uint64_t pa, struct frame *fr, unsigned order)
 static void aging_tick(void)
 {
 	for (uint32_t pfn = pages.head; pfn != MEM_NONE;) {
-		uint64_t pa = (uint64_t)pfn << 12;
+		uint64_t pa = (uint64_t)pfn << PAGE_SHIFT;
 		struct frame *fr = pager_frame(pa);
 
 		fr->pword = fr->pword >> 1 | (uint32_t)pager_page_accessed(pa, true) << 31;
@@ -74,10 +74,10 @@ static uint64_t aging_choose_victim(void)
 	uint32_t low = 0;
 
 	for (uint32_t pfn = pages.head; pfn != MEM_NONE;) {
-		struct frame *fr = pager_frame((uint64_t)pfn << 12);
+		struct frame *fr = pager_frame((uint64_t)pfn << PAGE_SHIFT);
 
 		if (!victim || fr->pword < low) {
-			victim = (uint64_t)pfn << 12;
+			victim = (uint64_t)pfn << PAGE_SHIFT;
 			low = fr->pword;
 		}
 		pfn = fr->link_next;

@@ -14,7 +14,7 @@ static unsigned long huge_maps;
 static unsigned huge_on_fault(const struct pager_fault *f)
 {
 	(void)f;
-	return PAGE_2M;
+	return PAGE_LEVEL_2M;
 }
 
 static void huge_on_map(const struct client *c, uint64_t va, uint64_t pa, struct frame *fr,

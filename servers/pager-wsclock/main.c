@@ -113,7 +113,7 @@ static uint64_t wsclock_choose_victim(void)
 		return 0;
 	if (!clean)
 		return wsclock_claim(frame_list_rotate(&ring), now);
-	while (ring.tail != (uint32_t)(clean >> 12))
+	while (ring.tail != (uint32_t)(clean >> PAGE_SHIFT))
 		frame_list_rotate(&ring);
 	return wsclock_claim(clean, now);
 }

@@ -98,16 +98,16 @@ static void test_on_fault_answers(void **state)
 			unsigned size;
 
 			r.kind = kinds[k];
-			size = pager_policy.on_fault ? pager_policy.on_fault(&f) : PAGE_4K;
-			assert_true(size == PAGE_4K || size == PAGE_2M);
+			size = pager_policy.on_fault ? pager_policy.on_fault(&f) : PAGE_LEVEL_4K;
+			assert_true(size == PAGE_LEVEL_4K || size == PAGE_LEVEL_2M);
 			c.faults++;
 		}
 	r.kind = REGION_ANON;
 	{
 		struct pager_fault f = { &c, &r, r.start, FAULT_WRITE };
-		unsigned size = pager_policy.on_fault ? pager_policy.on_fault(&f) : PAGE_4K;
+		unsigned size = pager_policy.on_fault ? pager_policy.on_fault(&f) : PAGE_LEVEL_4K;
 
-		assert_int_equal(size, POLICY_WANTS_2M ? PAGE_2M : PAGE_4K);
+		assert_int_equal(size, POLICY_WANTS_2M ? PAGE_LEVEL_2M : PAGE_LEVEL_4K);
 	}
 }
 

@@ -11,6 +11,9 @@
 #ifndef FAULTLINE_SYSCALL_H
 #define FAULTLINE_SYSCALL_H
 
+#include <faultline/page.h>
+#include <stdbool.h>
+
 /* Syscall numbers (a7). */
 #define SYS_DEBUG_WRITE	0	/* (buf, len): print len bytes to the kernel console */
 #define SYS_EXIT	1	/* (status): end the calling task; does not return */
@@ -104,6 +107,19 @@
 #define VM_4K		(0u << VM_SIZE_SHIFT)
 #define VM_2M		(1u << VM_SIZE_SHIFT)
 #define VM_1G		(2u << VM_SIZE_SHIFT)
+
+/* The permission rule, defined once for the kernel (SYS_VM_MAP, SYS_VM_PROTECT)
+ * and the pager (the permissions a client may ask for): the VM_* combinations
+ * that may be mapped, one bit each: R, X, R+X, R+W. Never none, never W
+ * without R, never W+X. */
+#define VM_PERMS_ALLOWED                                                                   \
+	((1u << VM_R) | (1u << VM_X) | (1u << (VM_R | VM_X)) | (1u << (VM_R | VM_W)))
+
+/* vm_perms_ok: whether @perms (VM_* bits and nothing else) may be mapped. */
+static inline bool vm_perms_ok(unsigned long perms)
+{
+	return perms <= VM_PERMS && ((VM_PERMS_ALLOWED >> perms) & 1);
+}
 
 /* Message labels the kernel makes or understands: user labels are below 2^31. */
 #define LABEL_KERNEL	0x80000000ul

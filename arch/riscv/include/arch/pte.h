@@ -15,6 +15,7 @@
 #ifndef ARCH_PTE_H
 #define ARCH_PTE_H
 
+#include <faultline/page.h>	/* PAGE_SHIFT, PAGE_SIZE */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,8 +23,6 @@ typedef uint64_t pte_t;
 typedef uint64_t paddr_t;
 typedef uint64_t vaddr_t;
 
-#define PAGE_SHIFT	12
-#define PAGE_SIZE	(1ul << PAGE_SHIFT)
 #define PT_INDEX_BITS	9			/* 512 entries of 8 bytes a table */
 #define PT_ENTRIES	(1u << PT_INDEX_BITS)
 #define PT_MAX_LEVELS	5			/* Sv57 */
