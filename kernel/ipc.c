@@ -39,6 +39,8 @@ static void ipc_transfer(struct thread *from, struct thread *to, uint64_t badge)
  * its queue or is the running thread. @r_runs: @r is the thread running now. */
 static void ipc_rendezvous(struct thread *s, struct thread *r, bool r_runs)
 {
+	KASSERT(r_runs ? r == current : r->state == THREAD_RECEIVING, "ipc_rendezvous: receiver state");
+	KASSERT(s == current || s->state == THREAD_SENDING, "ipc_rendezvous: sender state");
 	ipc_transfer(s, r, s->send_badge);
 	if (s->calling) {
 		s->state = THREAD_AWAITING_REPLY;
@@ -135,6 +137,7 @@ static struct thread *ipc_reply(struct thread *t, struct thread *c, const struct
 {
 	unsigned long label = uctx_arg(&t->frame, 1);
 
+	KASSERT(c->state == THREAD_AWAITING_REPLY, "ipc_reply: caller not waiting for a reply");
 	t->send_handle = *xfer;
 	t->faulting = false;
 	if (t->caller == c)	/* a saved reply (SYS_REPLY_TO) leaves @t's own caller waiting */

@@ -103,6 +103,7 @@ static inline bool ipc_call_fast(struct thread *t, struct endpoint *ep, unsigned
 	r = queue_pop(&ep->receivers);
 	if (!r)
 		return false;
+	KASSERT(r->state == THREAD_RECEIVING && r->queue == ep, "ipc_call_fast: receiver state");
 	r->queue = NULL;
 	ipc_put(r, label, words, IPC_NO_HANDLE, badge);
 	t->state = THREAD_AWAITING_REPLY;	/* (calling matters only while SENDING) */
@@ -141,6 +142,7 @@ static inline __attribute__((always_inline)) bool ipc_reply_fast(struct thread *
 	struct thread *c = t->caller;
 	bool fault = c->faulting;
 
+	KASSERT(c->state == THREAD_AWAITING_REPLY && c->callee == t, "ipc_reply_fast: caller state");
 	if (!fault)
 		ipc_put(c, m[1], m + 2, IPC_NO_HANDLE, 0);
 	else

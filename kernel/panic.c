@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "panic.h"
+#include "kassert.h"
 
 #include "console.h"
 #include "ktrace.h"
@@ -81,4 +82,9 @@ void boot_fail(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n");
 	system_exit(EXIT_BOOT_ERROR);
+}
+
+void kassert_fail(const char *what, const char *cond, const char *file, int line)
+{
+	panic("%s (KASSERT(%s) failed at %s:%d)", what, cond, file, line);
 }

@@ -53,6 +53,7 @@ void frames_set_table(paddr_t pa, bool table)
 {
 	uint8_t *b = frame_byte(pa);
 
+	KASSERT(!b || *b == (table ? 0 : FRAME_TABLE), "frames_set_table: frame in use");
 	if (b)
 		*b = table ? FRAME_TABLE : 0;
 }

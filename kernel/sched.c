@@ -22,6 +22,7 @@ void sched_enqueue(struct thread *t)
 {
 	unsigned others = idle_cpus & ~(1u << this_hart->cpu);
 
+	KASSERT(!t->queue, "sched_enqueue: thread still waits on an endpoint");
 	t->state = THREAD_RUNNABLE;
 	queue_push(&runq[t->prio], t);
 	runq_bits |= 1u << t->prio;
@@ -35,6 +36,7 @@ void sched_enqueue(struct thread *t)
 
 void sched_dequeue(struct thread *t)
 {
+	KASSERT(t->state == THREAD_RUNNABLE, "sched_dequeue: thread not runnable");
 	queue_remove(&runq[t->prio], t);
 	if (!runq[t->prio].head)
 		runq_bits &= ~(1u << t->prio);

@@ -44,6 +44,7 @@ void sched_dequeue(struct thread *t);
  * bypassing the run queue); the previous one must already be blocked. */
 static inline void sched_switch_to(struct thread *t)
 {
+	KASSERT(!t->queue && !t->next, "sched_switch_to: thread still queued");
 	t->state = THREAD_RUNNING;
 	t->cpu = this_hart->cpu;
 	current = t;

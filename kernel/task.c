@@ -25,6 +25,7 @@ void queue_remove(struct thread_queue *q, struct thread *t)
 		prev = *link;
 		link = &(*link)->next;
 	}
+	KASSERT(*link, "queue_remove: thread not in the queue");
 	if (!*link)
 		return;
 	*link = t->next;

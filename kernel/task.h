@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "handle.h"
+#include "kassert.h"
 
 #define TASK_MAX	32
 #define THREAD_MAX	128
@@ -105,17 +106,29 @@ static inline struct thread *thread_of(struct trap_frame *tf)
 /* The objects a handle's kobj belongs to (after handle_get checked its type). */
 static inline struct task *task_of_obj(struct kobj *o)
 {
+	KASSERT(o->type == KOBJ_TASK, "task_of_obj: not a task");
 	return container_of(o, struct task, obj);
 }
 
 static inline struct thread *thread_of_obj(struct kobj *o)
 {
+	KASSERT(o->type == KOBJ_THREAD, "thread_of_obj: not a thread");
 	return container_of(o, struct thread, obj);
 }
 
 static inline struct endpoint *endpoint_of_obj(struct kobj *o)
 {
+	KASSERT(o->type == KOBJ_ENDPOINT, "endpoint_of_obj: not an endpoint");
 	return container_of(o, struct endpoint, obj);
+}
+
+/* queue_has: whether @t is in @q (a walk: for KASSERT only). */
+static inline bool queue_has(const struct thread_queue *q, const struct thread *t)
+{
+	for (const struct thread *i = q->head; i; i = i->next)
+		if (i == t)
+			return true;
+	return false;
 }
 
 /* queue_push / queue_pop / queue_remove: FIFO of threads linked by ->next
@@ -123,6 +136,7 @@ static inline struct endpoint *endpoint_of_obj(struct kobj *o)
  * one queue at a time. */
 static inline void queue_push(struct thread_queue *q, struct thread *t)
 {
+	KASSERT(!t->next && !queue_has(q, t), "queue_push: thread already queued");
 	t->next = NULL;
 	if (q->tail)
 		q->tail->next = t;

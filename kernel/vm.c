@@ -13,6 +13,7 @@ static paddr_t pool_take(void *ctx)
 	struct task *task = ctx;
 	paddr_t pa = task->pool;
 
+	KASSERT(!pa == !task->pool_count, "pool_take: the pool's count and list disagree");
 	if (!pa)
 		return 0;
 	task->pool = *(paddr_t *)phys_to_virt(pa);
