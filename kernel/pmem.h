@@ -73,8 +73,8 @@ static inline void frames_mapped(paddr_t pa, uint64_t size, int delta)
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		uint8_t *b = frame_byte(pa + off);
 
-		KASSERT(!b || *b == FRAME_TABLE || (delta > 0 ? *b < FRAME_MAP_MAX : *b > 0),
-			"frames_mapped: a frame's mapping count out of range");
+		KASSERT(!b || *b == FRAME_TABLE || delta < 0 || *b < FRAME_MAP_MAX,
+			"frames_mapped: a frame mapped too often");
 		if (b && *b != FRAME_TABLE && (delta > 0 || *b > 0))
 			*b = (uint8_t)(*b + delta);
 	}

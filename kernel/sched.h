@@ -13,13 +13,16 @@
  *   way out                 used by               slow half (out of line)
  *   sched_resume            trap_user             sched_pick, sched_install_slow
  *   sched_resume_syscall    syscall_resume        sched_resume_other
- *   sched_switched          SYSCALL_SWITCHED      none: says SYSCALL_DONE instead
- *                           fast paths (ipc.h)
- *   sched_install           the three above       sched_install_slow
+ *   sched_switched          the fast paths that   none: it says SYSCALL_DONE and
+ *                           switch the hart       syscall_resume does the rest
+ *                           (ksys_call,
+ *                           ksys_reply_recv,
+ *                           ipc_reply_recv_on)
  *   sched_start             a hart's first entry  (all of it)
  *
- * sched_install_fast is the inline half of sched_install; sched_resume_other
- * is sched_resume out of line, for callers that keep no frame.
+ * Each of them ends in sched_install (sched_switched in its inline half,
+ * sched_install_fast, alone); sched_resume_other is sched_resume out of line,
+ * for callers that keep no frame.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H

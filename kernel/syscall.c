@@ -2,11 +2,15 @@
 /*
  * The system-call layer: trap.S's two C entry points for an ecall
  * (syscall_enter, syscall_resume, declared in <arch/trap.h> with the protocol
- * of their results), the table of handlers, and every handler's decoding.
- * Each handler checks all of its arguments first (handles, rights, ranges) and
- * then performs the call through the subsystem that owns it (ipc.c, vm.c,
- * task.c, ...), which takes decoded arguments and cannot fail half way. The
- * handlers are ksys_NAME for SYS_NAME (the user-side stubs are sys_*).
+ * of their results), the table of handlers, and their decoding: the handles
+ * in the registers (arg_task, arg_thread, arg_ipc) with their types and
+ * rights, and every other argument a call checks before anything changes.
+ * Each handler then performs the call through the subsystem that owns it
+ * (ipc.c, task.c, ...), which takes decoded arguments and cannot fail half
+ * way. The exception is the VM calls: vm.c checks their flags, ranges and
+ * memory handles itself (vm_map, vm_protect: the map path's checks and its
+ * walk are one pass), still before it changes anything. The handlers are
+ * ksys_NAME for SYS_NAME (the user-side stubs are sys_*).
  */
 
 #include "console.h"
@@ -248,15 +252,15 @@ static long ksys_thread_set_fault(struct thread *t)
  * paths need no stack frame.
  */
 
-/* ipc_blocks: false when the call's number carries SYS_NONBLOCK. */
-static bool ipc_blocks(const struct thread *t)
+/* arg_blocks: false when the call's number carries SYS_NONBLOCK. */
+static bool arg_blocks(const struct thread *t)
 {
 	return !(uctx_syscall_nr(&t->frame) & SYS_NONBLOCK);
 }
 
-/* ipc_args: the handle in a0 (an object of @type, with @rights) and the
+/* arg_ipc: the handle in a0 (an object of @type, with @rights) and the
  * handle a6 names for transfer (GRANT; none when a6 is IPC_NO_HANDLE). */
-static int ipc_args(struct thread *t, enum kobj_type type, uint8_t rights, struct handle *to,
+static int arg_ipc(struct thread *t, enum kobj_type type, uint8_t rights, struct handle *to,
 		      struct handle *xfer)
 {
 	unsigned long h = uctx_arg(&t->frame, 6);
@@ -268,29 +272,29 @@ static int ipc_args(struct thread *t, enum kobj_type type, uint8_t rights, struc
 	return handle_get(t->task, h, KOBJ_NONE, RIGHT_GRANT, xfer);
 }
 
-/* ipc_send_args: SYS_SEND (@call false) or SYS_CALL (@call true) by @t,
+/* send_args: SYS_SEND (@call false) or SYS_CALL (@call true) by @t,
  * decoded in full: the endpoint in a0 (WRITE), the label in a1 (no kernel
  * label), the handle to transfer in a6. */
-static long __attribute__((noinline)) ipc_send_args(struct thread *t, bool call)
+static long __attribute__((noinline)) send_args(struct thread *t, bool call)
 {
 	struct handle ep, xfer;
-	int err = ipc_args(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
+	int err = arg_ipc(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
 
 	if (!err && (uctx_arg(&t->frame, 1) & LABEL_KERNEL))
 		err = -ERR_INVAL;	/* faults and IRQs come from the kernel only */
 	if (err)
 		return err;
-	ipc_send(t, endpoint_of_obj(ep.obj), &xfer, ep.badge, call, ipc_blocks(t));
+	ipc_send(t, endpoint_of_obj(ep.obj), &xfer, ep.badge, call, arg_blocks(t));
 	return SYSCALL_DONE;
 }
 
 static long ksys_send(struct thread *t)
 {
-	return ipc_send_args(t, false);
+	return send_args(t, false);
 }
 
 /* SYS_CALL: the fast path when the endpoint in a0 is good, no handle goes
- * with the message and its label is a user's; else ipc_send_args. */
+ * with the message and its label is a user's; else send_args. */
 static NO_FRAME_POINTER long ksys_call(struct thread *t)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
@@ -299,7 +303,7 @@ static NO_FRAME_POINTER long ksys_call(struct thread *t)
 	if (hd && (long)m[6] == IPC_NO_HANDLE && !(m[1] & LABEL_KERNEL) &&
 	    ipc_call_fast(t, endpoint_of_obj(hd->obj), m[1], m + 2, hd->badge))
 		return sched_switched();
-	return ipc_send_args(t, true);
+	return send_args(t, true);
 }
 
 static long ksys_recv(struct thread *t)
@@ -309,7 +313,7 @@ static long ksys_recv(struct thread *t)
 
 	if (err)
 		return err;
-	ipc_recv(t, endpoint_of_obj(ep.obj), ipc_blocks(t));
+	ipc_recv(t, endpoint_of_obj(ep.obj), arg_blocks(t));
 	return SYSCALL_DONE;
 }
 
@@ -317,18 +321,20 @@ static long ksys_recv(struct thread *t)
 static long __attribute__((noinline)) reply_recv_args(struct thread *t, bool block)
 {
 	struct handle ep, xfer;
-	int err = ipc_args(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
+	int err = arg_ipc(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
 
 	return err ? err : ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
 }
 
-/* SYS_REPLY_RECV: ipc_reply_recv_on's untraced fast path taken right here
- * (the same two helpers), which spares the common case its arguments. */
+/* SYS_REPLY_RECV: ipc_reply_recv_on's fast path taken right here (the same
+ * two helpers), which spares the common case its arguments. Not when faults
+ * are traced: the traced reply to a fault writes its record, which
+ * ipc_reply_recv_on does (reply_traced). */
 static NO_FRAME_POINTER long ksys_reply_recv(struct thread *t)
 {
 	const unsigned long *m = uctx_msg(&t->frame);
 	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_READ);
-	bool block = ipc_blocks(t);
+	bool block = arg_blocks(t);
 
 	if (hd && block && (long)m[6] == IPC_NO_HANDLE && !trace_on(TRACE_FAULTS) &&
 	    ipc_reply_fast_ok(t, endpoint_of_obj(hd->obj))) {
@@ -346,7 +352,7 @@ static long ksys_reply_save(struct thread *t)
 static long ksys_reply_to(struct thread *t)
 {
 	struct handle rh, xfer;
-	int err = ipc_args(t, KOBJ_REPLY, 0, &rh, &xfer);
+	int err = arg_ipc(t, KOBJ_REPLY, 0, &rh, &xfer);
 
 	if (err)
 		return err;

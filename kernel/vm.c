@@ -39,15 +39,16 @@ static inline int vm_mem_handle(struct task *caller, unsigned long h, uint8_t ri
 	return 0;
 }
 
-/* VM_PTE: the PTE permission bits of VM_* combination @p, 0 for those the
- * rule (VM_PERMS_ALLOWED, <faultline/syscall.h>) refuses. */
-#define VM_PTE(p)                                                                         \
-	((VM_PERMS_ALLOWED >> (p)) & 1 ? ((p) & VM_R ? PTE_R : 0) | ((p) & VM_W ? PTE_W : 0) |  \
-						 ((p) & VM_X ? PTE_X : 0)                    \
-				       : 0)
+/* VM_PTE_RWX: the PTE bits of VM_* combination @p, one for one. */
+#define VM_PTE_RWX(p) \
+	(((p) & VM_R ? PTE_R : 0) | ((p) & VM_W ? PTE_W : 0) | ((p) & VM_X ? PTE_X : 0))
 
-/* The PTE permission bits of each VM_* combination, looked up: 0 for those
- * refused. */
+/* VM_PTE: VM_PTE_RWX for a combination the rule allows (VM_PERMS_ALLOWED,
+ * <faultline/syscall.h>), 0 for one it refuses. */
+#define VM_PTE(p) ((VM_PERMS_ALLOWED >> (p)) & 1 ? VM_PTE_RWX(p) : 0)
+
+/* The PTE permission bits of each VM_* combination, looked up on the map
+ * path (one load): 0 for those refused. */
 static const uint8_t vm_perm_pte[VM_PERMS + 1] = {
 	VM_PTE(0), VM_PTE(1), VM_PTE(2), VM_PTE(3), VM_PTE(4), VM_PTE(5), VM_PTE(6), VM_PTE(7),
 };
