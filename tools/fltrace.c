@@ -107,7 +107,7 @@ static const char *access_name(unsigned kind)
 
 static const char *size_name(uint64_t size)
 {
-	return size == 1ul << 12 ? "4K" : size == 1ul << 21 ? "2M" : size == 1ul << 30 ? "1G" : "?";
+	return size == PAGE_SIZE ? "4K" : size == PAGE_SIZE_2M ? "2M" : size == 1ul << 30 ? "1G" : "?";
 }
 
 /* vm_detail: the words of a VM record as text. */
@@ -304,7 +304,7 @@ static int decode(const struct trace *t, enum format fmt, const char *only, FILE
 				status = EXIT_USAGE;
 			}
 			faulting = ev.task;
-			fprintf(out, "%lu%s\n", (unsigned long)(ev.r->arg[0] >> 12),
+			fprintf(out, "%lu%s\n", (unsigned long)(ev.r->arg[0] >> PAGE_SHIFT),
 				ev.r->kind & FAULT_WRITE ? " W" : "");
 		}
 	}

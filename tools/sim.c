@@ -100,15 +100,15 @@ static bool parse_count(const char *s, unsigned long min, unsigned long max, uns
 /* frame_of: the frame index of physical address @pa, or NONE. */
 static uint32_t frame_of(uint64_t pa)
 {
-	uint64_t i = (pa >> 12) - BASE_PFN;
+	uint64_t i = (pa >> PAGE_SHIFT) - BASE_PFN;
 
-	return (pa & 0xfff) || i >= m.nframes ? NONE : (uint32_t)i;
+	return (pa & (PAGE_SIZE - 1)) || i >= m.nframes ? NONE : (uint32_t)i;
 }
 
 /* pa_of: the physical address of frame index @frame. */
 static uint64_t pa_of(uint32_t frame)
 {
-	return (uint64_t)(BASE_PFN + frame) << 12;
+	return (uint64_t)(BASE_PFN + frame) << PAGE_SHIFT;
 }
 
 /* The pager library's functions a policy calls, with pager.h's contracts. */
@@ -338,7 +338,7 @@ static uint32_t fault(const struct refs *r, size_t k, bool opt, unsigned long sc
 	m.holds[i] = r->id[k];
 	m.where[r->id[k]] = i;
 	if (!opt && pager_policy.on_map)
-		pager_policy.on_map(&sim_client, r->page[k] << 12, pa_of(i), &m.rec[i], 0);
+		pager_policy.on_map(&sim_client, r->page[k] << PAGE_SHIFT, pa_of(i), &m.rec[i], 0);
 	return i;
 }
 

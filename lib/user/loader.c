@@ -15,10 +15,10 @@ long frame_take(struct frame_pool *fp)
 {
 	long off;
 
-	if (fp->next + 4096 > fp->size)
+	if (fp->next + PAGE_SIZE > fp->size)
 		return -1;
 	off = (long)fp->next;
-	fp->next += 4096;
+	fp->next += PAGE_SIZE;
 	return off;
 }
 
@@ -30,7 +30,7 @@ static int fill_frame(struct frame_pool *fp, long off, long self, unsigned long 
 
 	if (err)
 		return (int)err;
-	memset((void *)scratch, 0, 4096);
+	memset((void *)scratch, 0, PAGE_SIZE);
 	if (n)
 		memcpy((char *)scratch + at, src, n);
 	return (int)sys_vm_unmap(self, scratch);
@@ -44,9 +44,9 @@ static int load_segment(const struct elf_segment *seg, const char *file, struct 
 			      (seg->exec ? VM_X : 0);
 	uint64_t file_start = seg->file_skip, file_end = seg->file_skip + seg->filesz;
 
-	for (uint64_t off = 0; off < seg->memsz; off += 4096) {
+	for (uint64_t off = 0; off < seg->memsz; off += PAGE_SIZE) {
 		uint64_t from = off > file_start ? off : file_start;
-		uint64_t to = off + 4096 < file_end ? off + 4096 : file_end;
+		uint64_t to = off + PAGE_SIZE < file_end ? off + PAGE_SIZE : file_end;
 		long frame = frame_take(fp);
 		int err;
 
@@ -100,7 +100,7 @@ int load_program(const void *archive, size_t len, const char *name, struct frame
 
 		err = f < 0 ? -ERR_NOMEM : fill_frame(fp, f, self, scratch, NULL, 0, 0);
 		if (!err)
-			err = sys_vm_map(out->task, INIT_STACK_TOP - i * 4096ul, fp->pmem,
+			err = sys_vm_map(out->task, INIT_STACK_TOP - i * PAGE_SIZE, fp->pmem,
 					 (unsigned long)f, VM_R | VM_W);
 		if (err)
 			return (int)err;
@@ -129,7 +129,7 @@ int root_setup(const struct bootinfo *bi, unsigned long archive_va, unsigned poo
 	*fp = (struct frame_pool){ (*ram)->handle, (*ram)->size, 0 };
 	for (unsigned i = 0; i < pool_pages; i++)
 		sys_vm_pool_add(0, (*ram)->handle, (unsigned long)frame_take(fp));
-	for (unsigned long off = 0; off < (*archive)->size; off += 4096)
+	for (unsigned long off = 0; off < (*archive)->size; off += PAGE_SIZE)
 		sys_vm_map(0, archive_va + off, (*archive)->handle, off, VM_R);
 	return 0;
 }

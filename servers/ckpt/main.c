@@ -17,9 +17,8 @@
 #include "pager_client.h"
 
 #define PAGES 48	/* 63 pages fit one DIRTY bitmap */
-#define PAGE 4096
 
-static unsigned char saved[PAGES][PAGE];	/* the checkpoint */
+static unsigned char saved[PAGES][PAGE_SIZE];	/* the checkpoint */
 
 /* checkpoint: copy the pages written since the last one; how many it copied. */
 static int checkpoint(long heap, long view)
@@ -32,7 +31,7 @@ static int checkpoint(long heap, long view)
 	for (int p = 0; p < PAGES; p++) {
 		if (!(dirty & (1l << p)))
 			continue;
-		memcpy(saved[p], (const void *)(view + p * PAGE), PAGE);
+		memcpy(saved[p], (const void *)(view + p * PAGE_SIZE), PAGE_SIZE);
 		copied++;
 	}
 	pager_unprot((unsigned long)heap, PAGES);
@@ -49,24 +48,24 @@ int main(void)
 	printf("ckpt: page size %ld; heap of %d pages at 0x%lx, read-only view at 0x%lx\n",
 	       pager_pagesize(), PAGES, (unsigned long)heap, (unsigned long)view);
 	for (int p = 0; p < PAGES; p++)
-		memset(h + p * PAGE, p, PAGE);
+		memset(h + p * PAGE_SIZE, p, PAGE_SIZE);
 	c1 = checkpoint(heap, view);
-	h[5 * PAGE + 100] = 0xaa;	/* the application goes on working */
-	h[17 * PAGE] = 0xbb;
-	h[40 * PAGE + 4095] = 0xcc;
+	h[5 * PAGE_SIZE + 100] = 0xaa;	/* the application goes on working */
+	h[17 * PAGE_SIZE] = 0xbb;
+	h[40 * PAGE_SIZE + PAGE_SIZE - 1] = 0xcc;
 	c2 = checkpoint(heap, view);
 	c3 = checkpoint(heap, view);
 	printf("ckpt: checkpoint 1 copied %d pages, 2 copied %d, 3 copied %d\n", c1, c2, c3);
-	memset(h, 0, PAGES * PAGE);	/* lose the heap, then restore it */
+	memset(h, 0, PAGES * PAGE_SIZE);	/* lose the heap, then restore it */
 	for (int p = 0; p < PAGES; p++)
-		memcpy(h + p * PAGE, saved[p], PAGE);
+		memcpy(h + p * PAGE_SIZE, saved[p], PAGE_SIZE);
 	for (int p = 0; p < PAGES; p++)
-		for (int b = 0; b < PAGE; b++) {
+		for (unsigned long b = 0; b < PAGE_SIZE; b++) {
 			unsigned char want = (p == 5 && b == 100) ? 0xaa : (p == 17 && b == 0) ? 0xbb
-					     : (p == 40 && b == 4095) ? 0xcc : (unsigned char)p;
+					     : (p == 40 && b == PAGE_SIZE - 1) ? 0xcc : (unsigned char)p;
 
-			if (h[p * PAGE + b] != want) {
-				printf("ckpt: FAIL: restored byte %d of page %d\n", b, p);
+			if (h[p * PAGE_SIZE + b] != want) {
+				printf("ckpt: FAIL: restored byte %lu of page %d\n", b, p);
 				return 1;
 			}
 		}

@@ -27,11 +27,11 @@ static unsigned long touch(long base, unsigned long pages)
 	unsigned long nonzero = 0;
 
 	for (unsigned long p = 0; p < pages; p++) {
-		volatile unsigned long *page = (unsigned long *)(base + p * 4096);
+		volatile unsigned long *page = (unsigned long *)(base + p * PAGE_SIZE);
 
 		for (unsigned w = 0; w < 512; w++)
 			nonzero += page[w] != 0;
-		pattern_fill(base + p * 4096, SEED);
+		pattern_fill(base + p * PAGE_SIZE, SEED);
 	}
 	return nonzero;
 }
@@ -62,7 +62,7 @@ int main(void)
 	nonzero = touch(base, pages);
 	for (unsigned order = 0; order < 4; order += 3)	/* forward, then scattered */
 		for (unsigned long i = 0; i < pages; i++)
-			bad += pattern_check(base + pattern_order(i, pages, order) * 4096, SEED);
+			bad += pattern_check(base + pattern_order(i, pages, order) * PAGE_SIZE, SEED);
 	printf("demo: %lu pages zero on first touch: %s; pattern read back twice: %s\n", pages,
 	       nonzero ? "NO" : "yes", bad ? "NO" : "yes");
 	pager_counters(k);

@@ -22,7 +22,6 @@
 #include "bench.h"
 #include "sys.h"
 #include "loader.h"
-#include "sys.h"
 
 #define SELF 0
 #define ARCHIVE_VA 0x2000000000ul

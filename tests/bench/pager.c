@@ -19,7 +19,6 @@
 #include "bench.h"
 #include "sys.h"
 #include "pager_client.h"
-#include "sys.h"
 
 #ifdef QUICK
 #define PAGES 32		/* fault_zero_fill */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of ELF checking (kernel/elf.c) against the real init.elf built for
+ * Host tests of ELF checking (lib/shared/elf.c) against the real init.elf built for
  * the target, and against copies of it with one defect each.
  * Usage: test_elf INIT.elf
  */
