@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "uaccess.h"
 
+#include "pmem.h"
+
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/pt.h>
@@ -17,8 +19,8 @@ int copy_from_user(const struct task *task, void *dst, unsigned long va, size_t 
 		struct pt_translation t = pt_translate(mmu_mode(), task->root, va);
 		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
 
-		if (t.err || (t.flags & (PTE_U | PTE_R)) != (PTE_U | PTE_R))
-			return -ERR_RANGE;
+		if (t.err || (t.flags & (PTE_U | PTE_R)) != (PTE_U | PTE_R) || !frame_byte(t.pa))
+			return -ERR_RANGE;	/* unmapped, not readable, or not RAM (a device) */
 		if (chunk > len)
 			chunk = len;
 		memcpy(out, phys_to_virt(t.pa), chunk);

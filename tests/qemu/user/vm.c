@@ -157,6 +157,11 @@ static void test_device(void)
 		check("virtio magic through the mapping", *(volatile unsigned int *)0x50000000ul,
 		      0x74726976);
 		check("device into the pool", sys_vm_pool_add(SELF, h->handle, 0), -ERR_HANDLE);
+		/* the kernel never reads a device page for a task: a virtio
+		 * register at 0x800 read 8 bytes at a time took a load access
+		 * fault in the kernel (a panic) before */
+		check("debug write from device memory",
+		      sys_debug_write((const void *)0x50000800ul, 8), -ERR_RANGE);
 		check("unmap device", sys_vm_unmap(SELF, 0x50000000), 0);
 		break;
 	}
