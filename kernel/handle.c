@@ -16,12 +16,11 @@ int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t 
 	return err;
 }
 
-bool handle_free_slot(const struct task *task)
+bool handle_room(const struct task *task, unsigned n)
 {
-	for (unsigned i = 0; i < TASK_HANDLES; i++)
-		if (!task->handles[i].obj)
-			return true;
-	return false;
+	for (unsigned i = 0; i < TASK_HANDLES && n; i++)
+		n -= !task->handles[i].obj;
+	return n == 0;
 }
 
 long handle_install(struct task *task, const struct handle *hd)

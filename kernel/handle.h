@@ -17,7 +17,7 @@
 /* container_of: the struct of @type whose @member is at @p. */
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
-#define TASK_HANDLES 64
+#define TASK_HANDLES LIMIT_HANDLES
 
 /* The numbers are the ABI's HANDLE_* types. */
 enum kobj_type {
@@ -90,8 +90,8 @@ int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t 
 /* handle_install: put @hd in a free slot of @task; the slot number, or -ERR_NOSPC. */
 long handle_install(struct task *task, const struct handle *hd);
 
-/* handle_free_slot: true if @task has room for one more handle. */
-bool handle_free_slot(const struct task *task);
+/* handle_room: true if @task has room for @n more handles. */
+bool handle_room(const struct task *task, unsigned n);
 
 /* handle_close: free slot @h of @task; 0 or -ERR_HANDLE. */
 int handle_close(struct task *task, unsigned long h);

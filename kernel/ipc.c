@@ -166,7 +166,7 @@ long ipc_reply_save(struct thread *t)
 
 	if (!c)
 		return -ERR_NOENT;
-	if (!handle_free_slot(t->task))
+	if (!handle_room(t->task, 1))
 		return -ERR_NOSPC;
 	hd = (struct handle){ &c->reply_obj, c->reply_obj.gen, RIGHTS_ALL, 0 };
 	t->caller = NULL;

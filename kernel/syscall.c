@@ -79,7 +79,7 @@ static long ksys_endpoint_create(struct thread *t)
 	struct endpoint *ep;
 	struct handle hd;
 
-	if (!handle_free_slot(t->task))
+	if (!handle_room(t->task, 1))
 		return -ERR_NOSPC;
 	ep = endpoint_alloc(t->task);
 	if (!ep)
@@ -147,7 +147,8 @@ static long ksys_thread_create(struct thread *t)
 		return err;
 	if (pc >= mmu_user_top() || sp > mmu_user_top() || (sp & 15))
 		return -ERR_RANGE;
-	if (!handle_free_slot(t->task) || (gift.obj && !handle_free_slot(task)))
+	if (!handle_room(t->task, 1 + (gift.obj && task == t->task)) ||
+	    (gift.obj && !handle_room(task, 1)))
 		return -ERR_NOSPC;
 	n = thread_alloc(task);
 	if (!n)
@@ -195,7 +196,7 @@ static long ksys_task_create(struct thread *t)
 		err = task_name_arg(t, name);
 	if (err)
 		return err;
-	if (!handle_free_slot(t->task))
+	if (!handle_room(t->task, 1))
 		return -ERR_NOSPC;
 	task = task_alloc(named ? name : NULL);
 	if (!task)

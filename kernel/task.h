@@ -17,9 +17,9 @@
 #include "handle.h"
 #include "kassert.h"
 
-#define TASK_MAX	32
-#define THREAD_MAX	128
-#define ENDPOINT_MAX	128
+#define TASK_MAX	LIMIT_TASKS
+#define THREAD_MAX	LIMIT_THREADS
+#define ENDPOINT_MAX	LIMIT_ENDPOINTS
 #define TASK_NAME_MAX	16
 
 enum thread_state {

@@ -49,6 +49,14 @@
 				 * <faultline/trace.h>); returns the previous mask */
 #define SYS_COUNT	28
 
+/* The kernel's object tables: fixed at build time (the kernel allocates no
+ * memory after boot), shared by all tasks but the handle table, which each
+ * task has (docs/abi.md, "Objects: lifetimes and limits"). */
+#define LIMIT_TASKS	32
+#define LIMIT_THREADS	128
+#define LIMIT_ENDPOINTS	128
+#define LIMIT_HANDLES	64	/* per task */
+
 /* Thread priorities: the highest runnable level runs, round robin inside a
  * level on the timer tick. New threads and the root task start at the default. */
 #define PRIO_LEVELS	16

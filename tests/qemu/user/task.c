@@ -6,9 +6,14 @@
  * endpoint handle, and plays ping-pong with it across the two address spaces:
  * payload, badge and a transferred handle are checked. Then it destroys the
  * task and checks that its frames came back and its handles are stale.
+ *
+ * Then what a hostile task must not be able to do: a refused SYS_THREAD_CREATE
+ * changes nothing (the handle it would give stays where it was, no thread is
+ * used up).
  */
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define CHECK_PROG "test-task"
@@ -47,6 +52,49 @@ __asm__(".text\n"
 	"	j	1b\n"
 	".globl child_end\n"
 	"child_end:\n");
+
+static unsigned long idle_stack[64] __attribute__((aligned(16)));
+
+static void idle(unsigned long arg)
+{
+	(void)arg;
+	for (;;)
+		;
+}
+
+/* test_thread_create_nospc: with one free handle slot, SYS_THREAD_CREATE in
+ * our own task that would also give us a handle needs two: it is refused,
+ * and nothing changes (it used to install the gift in the last slot and keep
+ * a stopped thread with no handle, so repeating it used up every thread). */
+static void test_thread_create_nospc(void)
+{
+	long ep = sys_endpoint_create(), copies[LIMIT_HANDLES], last = -1, th;
+	unsigned n = 0, refused = 0;
+
+	while (n < LIMIT_HANDLES && (last = sys_handle_mint(ep, RIGHT_WRITE, 0)) >= 0)
+		copies[n++] = last;
+	check("the handle table fills up", last, -ERR_NOSPC);
+	sys_handle_close(copies[--n]);	/* exactly one free slot */
+	for (unsigned i = 0; i < 2 * LIMIT_THREADS; i++) {
+		long got = sys_thread_create_in(SELF, (unsigned long)idle,
+						(unsigned long)(idle_stack + 64), 0, ep);
+		long slot = sys_handle_mint(ep, RIGHT_WRITE, 0);
+
+		refused += got == -ERR_NOSPC;
+		if (slot != copies[n]) {
+			check("the free slot is still free after the refusal", slot, copies[n]);
+			break;
+		}
+		sys_handle_close(slot);
+	}
+	check("refused every time", refused, 2 * LIMIT_THREADS);
+	while (n)
+		sys_handle_close(copies[--n]);
+	th = sys_thread_create_in(SELF, (unsigned long)idle, (unsigned long)(idle_stack + 64), 0, ep);
+	check("threads are left afterwards", th > 0, 1);
+	sys_handle_close(th);
+	sys_handle_close(ep);
+}
 
 int main(void)
 {
@@ -113,5 +161,6 @@ int main(void)
 	check("the code frame is back",
 	      sys_vm_map(SELF, 0x40000000, ram->handle, code_f, VM_R | VM_W), 0);
 	check("the root task cannot be destroyed", sys_task_destroy(SELF), -ERR_DENIED);
+	test_thread_create_nospc();
 	return check_done();
 }
