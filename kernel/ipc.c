@@ -116,6 +116,12 @@ void ipc_recv(struct thread *t, struct endpoint *ep, bool block)
 		t->caller = NULL;
 		ipc_abort_call(c);
 	}
+	if (!ep->owner) {
+		/* the end of that call (or the reply before it) ended the
+		 * endpoint's owner, and the endpoint with it */
+		uctx_set_result(&t->frame, -ERR_HANDLE);
+		return;
+	}
 	if (irq_take_pending(ep, t))
 		return;
 	s = queue_pop(&ep->senders);

@@ -27,8 +27,10 @@ void ipc_send(struct thread *t, struct endpoint *ep, const struct handle *xfer, 
 	      bool call, bool block);
 
 /* ipc_recv: @t receives on @ep, first ending a call it never answered (the
- * caller gets -ERR_NOREPLY); a pending interrupt, then a waiting sender,
- * else it waits (or, !@block, gets -ERR_AGAIN in a0). */
+ * caller gets -ERR_NOREPLY, or dies if it was faulting); a pending interrupt,
+ * then a waiting sender, else it waits (or, !@block, gets -ERR_AGAIN in a0).
+ * If ending that call (or a reply just before) killed @ep's owner, @ep is
+ * dead and @t gets -ERR_HANDLE instead of waiting on it forever. */
 void ipc_recv(struct thread *t, struct endpoint *ep, bool block);
 
 struct vm_map_req;

@@ -9,7 +9,9 @@
  *
  * Then what a hostile task must not be able to do: a refused SYS_THREAD_CREATE
  * changes nothing (the handle it would give stays where it was, no thread is
- * used up).
+ * used up), and a task whose own endpoint is its fault endpoint cannot wedge
+ * the handler that answers its fault with KILL, or drops it, when the
+ * endpoint dies with the task (the handler gets -ERR_HANDLE).
  */
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
@@ -24,6 +26,7 @@
 #define SELF 0
 #define CHILD_CODE 0x10000ul
 #define CHILD_STACK_TOP 0x20000ul
+#define SPAWN_VIEW 0x41000000ul	/* where spawn() writes a child's code */
 
 /*
  * The child's code, copied into its address space (only PC-relative, so it
@@ -52,6 +55,84 @@ __asm__(".text\n"
 	"	j	1b\n"
 	".globl child_end\n"
 	"child_end:\n");
+
+/*
+ * A second child: it makes an endpoint of its own, sends it to us (a call on
+ * the endpoint in a1, the new endpoint's handle in a6), and once answered
+ * loads from an unmapped page: its fault goes to its own endpoint, which we
+ * made its fault endpoint meanwhile.
+ */
+extern char faulter_start[], faulter_end[];
+__asm__(".text\n"
+	".balign 4\n"
+	".globl faulter_start\n"
+	"faulter_start:\n"
+	"	mv	s1, a1\n"		/* our endpoint */
+	"	li	a7, 4\n"		/* SYS_ENDPOINT_CREATE */
+	"	ecall\n"
+	"	mv	a6, a0\n"		/* its own endpoint goes with the call */
+	"	mv	a0, s1\n"
+	"	li	a1, 1\n"
+	"	li	a7, 11\n"		/* SYS_CALL */
+	"	ecall\n"
+	"	lui	t0, 0x60000\n"		/* 0x60000000: unmapped */
+	"	ld	t1, 0(t0)\n"
+	"1:	j	1b\n"
+	".globl faulter_end\n"
+	"faulter_end:\n");
+
+/* spawn: a task named @name running the code [@code, @end) at CHILD_CODE
+ * with a one-page stack, its thread given the handle @give (in a1) and
+ * started; its thread handle in *@th. Returns the task's handle. */
+static long spawn(const char *code, const char *end, const char *name, long give, long *th)
+{
+	unsigned long code_f = frame(4096), stack_f = frame(4096);
+	long task = sys_task_create(ram->handle, frame(4096), name);
+
+	check("spawn: task_create", task > 0, 1);
+	for (int i = 0; i < 4; i++)
+		check("spawn: pool", sys_vm_pool_add(task, ram->handle, frame(4096)), 0);
+	check("spawn: our view of its code",
+	      sys_vm_map(SELF, SPAWN_VIEW, ram->handle, code_f, VM_R | VM_W), 0);
+	memcpy((void *)SPAWN_VIEW, code, (size_t)(end - code));
+	check("spawn: unmap our view", sys_vm_unmap(SELF, SPAWN_VIEW), 0);
+	check("spawn: code", sys_vm_map(task, CHILD_CODE, ram->handle, code_f, VM_R | VM_X), 0);
+	check("spawn: stack",
+	      sys_vm_map(task, CHILD_STACK_TOP - 4096, ram->handle, stack_f, VM_R | VM_W), 0);
+	*th = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0, give);
+	check("spawn: thread", *th > 0, 1);
+	check("spawn: start", sys_thread_start(*th), 0);
+	return task;
+}
+
+/* test_fault_on_own_endpoint: the faulter's fault comes to us on its own
+ * endpoint; we answer it KILL with a reply-and-wait (@drop false) or just
+ * wait again without answering (@drop true). The faulter dies, its endpoint
+ * with it, and our wait must end with -ERR_HANDLE (it waited forever once). */
+static void test_fault_on_own_endpoint(bool drop)
+{
+	long ep = sys_endpoint_create(), th, own;
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	spawn(faulter_start, faulter_end, drop ? "faulter-drop" : "faulter-kill", ep, &th);
+	ipc(SYS_RECV, ep, &m);
+	own = m.handle;
+	check("the faulter's endpoint came with its call", own >= 0, 1);
+	check("its fault goes to its own endpoint", sys_thread_set_fault(th, own), 0);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV, own, &m);	/* answer its call, wait for its fault */
+	check("its fault arrived on its endpoint", (long)m.label, (long)LABEL_FAULT);
+	check("at the unmapped address", (long)m.w[FAULT_W_ADDR], 0x60000000);
+	m = (struct msg){ 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(drop ? SYS_RECV : SYS_REPLY_RECV, own, &m);
+	check(drop ? "waiting again on a dead endpoint" : "KILL, then waiting on a dead endpoint",
+	      m.status, -ERR_HANDLE);
+	check("its endpoint is gone", sys_handle_mint(own, RIGHT_READ, 0), -ERR_HANDLE);
+	check("so is its thread", sys_thread_start(th), -ERR_HANDLE);
+	sys_handle_close(own);
+	sys_handle_close(th);
+	sys_handle_close(ep);
+}
 
 static unsigned long idle_stack[64] __attribute__((aligned(16)));
 
@@ -162,5 +243,7 @@ int main(void)
 	      sys_vm_map(SELF, 0x40000000, ram->handle, code_f, VM_R | VM_W), 0);
 	check("the root task cannot be destroyed", sys_task_destroy(SELF), -ERR_DENIED);
 	test_thread_create_nospc();
+	test_fault_on_own_endpoint(false);
+	test_fault_on_own_endpoint(true);
 	return check_done();
 }
