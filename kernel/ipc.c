@@ -160,8 +160,8 @@ static struct thread *ipc_reply(struct thread *t, struct thread *c, const struct
 		c->faulting = false;
 		return c;	/* sepc unchanged: the instruction runs again */
 	}
-	fault_kill(c, label == LABEL_KILL ? "its handler replied KILL"
-					  : "its handler replied with an unknown label");
+	KASSERT(label == LABEL_KILL, "ipc_reply: a fault's reply label was not checked");
+	fault_kill(c, "its handler replied KILL");
 	return NULL;
 }
 

@@ -115,22 +115,30 @@ static inline bool ipc_call_fast(struct thread *t, struct endpoint *ep, unsigned
 	return true;
 }
 
+/* ipc_reply_label_ok: whether @label may answer caller @c: LABEL_RESUME or
+ * LABEL_KILL for a fault, a user's label for a call. */
+static inline bool ipc_reply_label_ok(const struct thread *c, unsigned long label)
+{
+	return c->faulting ? label == LABEL_RESUME || label == LABEL_KILL : label_is_user(label);
+}
+
 /*
  * ipc_reply_fast_ok: whether the reply fast path applies to @t answering its
  * caller and waiting on @ep (no handle to pass; changes nothing): @t has a
  * caller, no sender or interrupt can be waiting on @ep, and the caller is a
- * client (not with IPC tracing on: the general path records the message) or
- * a faulting thread answered LABEL_RESUME.
+ * client answered with a user's label (not with IPC tracing on: the general
+ * path records the message) or a faulting thread answered LABEL_RESUME.
  */
 static inline bool ipc_reply_fast_ok(const struct thread *t, const struct endpoint *ep)
 {
 	const struct thread *c = t->caller;
+	unsigned long label = uctx_arg(&t->frame, 1);	/* a1: the label */
 
 	if (!c || ep->senders.head || ep->irqs)
 		return false;
 	if (!c->faulting)
-		return !trace_on(TRACE_IPC);
-	return uctx_arg(&t->frame, 1) == LABEL_RESUME;	/* a1: the label */
+		return label_is_user(label) && !trace_on(TRACE_IPC);
+	return label == LABEL_RESUME;
 }
 
 /* ipc_reply_fast: the fast path's work, ipc_reply_fast_ok having said yes:

@@ -281,7 +281,7 @@ static long __attribute__((noinline)) send_args(struct thread *t, bool call)
 	struct handle ep, xfer;
 	int err = arg_ipc(t, KOBJ_ENDPOINT, RIGHT_WRITE, &ep, &xfer);
 
-	if (!err && (uctx_arg(&t->frame, 1) & LABEL_KERNEL))
+	if (!err && !label_is_user(uctx_arg(&t->frame, 1)))
 		err = -ERR_INVAL;	/* faults and IRQs come from the kernel only */
 	if (err)
 		return err;
@@ -301,7 +301,7 @@ static NO_FRAME_POINTER long ksys_call(struct thread *t)
 	const unsigned long *m = uctx_msg(&t->frame);
 	const struct handle *hd = handle_find(t->task->handles, m[0], KOBJ_ENDPOINT, RIGHT_WRITE);
 
-	if (hd && (long)m[6] == IPC_NO_HANDLE && !(m[1] & LABEL_KERNEL) &&
+	if (hd && (long)m[6] == IPC_NO_HANDLE && label_is_user(m[1]) &&
 	    ipc_call_fast(t, endpoint_of_obj(hd->obj), m[1], m + 2, hd->badge))
 		return sched_switched();
 	return send_args(t, true);
@@ -318,12 +318,15 @@ static long ksys_recv(struct thread *t)
 	return SYSCALL_DONE;
 }
 
-/* reply_recv_args: SYS_REPLY_RECV off its fast path, decoded in full. */
+/* reply_recv_args: SYS_REPLY_RECV off its fast path, decoded in full: the
+ * handles, then the reply's label (for the caller it answers, if any). */
 static long __attribute__((noinline)) reply_recv_args(struct thread *t, bool block)
 {
 	struct handle ep, xfer;
 	int err = arg_ipc(t, KOBJ_ENDPOINT, RIGHT_READ, &ep, &xfer);
 
+	if (!err && t->caller && !ipc_reply_label_ok(t->caller, uctx_arg(&t->frame, 1)))
+		err = -ERR_INVAL;
 	return err ? err : ipc_reply_recv_on(t, endpoint_of_obj(ep.obj), &xfer, NULL, block);
 }
 
@@ -355,6 +358,9 @@ static long ksys_reply_to(struct thread *t)
 	struct handle rh, xfer;
 	int err = arg_ipc(t, KOBJ_REPLY, 0, &rh, &xfer);
 
+	if (!err && !ipc_reply_label_ok(container_of(rh.obj, struct thread, reply_obj),
+					uctx_arg(&t->frame, 1)))
+		err = -ERR_INVAL;
 	if (err)
 		return err;
 	handle_close(t->task, uctx_arg(&t->frame, 0));
@@ -428,6 +434,8 @@ static long ksys_vm_map_reply(struct thread *t)
 	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
 			     &hd);
 
+	if (!err && t->caller && !t->caller->faulting)
+		err = -ERR_INVAL;	/* RESUME answers a fault only */
 	err = map_args(t, err, &req);	/* the endpoint's error only after the map's */
 	if (trace_on(TRACE_VM))
 		vm_map_trace(t, TRACE_VM_MAP_REPLY, err, &req);

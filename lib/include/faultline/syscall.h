@@ -129,12 +129,23 @@ static inline bool vm_perms_ok(unsigned long perms)
 	return perms <= VM_PERMS && ((VM_PERMS_ALLOWED >> perms) & 1);
 }
 
-/* Message labels the kernel makes or understands: user labels are below 2^31. */
+/* Message labels. A user's are 0..LABEL_USER_MAX (below 2^31): the only ones
+ * a send, a call, or a reply to a call may carry. The kernel's have bit 31
+ * set (and nothing above it): faults and interrupts come from the kernel
+ * only, so a receiver can trust them, and a fault's reply is LABEL_RESUME or
+ * LABEL_KILL. */
+#define LABEL_USER_MAX	0x7ffffffful
 #define LABEL_KERNEL	0x80000000ul
 #define LABEL_FAULT	(LABEL_KERNEL | 1)	/* a fault, delivered as a call */
 #define LABEL_IRQ	(LABEL_KERNEL | 2)	/* an interrupt */
 #define LABEL_RESUME	(LABEL_KERNEL | 16)	/* reply to a fault: retry the instruction */
 #define LABEL_KILL	(LABEL_KERNEL | 17)	/* reply to a fault: kill the thread */
+
+/* label_is_user: whether @label is a user's (any bit at or above 31 is not). */
+static inline bool label_is_user(unsigned long label)
+{
+	return label <= LABEL_USER_MAX;
+}
 
 /*
  * The interrupt message (label LABEL_IRQ, badge = the badge of the endpoint

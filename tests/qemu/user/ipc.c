@@ -18,6 +18,7 @@
 #define LABEL_ECHO	1
 #define LABEL_BADGE	2	/* reply with the badge and the handle seen */
 #define LABEL_NOREPLY	3	/* receive again without replying */
+#define LABEL_BADREPLY	4	/* try replies with kernel labels first */
 
 
 static unsigned long server_stack[1024] __attribute__((aligned(16)));
@@ -45,6 +46,18 @@ static void server(unsigned long ep)
 			m.handle = IPC_NO_HANDLE;
 			ipc(SYS_RECV, (long)ep, &m);
 			continue;
+		} else if (m.label == LABEL_BADREPLY) {
+			/* each refused: the caller keeps waiting for the real one */
+			static const unsigned long bad[] = { LABEL_KERNEL, LABEL_RESUME,
+							     1ul << 32, ~0ul };
+
+			for (int i = 0; i < 4; i++) {
+				struct msg b = { 0, bad[i], { 0 }, IPC_NO_HANDLE, 0 };
+
+				ipc(SYS_REPLY_RECV | SYS_NONBLOCK, (long)ep, &b);
+				r.w[i] = (unsigned long)b.status;
+			}
+			r.label = 77;
 		}
 		m = r;
 		ipc(SYS_REPLY_RECV, (long)ep, &m);
@@ -385,6 +398,28 @@ static void test_nonblocking(void)
 	m = (struct msg){ 0, LABEL_IRQ, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_CALL, quiet, &m);
 	check("a call may not forge an interrupt", m.status, -ERR_INVAL);
+	/* any bit at or above 31 is the kernel's, not only bit 31 */
+	m = (struct msg){ 0, 1ul << 32, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_SEND | SYS_NONBLOCK, quiet, &m);
+	check("a send with a label of 2^32", m.status, -ERR_INVAL);
+	m = (struct msg){ 0, 1ul << 32, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, quiet, &m);
+	check("a call with a label of 2^32", m.status, -ERR_INVAL);
+}
+
+/* test_reply_labels: a reply to a call carries a user's label: the server's
+ * replies with kernel labels are refused (-ERR_INVAL) and change nothing,
+ * and its caller gets the proper reply that follows. */
+static void test_reply_labels(long ep)
+{
+	struct msg m = { 0, LABEL_BADREPLY, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, ep, &m);
+	check("the proper reply came", m.status == 0 && m.label == 77, 1);
+	check("a reply with LABEL_KERNEL refused", (long)m.w[0], -ERR_INVAL);
+	check("a reply with LABEL_RESUME to a call refused", (long)m.w[1], -ERR_INVAL);
+	check("a reply with a label of 2^32 refused", (long)m.w[2], -ERR_INVAL);
+	check("a reply with label ~0 refused", (long)m.w[3], -ERR_INVAL);
 }
 
 static void test_noreply(long ep)
@@ -419,6 +454,14 @@ static void test_fault(void)
 	ipc(SYS_REPLY_RECV, fep, &m);
 	check("second fault after RESUME", (long)m.label, (long)LABEL_FAULT);
 	check("second fault at the same pc", (long)m.w[FAULT_W_PC], (long)fault_pc);
+	/* a fault's reply is RESUME or KILL; anything else is refused and
+	 * the faulting thread goes on waiting for its handler */
+	m = (struct msg){ 0, 5, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV | SYS_NONBLOCK, fep, &m);
+	check("a user's label answering a fault", m.status, -ERR_INVAL);
+	m = (struct msg){ 0, LABEL_FAULT, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV | SYS_NONBLOCK, fep, &m);
+	check("LABEL_FAULT answering a fault", m.status, -ERR_INVAL);
 	m = (struct msg){ 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_REPLY_RECV | SYS_NONBLOCK, fep, &m);
 	check("KILL replied; nothing more to receive", m.status, -ERR_AGAIN);
@@ -453,6 +496,7 @@ int main(void)
 	test_rights(ep);
 	test_nonblocking();
 	test_noreply(ep);
+	test_reply_labels(ep);
 	test_fault();
 	return check_done();
 }

@@ -209,6 +209,41 @@ static void test_fault_map_reply(void)
 	check("label of its message", (long)m.label, 9);
 }
 
+static unsigned long caller_stack[256] __attribute__((aligned(16)));
+
+/* caller: a plain call on @ep, then a send there of the reply's label + 100,
+ * then spin. */
+static void caller(unsigned long ep)
+{
+	struct msg m = { 0, 7, { 0 }, IPC_NO_HANDLE, 0 };
+
+	ipc(SYS_CALL, (long)ep, &m);
+	m = (struct msg){ 0, m.label + 100, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_SEND, (long)ep, &m);
+	for (;;)
+		;
+}
+
+/* test_map_reply_to_a_call: map-then-reply answers a fault (LABEL_RESUME):
+ * for a caller that is not faulting it is refused before anything is mapped,
+ * and the caller still waits for its real reply. */
+static void test_map_reply_to_a_call(void)
+{
+	long ep = sys_endpoint_create();
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	check("start the caller", thread_spawn(caller, caller_stack + 256, (unsigned long)ep) >= 0,
+	      1);
+	ipc(SYS_RECV, ep, &m);
+	check("its call", (long)m.label, 7);
+	sys_vm_map_reply(SELF, 0x61000000, ram->handle, frame(4096), VM_R, ep, &m);
+	check("map-then-reply to a call refused", m.status, -ERR_INVAL);
+	check("and nothing mapped", sys_vm_unmap(SELF, 0x61000000), -ERR_NOENT);
+	m = (struct msg){ 0, 8, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_REPLY_RECV, ep, &m);	/* the real reply; the caller then tells us */
+	check("the caller got the real reply", (long)m.label, 108);
+}
+
 static unsigned long writer_stack[256] __attribute__((aligned(16)));
 extern char write_pc[];
 void writer(unsigned long addr);
@@ -288,6 +323,7 @@ int main(void)
 	test_superpages();
 	test_device();
 	test_fault_map_reply();
+	test_map_reply_to_a_call();
 	test_protect_query();
 	return check_done();
 }
