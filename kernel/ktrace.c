@@ -40,6 +40,8 @@ static char file[BOOTARG_NAME_MAX];	/* trace_file=: the host file semihosting wr
 static long host_fd = -1;		/* that file once open; -1: the console */
 static bool opened;			/* the header has gone out */
 static const struct task *filter;	/* record only this task (NULL: all) */
+static const struct task *owner;	/* the non-root task that set this (NULL: the root
+					 * or the boot) */
 
 /* ring_drain: send @r's records to the host; the ones it refuses are lost. */
 static void ring_drain(struct trace_ring *r)
@@ -192,9 +194,10 @@ void trace_task(const struct task *task)
 
 void trace_task_ended(const struct task *task)
 {
-	if (filter == task) {	/* its slot may be reused by another task */
+	if (filter == task || owner == task) {	/* its slot may be reused by another task */
 		trace_mask = 0;
 		filter = NULL;
+		owner = NULL;
 	}
 }
 
@@ -295,10 +298,18 @@ int trace_boot(unsigned mask, enum boot_trace_out to, const char *host_file,
 	return trace_start(mask, NULL);
 }
 
-long trace_ctl(unsigned mask, const struct task *task)
+bool trace_may_change(const struct task *caller)
+{
+	return caller->is_root || !trace_mask || owner == caller;
+}
+
+long trace_ctl(unsigned mask, const struct task *task, const struct task *caller)
 {
 	unsigned previous = trace_mask;
 	int err = trace_start(mask, task);
 
-	return err ? err : (long)previous;
+	if (err)
+		return err;
+	owner = mask && !caller->is_root ? caller : NULL;
+	return (long)previous;
 }

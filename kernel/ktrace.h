@@ -77,11 +77,18 @@ void trace_drain(void);
  * caller holds the kernel lock (or is the only hart left). */
 void trace_finish(void);
 
+/* trace_may_change: whether @caller may change what is traced: the root task
+ * always; another task only while nothing is traced or what is traced is
+ * what it set itself (tracing is one system-wide state: no task may take it
+ * from the root, the boot's trace= or another task). */
+bool trace_may_change(const struct task *caller);
+
 /*
- * trace_ctl: SYS_TRACE_CTL's work once decoded: record the classes @mask (0:
- * stop) for @task (NULL: every task). Returns the previous mask, or
- * -ERR_NOTSUP (no way to the host).
+ * trace_ctl: SYS_TRACE_CTL's work once decoded (trace_may_change said yes):
+ * record the classes @mask (0: stop) for @task (NULL: every task), on behalf
+ * of @caller. Returns the previous mask, or -ERR_NOTSUP (no way to the host).
+ * Tracing stops by itself when @task ends, or @caller if it is not the root.
  */
-long trace_ctl(unsigned mask, const struct task *task);
+long trace_ctl(unsigned mask, const struct task *task, const struct task *caller);
 
 #endif

@@ -539,7 +539,9 @@ static long ksys_trace_ctl(struct thread *t)
 		return -ERR_DENIED;	/* only the root task traces every task */
 	if (!everyone)
 		err = arg_task(t, 1, RIGHT_MANAGE, &task);
-	return err ? err : trace_ctl((unsigned)mask, task);
+	if (!err && !trace_may_change(t->task))
+		err = -ERR_DENIED;	/* tracing set by the root, the boot or another task */
+	return err ? err : trace_ctl((unsigned)mask, task, t->task);
 }
 
 _Static_assert(SYSCALL_DONE < -ERR_MAX, "SYSCALL_DONE is no error");

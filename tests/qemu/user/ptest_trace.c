@@ -39,6 +39,12 @@ int main(void)
 	check("unknown event classes", sys_trace_ctl(0x8, self), -ERR_INVAL);
 	check("every task, not root", sys_trace_ctl(TRACE_FAULTS, -1), -ERR_DENIED);
 	check("no such task handle", sys_trace_ctl(TRACE_FAULTS, 200), -ERR_HANDLE);
+	if (!TRACE_SELF) {
+		/* traced from boot (trace=): not this task's to change */
+		check("turning off the boot's tracing", sys_trace_ctl(0, self), -ERR_DENIED);
+		check("narrowing the boot's tracing to this task",
+		      sys_trace_ctl(TRACE_FAULTS, self), -ERR_DENIED);
+	}
 	if (TRACE_SELF) {
 		previous = sys_trace_ctl(TRACE_FAULTS | TRACE_VM, self);
 		check("tracing on for this task", previous, 0);
