@@ -215,8 +215,10 @@ static long ksys_task_destroy(struct thread *t)
 		return err;
 	if (task->is_root)
 		return -ERR_DENIED;
-	task_destroy(task);
-	return 0;
+	uctx_set_result(&t->frame, 0);
+	if (!task_destroy(task) && task != t->task)
+		task_await_end(t, task);	/* a thread of it runs elsewhere: wait */
+	return SYSCALL_DONE;
 }
 
 static long ksys_thread_start(struct thread *t)

@@ -110,6 +110,11 @@ static void task_end(struct task *task, int status)
 	for (unsigned i = 0; i < ENDPOINT_MAX; i++)
 		if (endpoints[i].owner == task)
 			ipc_endpoint_destroy(&endpoints[i]);
+	if (task->end_waiter) {	/* its destroyer: the call is complete now */
+		task->end_waiter->awaiting = NULL;
+		sched_enqueue(task->end_waiter);
+		task->end_waiter = NULL;
+	}
 	vm_task_release(task);
 	trace_task_ended(task);
 	kobj_kill(&task->obj);
@@ -134,6 +139,10 @@ void thread_kill(struct thread *t, int status)
 	ipc_thread_detach(t);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);
+	if (t->state == THREAD_AWAITING_END) {
+		t->awaiting->end_waiter = NULL;
+		t->awaiting = NULL;
+	}
 	kobj_kill(&t->obj);
 	kobj_kill(&t->reply_obj);
 	t->state = THREAD_FREE;
@@ -142,10 +151,21 @@ void thread_kill(struct thread *t, int status)
 		task_end(task, status);
 }
 
-void task_destroy(struct task *task)
+bool task_destroy(struct task *task)
 {
 	kprintf("task: %s destroyed\n", task->name);
+	kobj_kill(&task->obj);
 	task_exit(task, 0);
+	return !task->used;	/* no task is made meanwhile: the slot is still its */
+}
+
+void task_await_end(struct thread *t, struct task *task)
+{
+	KASSERT(t == current && t->task != task && !task->end_waiter,
+		"task_await_end: a second waiter, or waiting for itself");
+	t->state = THREAD_AWAITING_END;
+	t->awaiting = task;
+	task->end_waiter = t;
 }
 
 void task_exit(struct task *task, int status)

@@ -30,6 +30,8 @@ enum thread_state {
 	THREAD_SENDING,		/* in an endpoint's send queue (send, call or fault) */
 	THREAD_RECEIVING,	/* in an endpoint's receive queue */
 	THREAD_AWAITING_REPLY,	/* its call (or fault) was received; waits for the reply */
+	THREAD_AWAITING_END,	/* its SYS_TASK_DESTROY waits for the task's last thread,
+				 * which runs on another hart */
 };
 
 struct endpoint;
@@ -52,6 +54,7 @@ struct task {
 	unsigned nthreads;	/* live threads */
 	paddr_t pool;		/* page-table pool: free frames linked through their first word */
 	unsigned pool_count;
+	struct thread *end_waiter;	/* AWAITING_END for this task to end */
 	struct handle handles[TASK_HANDLES];
 };
 
@@ -76,6 +79,7 @@ struct thread {
 	struct thread *caller;		/* the thread waiting for this one's reply */
 	struct thread *callee;		/* AWAITING_REPLY: who must reply */
 	struct handle fault_ep;		/* where its faults go (obj NULL: nowhere) */
+	struct task *awaiting;		/* AWAITING_END: the task it waits for */
 };
 
 struct thread_queue {
@@ -181,7 +185,17 @@ void thread_kill(struct thread *t, int status);
 /* task_exit: kill every thread of @task, which then ends with @status. */
 void task_exit(struct task *task, int status);
 
-/* task_destroy: end @task (not the root task) whatever its threads are doing. */
-void task_destroy(struct task *task);
+/*
+ * task_destroy: end @task (not the root task) whatever its threads are doing.
+ * Every handle to it is stale at once, so nothing new starts in it. Returns
+ * true when it has ended; false when a thread of it still runs on another
+ * hart, which ends it at its next kernel entry (an IPI is on its way):
+ * then task_await_end lets the caller wait for that.
+ */
+bool task_destroy(struct task *task);
+
+/* task_await_end: @t (current, not in @task) waits, AWAITING_END, until
+ * @task ends; it then runs again with its result as set before. */
+void task_await_end(struct thread *t, struct task *task);
 
 #endif

@@ -81,14 +81,36 @@ __asm__(".text\n"
 	".globl faulter_end\n"
 	"faulter_end:\n");
 
+/*
+ * A third child: it counts in the first word of its stack page, forever, so
+ * that we can see it run (on another hart, when there is one).
+ */
+extern char counter_start[], counter_end[];
+__asm__(".text\n"
+	".balign 4\n"
+	".globl counter_start\n"
+	"counter_start:\n"
+	"	lui	t0, 0x1f\n"		/* CHILD_STACK_TOP - 4096 */
+	"1:	ld	t1, 0(t0)\n"
+	"	addi	t1, t1, 1\n"
+	"	sd	t1, 0(t0)\n"
+	"	j	1b\n"
+	".globl counter_end\n"
+	"counter_end:\n");
+
+/* The frames of the last task spawn() made. */
+static unsigned long spawned_root_f, spawned_stack_f;
+
 /* spawn: a task named @name running the code [@code, @end) at CHILD_CODE
  * with a one-page stack, its thread given the handle @give (in a1) and
  * started; its thread handle in *@th. Returns the task's handle. */
 static long spawn(const char *code, const char *end, const char *name, long give, long *th)
 {
-	unsigned long code_f = frame(4096), stack_f = frame(4096);
-	long task = sys_task_create(ram->handle, frame(4096), name);
+	unsigned long code_f = frame(4096), stack_f = frame(4096), root_f = frame(4096);
+	long task = sys_task_create(ram->handle, root_f, name);
 
+	spawned_root_f = root_f;
+	spawned_stack_f = stack_f;
 	check("spawn: task_create", task > 0, 1);
 	for (int i = 0; i < 4; i++)
 		check("spawn: pool", sys_vm_pool_add(task, ram->handle, frame(4096)), 0);
@@ -132,6 +154,38 @@ static void test_fault_on_own_endpoint(bool drop)
 	sys_handle_close(own);
 	sys_handle_close(th);
 	sys_handle_close(ep);
+}
+
+/* test_destroy_running: SYS_TASK_DESTROY of a task whose thread is running
+ * (on another hart with -smp 2 or more) returns when the task is dead: its
+ * handles are stale, nothing can be started in it, its root-table frame is
+ * free, and its thread counts no more. (It used to return at once, and for
+ * up to tens of milliseconds a thread could be created and started in the
+ * "destroyed" task, and its root frame was refused.) */
+static void test_destroy_running(void)
+{
+	volatile unsigned long *count = (volatile unsigned long *)SPAWN_VIEW;
+	unsigned long before, after;
+	long th, task = spawn(counter_start, counter_end, "counter", IPC_NO_HANDLE, &th);
+
+	check("our view of its counter",
+	      sys_vm_map(SELF, SPAWN_VIEW, ram->handle, spawned_stack_f, VM_R), 0);
+	for (unsigned long spins = 0; *count < 1000 && spins < 4000000000ul; spins++)
+		;
+	check("it counts", *count >= 1000, 1);
+	check("destroy it while it runs", sys_task_destroy(task), 0);
+	check("its task handle is stale at once",
+	      sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0, IPC_NO_HANDLE),
+	      -ERR_HANDLE);
+	check("its thread handle is stale at once", sys_thread_start(th), -ERR_HANDLE);
+	check("its root frame is free at once",
+	      sys_vm_pool_add(SELF, ram->handle, spawned_root_f), 0);
+	before = *count;
+	for (volatile unsigned long spins = 0; spins < 2000000; spins++)
+		;
+	after = *count;
+	check("it counts no more", (long)(after - before), 0);
+	check("unmap the view", sys_vm_unmap(SELF, SPAWN_VIEW), 0);
 }
 
 static unsigned long idle_stack[64] __attribute__((aligned(16)));
@@ -245,5 +299,6 @@ int main(void)
 	test_thread_create_nospc();
 	test_fault_on_own_endpoint(false);
 	test_fault_on_own_endpoint(true);
+	test_destroy_running();
 	return check_done();
 }
