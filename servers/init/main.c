@@ -7,6 +7,7 @@
  * by run=, waits for them to end, and exits with the first non-zero status;
  * the kernel then shuts down.
  */
+#include <faultline/cpio.h>
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
 #include <stdio.h>
@@ -57,6 +58,21 @@ static int bad_arguments(void)
 	return failed;
 }
 
+/* list_programs: print, after @what, the names in the boot archive that start
+ * with @prefix ("" for all): what a pager= or run= could have named. */
+static void list_programs(const struct bootinfo_handle *archive, const char *what,
+			  const char *prefix)
+{
+	struct cpio_entry e;
+	size_t off = 0;
+
+	printf("init: %s:", what);
+	while (cpio_next((const void *)ARCHIVE_VA, archive->size, &off, &e) == 1)
+		if (!strncmp(e.name, prefix, strlen(prefix)))
+			printf(" %s", e.name);
+	printf("\n");
+}
+
 /* give: one PAGER_GIVE call; 0 or the pager's error. */
 static long give(long ep, unsigned long kind, long handle, unsigned long w1, unsigned long w2,
 		 unsigned long w3)
@@ -81,6 +97,8 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 			   4, ep, &pg, &why);
 	if (err) {
 		printf("init: cannot load the pager '%s': %s (%ld)\n", bi->pager, why, err);
+		if (err == -ERR_NOENT)
+			list_programs(archive, "the pagers in the boot archive", "pager");
 		return err;
 	}
 	sys_thread_start(pg.thread);
@@ -102,25 +120,30 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 	return err ? err : m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : ep;
 }
 
-/* spawn: ask the pager to start @name; its client id, or -1. */
-static long spawn(long ep, const char *name)
+/* spawn: ask the pager to start @name (a program of @archive); its client
+ * id, or -1. */
+static long spawn(long ep, const struct bootinfo_handle *archive, const char *name)
 {
+	long err;
+
 	struct msg m = { 0, PAGER_SPAWN, { 0 }, IPC_NO_HANDLE, 0 };
 
 	strncpy((char *)m.w, name, PAGER_NAME_MAX - 1);
 	ipc(SYS_CALL, ep, &m);
 	if (m.status || m.label == PAGER_ERROR) {
-		printf("init: the pager cannot run '%s' (%ld)\n", name,
-		       m.status ? m.status : (long)m.w[0]);
+		err = m.status ? m.status : (long)m.w[0];
+		printf("init: the pager cannot run '%s' (%ld %s)\n", name, err, err_name((int)err));
+		if (err == -ERR_NOENT)
+			list_programs(archive, "the programs in the boot archive", "");
 		return -1;
 	}
 	printf("init: %s started\n", name);
 	return (long)m.w[0];
 }
 
-/* run: start every program in @names ("a+b+c") and wait for all to end; the
- * first non-zero status, or 0. */
-static int run(long ep, const char *names)
+/* run: start every program in @names ("a+b+c", from @archive) and wait for
+ * all to end; the first non-zero status, or 0. */
+static int run(long ep, const struct bootinfo_handle *archive, const char *names)
 {
 	char list[sizeof(bootinfo()->run)], *name = list, *plus;
 	unsigned running = 0;
@@ -132,7 +155,7 @@ static int run(long ep, const char *names)
 		plus = strchr(name, '+');
 		if (plus)
 			*plus = '\0';
-		if (spawn(ep, name) < 0)
+		if (spawn(ep, archive, name) < 0)
 			status = status ? status : 1;
 		else
 			running++;
@@ -176,5 +199,5 @@ int main(void)
 	ep = start_pager(bi, archive, ram, &fp, blk);
 	if (ep < 0)
 		return 1;
-	return run(ep, bi->run);
+	return run(ep, archive, bi->run);
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Bad options to `tools/faultline run` end in one clear line and exit 64,
+before QEMU starts (TAP). Usage: toolcheck.py FAULTLINE BUILD_DIR."""
+import os
+import subprocess
+import sys
+
+CASES = [
+    (["--mem", "8M"], "is too small: QEMU cannot place the", "the smallest that boots is"),
+    (["--mem", "12X"], "--mem takes a size like 128M or 2G", None),
+    (["--smp", "0"], "--smp takes a number from 1 to 16", None),
+    (["--swap", "lots"], "--swap takes a size", None),
+    (["--frobnicate"], "unknown option '--frobnicate'", None),
+    (["pager=nonexistent"], "pager=nonexistent: no such pager; the pagers are: ", " pager"),
+    (["run=ptest-lazy+nonexistent"], "no program 'nonexistent' in the boot archive", "ptest-lazy"),
+    (["init=nonexistent"], "no program 'nonexistent' in the boot archive", None),
+    (["run="], "run=: name a program", None),
+]
+
+
+def main(argv):
+    tool, build = argv
+    env = dict(os.environ, FAULTLINE_BUILD=build)
+    print(f"1..{len(CASES)}")
+    failed = 0
+    for i, (args, want, also) in enumerate(CASES, 1):
+        p = subprocess.run([tool, "run"] + args, env=env, capture_output=True, text=True,
+                           timeout=300)
+        lines = [l for l in p.stderr.splitlines() if l.strip()]
+        ok = (p.returncode == 64 and len(lines) == 1 and lines[0].startswith("faultline: run")
+              and want in lines[0] and (also is None or also in lines[0])
+              and "OpenSBI" not in p.stdout)
+        failed += not ok
+        print(f"{'ok' if ok else 'not ok'} {i} - run {' '.join(args)}")
+        if not ok:
+            print(f"# status {p.returncode}; stderr: {p.stderr.strip()!r}; stdout ends: "
+                  f"{p.stdout[-200:]!r}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
