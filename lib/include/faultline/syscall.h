@@ -144,7 +144,8 @@ static inline bool vm_perms_ok(unsigned long perms)
 /* label_is_user: whether @label is a user's (any bit at or above 31 is not). */
 static inline bool label_is_user(unsigned long label)
 {
-	return label <= LABEL_USER_MAX;
+	_Static_assert(LABEL_USER_MAX == (1ul << 31) - 1, "user labels are the 31 low bits");
+	return (label >> 31) == 0;	/* a shift and a branch on the fast paths */
 }
 
 /*
