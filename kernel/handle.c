@@ -28,6 +28,8 @@ long handle_install(struct task *task, const struct handle *hd)
 	for (unsigned i = 0; i < TASK_HANDLES; i++) {
 		if (!task->handles[i].obj) {
 			task->handles[i] = *hd;
+			if (handle_live(hd))
+				hd->obj->refs++;
 			return i;
 		}
 	}
@@ -36,8 +38,23 @@ long handle_install(struct task *task, const struct handle *hd)
 
 int handle_close(struct task *task, unsigned long h)
 {
+	struct handle hd;
+
 	if (h >= TASK_HANDLES || !task->handles[h].obj)
 		return -ERR_HANDLE;
+	hd = task->handles[h];
 	task->handles[h] = (struct handle){ 0 };
+	if (handle_live(&hd)) {
+		KASSERT(hd.obj->refs > 0, "handle_close: a live object's reference count is 0");
+		if (--hd.obj->refs == 0)
+			kobj_unreferenced(hd.obj);
+	}
 	return 0;
+}
+
+void handle_close_all(struct task *task)
+{
+	for (unsigned i = 0; i < TASK_HANDLES; i++)
+		if (task->handles[i].obj)
+			handle_close(task, i);
 }

@@ -31,9 +31,13 @@ enum kobj_type {
 	KOBJ_REPLY = HANDLE_REPLY,
 };
 
+/* A kernel object's head. @refs counts the handles to it in task tables
+ * (stale ones not included): when the last is closed the object may be freed
+ * (kobj_unreferenced). */
 struct kobj {
 	uint8_t type;
 	uint32_t gen;
+	uint32_t refs;
 };
 
 struct handle {
@@ -87,14 +91,30 @@ static inline int handle_ref(const struct handle table[TASK_HANDLES], unsigned l
 int handle_get(struct task *task, unsigned long h, enum kobj_type type, uint8_t rights,
 	       struct handle *out);
 
-/* handle_install: put @hd in a free slot of @task; the slot number, or -ERR_NOSPC. */
+/* handle_live: whether @hd names an object that is still alive. */
+static inline bool handle_live(const struct handle *hd)
+{
+	return hd->obj && hd->gen == hd->obj->gen;
+}
+
+/* handle_install: put @hd in the lowest free slot of @task (a reference to
+ * its object if it is alive); the slot number, or -ERR_NOSPC. */
 long handle_install(struct task *task, const struct handle *hd);
 
 /* handle_room: true if @task has room for @n more handles. */
 bool handle_room(const struct task *task, unsigned n);
 
-/* handle_close: free slot @h of @task; 0 or -ERR_HANDLE. */
+/* handle_close: free slot @h of @task; 0 or -ERR_HANDLE. Closing the last
+ * handle to an object may free it (kobj_unreferenced). */
 int handle_close(struct task *task, unsigned long h);
+
+/* handle_close_all: close every handle of @task (it is ending). */
+void handle_close_all(struct task *task);
+
+/* kobj_unreferenced: the last handle to @obj (alive) was closed: free it if
+ * nothing else keeps it (task.c: an endpoint always, a task without threads,
+ * a thread not started yet, a saved reply: its caller stops waiting). */
+void kobj_unreferenced(struct kobj *obj);
 
 /* kobj_kill: make every handle to @obj stale. */
 static inline void kobj_kill(struct kobj *obj)

@@ -106,6 +106,12 @@ static void ipc_abort_call(struct thread *c)
 		ipc_finish(c, -ERR_NOREPLY);
 }
 
+void ipc_reply_dropped(struct thread *c)
+{
+	kobj_kill(&c->reply_obj);
+	ipc_abort_call(c);
+}
+
 void ipc_recv(struct thread *t, struct endpoint *ep, bool block)
 {
 	struct thread *s;
@@ -182,7 +188,6 @@ long ipc_reply_save(struct thread *t)
 
 void ipc_reply_to(struct thread *t, struct thread *c, const struct handle *xfer)
 {
-	kobj_kill(&c->reply_obj);	/* one answer only */
 	c = ipc_reply(t, c, xfer, NULL);
 	if (c)
 		sched_enqueue(c);

@@ -52,10 +52,14 @@ long ipc_reply_recv_on(struct thread *t, struct endpoint *ep, const struct handl
  * holds it). Returns the handle number, -ERR_NOENT (no caller) or -ERR_NOSPC. */
 long ipc_reply_save(struct thread *t);
 
-/* ipc_reply_to: @t answers @c, the caller behind a saved reply handle, with
- * the message in @t's registers carrying @xfer (a fault: LABEL_RESUME or
- * KILL); the reply object dies with it (one answer only). */
+/* ipc_reply_to: @t answers @c, the caller behind a saved reply handle whose
+ * object the caller has killed already (one answer only), with the message
+ * in @t's registers carrying @xfer (a fault: LABEL_RESUME or KILL). */
 void ipc_reply_to(struct thread *t, struct thread *c, const struct handle *xfer);
+
+/* ipc_reply_dropped: the last handle to @c's saved reply was closed unused:
+ * @c's call ends with -ERR_NOREPLY (a fault: it dies). */
+void ipc_reply_dropped(struct thread *c);
 
 /*
  * ipc_fault: deliver @t's fault, already in t->msg (t->faulting set), to its

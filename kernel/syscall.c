@@ -359,15 +359,16 @@ static long ksys_reply_to(struct thread *t)
 {
 	struct handle rh, xfer;
 	int err = arg_ipc(t, KOBJ_REPLY, 0, &rh, &xfer);
+	struct thread *c = err ? NULL : container_of(rh.obj, struct thread, reply_obj);
 
-	if (!err && !ipc_reply_label_ok(container_of(rh.obj, struct thread, reply_obj),
-					uctx_arg(&t->frame, 1)))
+	if (!err && !ipc_reply_label_ok(c, uctx_arg(&t->frame, 1)))
 		err = -ERR_INVAL;
 	if (err)
 		return err;
+	kobj_kill(&c->reply_obj);	/* one answer only; the handle closes as a stale one */
 	handle_close(t->task, uctx_arg(&t->frame, 0));
 	uctx_set_result(&t->frame, 0);
-	ipc_reply_to(t, container_of(rh.obj, struct thread, reply_obj), &xfer);
+	ipc_reply_to(t, c, &xfer);
 	return SYSCALL_DONE;
 }
 

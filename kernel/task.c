@@ -48,7 +48,7 @@ struct task *task_alloc(const char *name)
 		if (t->used)
 			continue;
 		memset(t, 0, sizeof(*t));
-		t->obj = (struct kobj){ KOBJ_TASK, gen };
+		t->obj = (struct kobj){ KOBJ_TASK, gen, 0 };
 		t->used = true;
 		t->slot = i;
 		if (name)
@@ -71,8 +71,8 @@ struct thread *thread_alloc(struct task *task)
 		if (t->state != THREAD_FREE || t->task)
 			continue;
 		memset(t, 0, sizeof(*t));
-		t->obj = (struct kobj){ KOBJ_THREAD, gen };
-		t->reply_obj = (struct kobj){ KOBJ_REPLY, rgen };
+		t->obj = (struct kobj){ KOBJ_THREAD, gen, 0 };
+		t->reply_obj = (struct kobj){ KOBJ_REPLY, rgen, 0 };
 		t->task = task;
 		t->id = i + 1;
 		t->state = THREAD_STOPPED;
@@ -92,14 +92,16 @@ struct endpoint *endpoint_alloc(struct task *owner)
 		if (ep->owner)
 			continue;
 		memset(ep, 0, sizeof(*ep));
-		ep->obj = (struct kobj){ KOBJ_ENDPOINT, gen };
+		ep->obj = (struct kobj){ KOBJ_ENDPOINT, gen, 0 };
 		ep->owner = owner;
 		return ep;
 	}
 	return NULL;
 }
 
-/* task_end: the last thread of @task has ended: its endpoints die with it. */
+/* task_end: the last thread of @task has ended (or it never had one and the
+ * last handle to it was closed): its endpoints die with it, its handles are
+ * closed (which may free what they named), its memory is unused again. */
 static void task_end(struct task *task, int status)
 {
 	kprintf("task: %s ended with status %d\n", task->name, status);
@@ -107,6 +109,7 @@ static void task_end(struct task *task, int status)
 		kprintf("Faultline: the root task ended; shutting down\n");
 		system_exit(status);
 	}
+	kobj_kill(&task->obj);	/* first: its handles to itself close as stale ones */
 	for (unsigned i = 0; i < ENDPOINT_MAX; i++)
 		if (endpoints[i].owner == task)
 			ipc_endpoint_destroy(&endpoints[i]);
@@ -115,10 +118,37 @@ static void task_end(struct task *task, int status)
 		sched_enqueue(task->end_waiter);
 		task->end_waiter = NULL;
 	}
+	handle_close_all(task);
 	vm_task_release(task);
 	trace_task_ended(task);
-	kobj_kill(&task->obj);
 	task->used = false;
+}
+
+void kobj_unreferenced(struct kobj *obj)
+{
+	struct task *task;
+	struct thread *t;
+
+	switch (obj->type) {
+	case KOBJ_ENDPOINT:
+		ipc_endpoint_destroy(endpoint_of_obj(obj));
+		break;
+	case KOBJ_TASK:
+		task = task_of_obj(obj);
+		if (!task->nthreads && !task->is_root)
+			task_end(task, 0);	/* nothing can ever run in it */
+		break;
+	case KOBJ_THREAD:
+		t = thread_of_obj(obj);
+		if (t->state == THREAD_STOPPED)
+			thread_kill(t, 0);	/* nobody can start it */
+		break;
+	case KOBJ_REPLY:
+		ipc_reply_dropped(container_of(obj, struct thread, reply_obj));
+		break;
+	default:
+		break;	/* RAM, devices and IRQs live as long as the machine */
+	}
 }
 
 void thread_kill(struct thread *t, int status)

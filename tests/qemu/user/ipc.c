@@ -310,6 +310,43 @@ static void test_saved_reply(void)
 	check("the saved reply's answer", early_label, 41);
 }
 
+/* A caller whose saved reply handle is closed unanswered gets -ERR_NOREPLY
+ * (it used to wait until it was killed). */
+static long dropped_ep;
+static volatile long dropped_status = 1;
+static unsigned long dropped_stack[512] __attribute__((aligned(16)));
+
+static void dropped_caller(unsigned long arg)
+{
+	struct msg m = { 0, 3, { 0 }, IPC_NO_HANDLE, 0 };
+
+	(void)arg;
+	ipc(SYS_CALL, dropped_ep, &m);
+	dropped_status = m.status;
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_SEND, sync_ep, &m);	/* tell main */
+	for (;;)
+		ipc(SYS_RECV, dropped_ep, &m);
+}
+
+static void test_dropped_reply(void)
+{
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	long rh;
+
+	dropped_ep = sys_endpoint_create();
+	check("the caller", sys_thread_start(sys_thread_create(dropped_caller, dropped_stack + 512,
+								 0)), 0);
+	ipc(SYS_RECV, dropped_ep, &m);
+	check("its call", (long)m.label, 3);
+	rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	check("save its reply", rh >= 0, 1);
+	check("close the reply handle unused", sys_handle_close(rh), 0);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, sync_ep, &m);
+	check("the caller's call ended with -ERR_NOREPLY", dropped_status, -ERR_NOREPLY);
+}
+
 static void test_call_payload(long ep)
 {
 	struct msg m = { LABEL_ECHO, LABEL_ECHO, { 11, 22, 33, 44 }, IPC_NO_HANDLE, 0 };
@@ -492,6 +529,7 @@ int main(void)
 	test_registers(ep);
 	test_fault_registers();
 	test_saved_reply();
+	test_dropped_reply();
 	test_badge_and_transfer(ep);
 	test_rights(ep);
 	test_nonblocking();

@@ -231,6 +231,38 @@ static void test_thread_create_nospc(void)
 	sys_handle_close(ep);
 }
 
+/* test_lifetimes: closing the last handle frees an endpoint, a task with no
+ * thread and a thread never started: twice as many of each as the kernel's
+ * tables hold are made and dropped one after the other (the tables used to
+ * fill up: nothing was freed), and a dropped task's root frame is free. */
+static void test_lifetimes(void)
+{
+	unsigned long root_f = frame(4096);
+	long h = 0;
+	unsigned i;
+
+	for (i = 0; i < 2 * LIMIT_ENDPOINTS && (h = sys_endpoint_create()) >= 0; i++)
+		sys_handle_close(h);
+	check("endpoints made and dropped", i, 2 * LIMIT_ENDPOINTS);
+	for (i = 0; i < 2 * LIMIT_TASKS; i++) {
+		h = sys_task_create(ram->handle, root_f, "dropped");
+		if (h < 0)
+			break;
+		sys_handle_close(h);
+	}
+	check("tasks made and dropped, on one root frame", i, 2 * LIMIT_TASKS);
+	for (i = 0; i < 2 * LIMIT_THREADS; i++) {
+		h = sys_thread_create_in(SELF, (unsigned long)idle, (unsigned long)(idle_stack + 64),
+					 0, IPC_NO_HANDLE);
+		if (h < 0)
+			break;
+		sys_handle_close(h);
+	}
+	check("threads made and dropped unstarted", i, 2 * LIMIT_THREADS);
+	check("the dropped task's root frame is free",
+	      sys_vm_pool_add(SELF, ram->handle, root_f), 0);
+}
+
 int main(void)
 {
 	unsigned long root_f, code_f, stack_f, pool_f[4];
@@ -300,5 +332,6 @@ int main(void)
 	test_fault_on_own_endpoint(false);
 	test_fault_on_own_endpoint(true);
 	test_destroy_running();
+	test_lifetimes();
 	return check_done();
 }
