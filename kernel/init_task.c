@@ -147,7 +147,9 @@ int init_task_create(const void *archive, size_t size, const char *name,
 			return -ERR_INVAL;
 		}
 	*why = "out of memory or task slots";
-	task = task_alloc(name);
+	/* the root task's quota is the tables: what it keeps, nobody can take */
+	task = task_alloc(name, NULL,
+			  (struct task_quota){ LIMIT_TASKS - 1, LIMIT_THREADS, LIMIT_ENDPOINTS });
 	if (!task || !(task->root = alloc->alloc(alloc->ctx)))
 		return -ERR_NOMEM;
 	task->is_root = true;

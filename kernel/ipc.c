@@ -268,6 +268,7 @@ void ipc_endpoint_destroy(struct endpoint *ep)
 		t->queue = NULL;
 		ipc_finish(t, -ERR_HANDLE);
 	}
+	task_quota_drop(ep->owner, (struct task_quota){ 0, 0, 1 });
 	ep->owner = NULL;
 }
 

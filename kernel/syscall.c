@@ -81,6 +81,8 @@ static long ksys_endpoint_create(struct thread *t)
 
 	if (!handle_room(t->task, 1))
 		return -ERR_NOSPC;
+	if (!quota_fits(t->task, (struct task_quota){ 0, 0, 1 }))
+		return -ERR_QUOTA;
 	ep = endpoint_alloc(t->task);
 	if (!ep)
 		return -ERR_NOMEM;
@@ -150,6 +152,8 @@ static long ksys_thread_create(struct thread *t)
 	if (!handle_room(t->task, 1 + (gift.obj && task == t->task)) ||
 	    (gift.obj && !handle_room(task, 1)))
 		return -ERR_NOSPC;
+	if (!quota_fits(task, (struct task_quota){ 0, 1, 0 }))
+		return -ERR_QUOTA;	/* a thread counts against the task it runs in */
 	n = thread_alloc(task);
 	if (!n)
 		return -ERR_NOMEM;
@@ -183,8 +187,22 @@ static int task_name_arg(const struct thread *t, char name[TASK_NAME_MAX])
 	return ended ? 0 : -ERR_INVAL;
 }
 
+/* quota_arg: the quota packed in @arg (SYS_TASK_CREATE's a4; 0: the
+ * default); 0, or -ERR_INVAL for bits beyond the three fields. */
+static int quota_arg(unsigned long arg, struct task_quota *q)
+{
+	if (!arg)
+		arg = QUOTA_DEFAULT;
+	if (arg >> QUOTA_BITS)
+		return -ERR_INVAL;
+	*q = (struct task_quota){ (uint16_t)QUOTA_TASKS(arg), (uint16_t)QUOTA_THREADS(arg),
+				  (uint16_t)QUOTA_ENDPOINTS(arg) };
+	return 0;
+}
+
 static long ksys_task_create(struct thread *t)
 {
+	struct task_quota quota;
 	struct handle hd;
 	struct task *task;
 	paddr_t root;
@@ -196,9 +214,15 @@ static long ksys_task_create(struct thread *t)
 		err = task_name_arg(t, name);
 	if (err)
 		return err;
+	if (!err)
+		err = quota_arg(uctx_arg(&t->frame, 4), &quota);
+	if (err)
+		return err;
 	if (!handle_room(t->task, 1))
 		return -ERR_NOSPC;
-	task = task_alloc(named ? name : NULL);
+	if (!quota_fits(t->task, quota_of_task(quota)))
+		return -ERR_QUOTA;
+	task = task_alloc(named ? name : NULL, t->task, quota);
 	if (!task)
 		return -ERR_NOMEM;
 	vm_task_init(task, root);

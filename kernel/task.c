@@ -39,7 +39,23 @@ struct task *task_at(unsigned slot)
 	return slot < TASK_MAX && tasks[slot].used ? &tasks[slot] : NULL;
 }
 
-struct task *task_alloc(const char *name)
+/* quota_add: add @q times @sign (1 or -1) to what counts against @task. */
+static void quota_add(struct task *task, struct task_quota q, int sign)
+{
+	task->charged.tasks = (uint16_t)(task->charged.tasks + sign * q.tasks);
+	task->charged.threads = (uint16_t)(task->charged.threads + sign * q.threads);
+	task->charged.endpoints = (uint16_t)(task->charged.endpoints + sign * q.endpoints);
+	KASSERT(task->charged.tasks <= task->quota.tasks && task->charged.threads <= task->quota.threads &&
+		task->charged.endpoints <= task->quota.endpoints,
+		"quota_add: a task's count outside its quota");
+}
+
+void task_quota_drop(struct task *task, struct task_quota q)
+{
+	quota_add(task, q, -1);
+}
+
+struct task *task_alloc(const char *name, struct task *creator, struct task_quota quota)
 {
 	for (unsigned i = 0; i < TASK_MAX; i++) {
 		struct task *t = &tasks[i];
@@ -51,6 +67,10 @@ struct task *task_alloc(const char *name)
 		t->obj = (struct kobj){ KOBJ_TASK, gen, 0 };
 		t->used = true;
 		t->slot = i;
+		t->quota = quota;
+		t->creator = creator;
+		if (creator)
+			quota_add(creator, quota_of_task(quota), 1);
 		if (name)
 			strncpy(t->name, name, TASK_NAME_MAX - 1);
 		else
@@ -78,6 +98,7 @@ struct thread *thread_alloc(struct task *task)
 		t->state = THREAD_STOPPED;
 		t->prio = PRIO_DEFAULT;
 		task->nthreads++;
+		quota_add(task, (struct task_quota){ 0, 1, 0 }, 1);
 		return t;
 	}
 	return NULL;
@@ -94,9 +115,31 @@ struct endpoint *endpoint_alloc(struct task *owner)
 		memset(ep, 0, sizeof(*ep));
 		ep->obj = (struct kobj){ KOBJ_ENDPOINT, gen, 0 };
 		ep->owner = owner;
+		quota_add(owner, (struct task_quota){ 0, 0, 1 }, 1);
 		return ep;
 	}
 	return NULL;
+}
+
+/*
+ * task_release_quota: @task ends: what it was given goes back to its creator,
+ * but for the tasks it made that live on: they keep their quota, and now
+ * count against the creator (their creator from now on).
+ */
+static void task_release_quota(struct task *task)
+{
+	struct task_quota given = quota_of_task(task->quota);
+
+	for (unsigned i = 0; i < TASK_MAX; i++)
+		if (tasks[i].used && tasks[i].creator == task)
+			tasks[i].creator = task->creator;
+	if (!task->creator)
+		return;
+	/* what still counts against @task now is only its live children's */
+	given.tasks = (uint16_t)(given.tasks - task->charged.tasks);
+	given.threads = (uint16_t)(given.threads - task->charged.threads);
+	given.endpoints = (uint16_t)(given.endpoints - task->charged.endpoints);
+	quota_add(task->creator, given, -1);
 }
 
 /* task_end: the last thread of @task has ended (or it never had one and the
@@ -121,6 +164,7 @@ static void task_end(struct task *task, int status)
 	handle_close_all(task);
 	vm_task_release(task);
 	trace_task_ended(task);
+	task_release_quota(task);
 	task->used = false;
 }
 
@@ -177,6 +221,7 @@ void thread_kill(struct thread *t, int status)
 	kobj_kill(&t->reply_obj);
 	t->state = THREAD_FREE;
 	t->task = NULL;
+	task_quota_drop(task, (struct task_quota){ 0, 1, 0 });
 	if (--task->nthreads == 0)
 		task_end(task, status);
 }

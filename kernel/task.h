@@ -43,6 +43,11 @@ struct ipc_msg {
 	unsigned long words[IPC_WORDS];
 };
 
+/* Counts of live objects by kind: a task's quota, or what counts against it. */
+struct task_quota {
+	uint16_t tasks, threads, endpoints;
+};
+
 struct task {
 	struct kobj obj;
 	bool used;
@@ -55,6 +60,10 @@ struct task {
 	paddr_t pool;		/* page-table pool: free frames linked through their first word */
 	unsigned pool_count;
 	struct thread *end_waiter;	/* AWAITING_END for this task to end */
+	struct task_quota quota;	/* what it may have live (<faultline/syscall.h>) */
+	struct task_quota charged;	/* its threads and endpoints, and the tasks it made,
+					 * each with its quota */
+	struct task *creator;		/* whose quota it came from (NULL: the root task) */
 	struct handle handles[TASK_HANDLES];
 };
 
@@ -165,8 +174,28 @@ static inline struct thread *queue_pop(struct thread_queue *q)
 void queue_remove(struct thread_queue *q, struct thread *t);
 
 /* task_alloc: a free task slot named @name (NULL: "task<slot>"), with ASID =
- * slot + 1; NULL if full. */
-struct task *task_alloc(const char *name);
+ * slot + 1 and quota @quota taken out of @creator's (NULL: none, for the root
+ * task, whose quota is the tables); NULL if full. The caller checked
+ * quota_fits(creator, quota_of_task(@quota)). */
+struct task *task_alloc(const char *name, struct task *creator, struct task_quota quota);
+
+/* task_quota_drop: @q no longer counts against @task (an object of it died). */
+void task_quota_drop(struct task *task, struct task_quota q);
+
+/* quota_of_task: what a task given @q counts against its creator: one task
+ * and all of @q. */
+static inline struct task_quota quota_of_task(struct task_quota q)
+{
+	return (struct task_quota){ (uint16_t)(q.tasks + 1), q.threads, q.endpoints };
+}
+
+/* quota_fits: whether @task (NULL: none to check) has room for @more. */
+static inline bool quota_fits(const struct task *task, struct task_quota more)
+{
+	return !task || (task->charged.tasks + more.tasks <= task->quota.tasks &&
+			 task->charged.threads + more.threads <= task->quota.threads &&
+			 task->charged.endpoints + more.endpoints <= task->quota.endpoints);
+}
 
 /* task_at: the live task in slot @slot, NULL if none. */
 struct task *task_at(unsigned slot);

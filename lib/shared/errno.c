@@ -20,6 +20,7 @@ static const char *const err_names[ERR_MAX + 1] = {
 	[ERR_NOREPLY] = "ENOREPLY",
 	[ERR_POOL] = "EPOOL",
 	[ERR_IO] = "EIO",
+	[ERR_QUOTA] = "EQUOTA",
 };
 
 const char *err_name(int err)

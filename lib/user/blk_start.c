@@ -143,8 +143,8 @@ long blk_start(const struct bootinfo *bi, const void *archive, size_t archive_le
 	ep = sys_endpoint_create();
 	if (ep < 0)
 		return ep;
-	err = load_program(archive, archive_len, "blk", fp, self, scratch, BLK_STACK_PAGES, ep,
-			   &blk, &why);
+	err = load_program(archive, archive_len, "blk", fp, self, scratch, BLK_STACK_PAGES, 0,
+			   ep, &blk, &why);
 	if (err) {
 		printf("blk_start: cannot load blk: %s (%s)\n", why, err_name((int)err));
 		if (blk.task >= 0)

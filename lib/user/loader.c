@@ -64,8 +64,8 @@ static int load_segment(const struct elf_segment *seg, const char *file, struct 
 }
 
 int load_program(const void *archive, size_t len, const char *name, struct frame_pool *fp,
-		 long self, unsigned long scratch, unsigned stack_pages, long give,
-		 struct loaded *out, const char **why)
+		 long self, unsigned long scratch, unsigned stack_pages, unsigned long quota,
+		 long give, struct loaded *out, const char **why)
 {
 	struct cpio_entry e;
 	struct elf_image img;
@@ -78,9 +78,10 @@ int load_program(const void *archive, size_t len, const char *name, struct frame
 	err = elf_check(e.data, e.size, 1ul << (bootinfo()->va_bits - 1), &img, why);
 	if (err)
 		return (int)err;
-	*why = "out of frames or task slots";
+	*why = "out of frames, task slots or quota";
 	root = frame_take(fp);
-	out->task = root < 0 ? -ERR_NOMEM : sys_task_create(fp->pmem, (unsigned long)root, name);
+	out->task = root < 0 ? -ERR_NOMEM
+			     : sys_task_create_quota(fp->pmem, (unsigned long)root, name, quota);
 	if (out->task < 0)
 		return (int)out->task;
 	for (int i = 0; i < LOADER_POOL_FRAMES; i++) {

@@ -29,13 +29,14 @@ struct loaded {
  * mapped at @archive: every segment copied into frames from @fp and mapped
  * with its permissions, a stack of @stack_pages pages below INIT_STACK_TOP,
  * page tables from @fp, and a stopped first thread that will start with a1 =
- * the number of handle @give in the new task. @self is the caller's task
- * handle; @scratch a free page-aligned address in the caller for copying.
- * Returns 0 or a negative error (with @why set).
+ * the number of handle @give in the new task. The task gets @quota (QUOTA(),
+ * out of the caller's; 0: QUOTA_DEFAULT). @self is the caller's task handle;
+ * @scratch a free page-aligned address in the caller for copying. Returns 0 or
+ * a negative error (with @why set).
  */
 int load_program(const void *archive, size_t len, const char *name, struct frame_pool *fp,
-		 long self, unsigned long scratch, unsigned stack_pages, long give,
-		 struct loaded *out, const char **why);
+		 long self, unsigned long scratch, unsigned stack_pages, unsigned long quota,
+		 long give, struct loaded *out, const char **why);
 
 /*
  * root_setup: what a root task does before it loads anything (init, bench):

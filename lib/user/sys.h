@@ -199,16 +199,24 @@ static inline long thread_spawn(void (*fn)(unsigned long), void *sp, unsigned lo
 	return th;
 }
 
-/* sys_task_create: a new, empty task named @name (at most TASK_NAME_LEN
- * characters; NULL: "task<slot>") whose root page table is the frame at
- * @offset of pmem @mem; returns its handle. */
-static inline long sys_task_create(long mem, unsigned long offset, const char *name)
+/* sys_task_create_quota: a new, empty task named @name (at most
+ * TASK_NAME_LEN characters; NULL: "task<slot>") whose root page table is the
+ * frame at @offset of pmem @mem, with @quota (QUOTA(...), out of ours; 0:
+ * QUOTA_DEFAULT); returns its handle. */
+static inline long sys_task_create_quota(long mem, unsigned long offset, const char *name,
+					 unsigned long quota)
 {
 	long w[2] = { 0, 0 };
 
 	if (name)
 		__builtin_memcpy(w, name, __builtin_strnlen(name, TASK_NAME_LEN));
-	return syscall6(SYS_TASK_CREATE, mem, (long)offset, w[0], w[1], 0, 0);
+	return syscall6(SYS_TASK_CREATE, mem, (long)offset, w[0], w[1], (long)quota, 0);
+}
+
+/* sys_task_create: sys_task_create_quota with QUOTA_DEFAULT. */
+static inline long sys_task_create(long mem, unsigned long offset, const char *name)
+{
+	return sys_task_create_quota(mem, offset, name, 0);
 }
 
 /* sys_trace_ctl: trace the event classes @mask (TRACE_*, 0: stop) of task

@@ -24,6 +24,12 @@
 #define SCRATCH_VA 0x1000000000ul
 #define OWN_POOL 8
 
+/* The pager's quota: its own thread and endpoints, and PAGER_CLIENTS_MAX
+ * clients with the default quota each (QUOTA_DEFAULT, which the pager gives
+ * them: a task, four threads, four endpoints). */
+#define PAGER_CLIENTS_MAX 16
+#define PAGER_QUOTA QUOTA(PAGER_CLIENTS_MAX, PAGER_CLIENTS_MAX * 4 + 8, PAGER_CLIENTS_MAX * 4 + 8)
+
 /* check: report one expectation; returns 1 if it failed. */
 static int check(const char *what, long got, long want)
 {
@@ -94,7 +100,7 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 	struct msg m;
 
 	err = load_program((const void *)ARCHIVE_VA, archive->size, bi->pager, fp, SELF, SCRATCH_VA,
-			   4, ep, &pg, &why);
+			   4, PAGER_QUOTA, ep, &pg, &why);
 	if (err) {
 		printf("init: cannot load the pager '%s': %s (%ld)\n", bi->pager, why, err);
 		if (err == -ERR_NOENT)

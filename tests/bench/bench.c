@@ -53,7 +53,7 @@ static void bench_ipc(void)
 	const char *why;
 	long ep = sys_endpoint_create();
 	int err = load_program((const void *)ARCHIVE_VA, archive->size, "bench-echo", &fp, SELF,
-			       SCRATCH_VA, 2, ep, &echo, &why);
+			       SCRATCH_VA, 2, 0, ep, &echo, &why);
 
 	if (err) {
 		printf("bench: cannot load bench-echo: %s (%d)\n", why, err);

@@ -26,8 +26,9 @@
 #define ERR_NOREPLY	15	/* the callee received another message without replying */
 #define ERR_POOL	16	/* the task's page-table pool has too few frames */
 #define ERR_IO		17	/* a device reported an I/O error */
+#define ERR_QUOTA	18	/* the task's quota of that kind of object is used up */
 
-#define ERR_MAX		17
+#define ERR_MAX		18
 
 /* err_name: a short name for error code @err (positive or negative), "?" if unknown. */
 const char *err_name(int err);

@@ -57,6 +57,23 @@
 #define LIMIT_ENDPOINTS	128
 #define LIMIT_HANDLES	64	/* per task */
 
+/*
+ * Quotas: how many tasks, threads and endpoints a task may have live at once,
+ * given by its creator out of the creator's own (SYS_TASK_CREATE's a4, packed
+ * by QUOTA; 0 gives QUOTA_DEFAULT). A task's threads and the endpoints it
+ * makes count against it; a task it makes counts one task plus the whole
+ * quota it was given, until it ends. The root task's quota is the tables, so
+ * what it was not given away, no other task can take from it.
+ */
+#define QUOTA(tasks, threads, endpoints) \
+	((unsigned long)(tasks) | (unsigned long)(threads) << 8 | (unsigned long)(endpoints) << 16)
+#define QUOTA_FIELD_MAX	255
+#define QUOTA_BITS	24
+#define QUOTA_DEFAULT	QUOTA(0, 4, 4)	/* a client: a few threads and endpoints */
+#define QUOTA_TASKS(q)		((q) & 0xff)
+#define QUOTA_THREADS(q)	(((q) >> 8) & 0xff)
+#define QUOTA_ENDPOINTS(q)	(((q) >> 16) & 0xff)
+
 /* Thread priorities: the highest runnable level runs, round robin inside a
  * level on the timer tick. New threads and the root task start at the default. */
 #define PRIO_LEVELS	16

@@ -395,7 +395,7 @@ static void direct(const struct bootinfo *bi, size_t archive_len)
 
 	ep = sys_endpoint_create();
 	check("load blk", load_program((const void *)ARCHIVE_VA, archive_len, "blk", &fp, SELF,
-				       SCRATCH_VA, 4, ep, &l, &why), 0);
+				       SCRATCH_VA, 4, 0, ep, &l, &why), 0);
 	sys_thread_start(l.thread);
 	check("INFO before READY", blk_result(BLK_INFO, 0, 0, IPC_NO_HANDLE), -ERR_AGAIN);
 	check("GIVE without a handle", give(BLK_GIVE_SELF, IPC_NO_HANDLE, 0, 0, 0), -ERR_HANDLE);

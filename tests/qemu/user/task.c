@@ -98,6 +98,33 @@ __asm__(".text\n"
 	".globl counter_end\n"
 	"counter_end:\n");
 
+/*
+ * A fourth child: it makes endpoints until the kernel refuses, then tells us
+ * (a call on the endpoint in a1) how many it made (w0) and the refusal (w1).
+ */
+extern char hog_start[], hog_end[];
+__asm__(".text\n"
+	".balign 4\n"
+	".globl hog_start\n"
+	"hog_start:\n"
+	"	mv	s1, a1\n"		/* our endpoint */
+	"	li	s2, 0\n"
+	"1:	li	a7, 4\n"		/* SYS_ENDPOINT_CREATE */
+	"	ecall\n"
+	"	bltz	a0, 2f\n"
+	"	addi	s2, s2, 1\n"
+	"	j	1b\n"
+	"2:	mv	a3, a0\n"		/* w1: the refusal */
+	"	mv	a2, s2\n"		/* w0: how many */
+	"	mv	a0, s1\n"
+	"	li	a1, 1\n"
+	"	li	a6, -1\n"
+	"	li	a7, 11\n"		/* SYS_CALL */
+	"	ecall\n"
+	"3:	j	3b\n"
+	".globl hog_end\n"
+	"hog_end:\n");
+
 /* The frames of the last task spawn() made. */
 static unsigned long spawned_root_f, spawned_stack_f;
 
@@ -263,6 +290,67 @@ static void test_lifetimes(void)
 	      sys_vm_pool_add(SELF, ram->handle, root_f), 0);
 }
 
+/* most_threads_grantable: the largest thread quota we can give a new task
+ * now (each probe's task is dropped at once, its quota back to us). */
+static unsigned long most_threads_grantable(unsigned long root_f)
+{
+	unsigned long lo = 0, hi = QUOTA_FIELD_MAX;
+
+	while (lo < hi) {
+		unsigned long mid = (lo + hi + 1) / 2;
+		long h = sys_task_create_quota(ram->handle, root_f, "probe", QUOTA(0, mid, 0));
+
+		if (h >= 0) {
+			sys_handle_close(h);
+			lo = mid;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return lo;
+}
+
+/* test_quotas: a task can make no more than the quota its creator gave it,
+ * so a child making endpoints without end stops at its quota and the root
+ * still makes its own (the child used to fill the kernel's table, and the
+ * root's SYS_ENDPOINT_CREATE failed); what a task was given comes back when
+ * it ends. */
+static void test_quotas(void)
+{
+	unsigned long probe_f = frame(4096), most, i;
+	long ep = sys_endpoint_create(), th, task, mine, extra[4];
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	check("quota bits beyond the fields",
+	      sys_task_create_quota(ram->handle, probe_f, "bad", 1ul << QUOTA_BITS), -ERR_INVAL);
+	check("more threads than the table",
+	      sys_task_create_quota(ram->handle, probe_f, "big", QUOTA(0, LIMIT_THREADS, 0)),
+	      -ERR_QUOTA);
+	most = most_threads_grantable(probe_f);
+	check("some threads are ours to give", most > QUOTA_THREADS(QUOTA_DEFAULT), 1);
+	task = spawn(hog_start, hog_end, "quota-hog", ep, &th);
+	ipc(SYS_RECV, ep, &m);
+	check("the hog made its quota of endpoints", (long)m.w[0],
+	      QUOTA_ENDPOINTS(QUOTA_DEFAULT));
+	check("and was refused with -ERR_QUOTA", (long)m.w[1], -ERR_QUOTA);
+	mine = sys_endpoint_create();
+	check("the root still makes endpoints", mine >= 0, 1);
+	for (i = 0; i < 4; i++)
+		extra[i] = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0, IPC_NO_HANDLE);
+	check("threads in the hog up to its quota", extra[2] >= 0, 1);
+	check("one more is refused", extra[3], -ERR_QUOTA);
+	check("its quota counts against ours",
+	      sys_task_create_quota(ram->handle, probe_f, "probe", QUOTA(0, most, 0)), -ERR_QUOTA);
+	check("destroy the hog", sys_task_destroy(task), 0);
+	check("its quota came back: the largest grant again", most_threads_grantable(probe_f),
+	      (long)most);
+	for (i = 0; i < 3; i++)
+		sys_handle_close(extra[i]);
+	sys_handle_close(mine);
+	sys_handle_close(th);
+	sys_handle_close(ep);
+}
+
 int main(void)
 {
 	unsigned long root_f, code_f, stack_f, pool_f[4];
@@ -333,5 +421,6 @@ int main(void)
 	test_fault_on_own_endpoint(true);
 	test_destroy_running();
 	test_lifetimes();
+	test_quotas();
 	return check_done();
 }
