@@ -527,6 +527,10 @@ int dt_parse(const void *fdt, struct dt_info *info, struct dt_error *err)
 	ret = fdt_check_header(fdt);
 	if (ret)
 		return dt_fail(err, "header", fdt_strerror(ret));
+	/* libfdt reads the structure block in 4-byte and the reservation map in
+	 * 8-byte words (devicetree spec 0.4, 5.4 and 5.3.2 align them so) */
+	if (fdt_off_dt_struct(fdt) % FDT_TAGSIZE || fdt_off_mem_rsvmap(fdt) % 8)
+		return dt_fail(err, "header", "a block is misaligned");
 	info->dtb_size = fdt_totalsize(fdt);
 	if (dt_string(fdt, 0, "model", &info->model))
 		info->model = "(no model)";

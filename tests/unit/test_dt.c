@@ -341,6 +341,20 @@ static void test_bad_header(void **state)
 	expect_error(fdt, "header", "");
 }
 
+/* A structure block at an offset libfdt would read misaligned (found by the
+ * fuzz-host-dt target: undefined behaviour inside libfdt): refused first. */
+static void test_misaligned_block(void **state)
+{
+	void *fdt = editable();
+	(void)state;
+
+	fdt_set_off_dt_struct(fdt, fdt_off_dt_struct(fdt) + 2);
+	expect_error(fdt, "header", "misaligned");
+	fdt = editable();
+	fdt_set_off_mem_rsvmap(fdt, fdt_off_mem_rsvmap(fdt) + 4);
+	expect_error(fdt, "header", "misaligned");
+}
+
 static void test_isa_has(void **state)
 {
 	(void)state;
@@ -367,6 +381,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_device_keeps_finisher),
 		cmocka_unit_test(test_optional_devices),
 		cmocka_unit_test(test_bad_header),
+		cmocka_unit_test(test_misaligned_block),
 		cmocka_unit_test(test_isa_has),
 	};
 
