@@ -8,7 +8,7 @@
  *   sv=39|48|57|auto     paging mode (auto: the highest the DT allows that
  *                        sticks in satp)
  *   timer=auto|sstc|sbi  timer source (auto: Sstc if the ISA string lists it)
- *   test=none|kernel-fault|smp-boot-entry
+ *   test=none|kernel-fault|smp-boot-entry|kernel-stack-overflow
  *                        boot-time self-test hooks used by the test suite
  *                        (smp-boot-entry: start the other harts at the boot
  *                        entry, as firmware once did; they must still come
@@ -36,7 +36,12 @@
 #include <stddef.h>
 
 enum boot_timer { BOOT_TIMER_AUTO, BOOT_TIMER_SSTC, BOOT_TIMER_SBI };
-enum boot_test { BOOT_TEST_NONE, BOOT_TEST_KERNEL_FAULT, BOOT_TEST_SMP_BOOT_ENTRY };
+enum boot_test {
+	BOOT_TEST_NONE,
+	BOOT_TEST_KERNEL_FAULT,
+	BOOT_TEST_SMP_BOOT_ENTRY,
+	BOOT_TEST_KERNEL_STACK_OVERFLOW,
+};
 /* the values of enum trace_out (kernel/ktrace.h) */
 enum boot_trace_out { BOOT_TRACE_AUTO, BOOT_TRACE_SEMIHOST, BOOT_TRACE_CONSOLE };
 

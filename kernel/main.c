@@ -369,6 +369,16 @@ static void boot_irqs(void)
 		dt.plic_ndev);
 }
 
+/* recurse: use @depth frames of 512 bytes of stack, without end when
+ * @depth is huge (test=kernel-stack-overflow). */
+static __attribute__((noinline)) unsigned long recurse(unsigned long depth)
+{
+	volatile unsigned char frame[512];
+
+	frame[0] = (unsigned char)depth;
+	return depth ? recurse(depth - 1) + frame[0] : 0;
+}
+
 /* boot_selftest: the test= hooks the QEMU test suite uses. */
 static void boot_selftest(void)
 {
@@ -379,6 +389,11 @@ static void boot_selftest(void)
 			(unsigned long)unmapped);
 		(void)*(volatile unsigned long *)unmapped;
 		panic("test: kernel-fault: the load did not fault");
+	}
+	if (args.test == BOOT_TEST_KERNEL_STACK_OVERFLOW) {
+		kprintf("test: kernel-stack-overflow: recursing without end\n");
+		recurse(~0ul);
+		panic("test: kernel-stack-overflow: the recursion ended");
 	}
 }
 

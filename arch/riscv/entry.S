@@ -71,7 +71,7 @@ _start:
 	jr	t0
 .Lboot_high:
 	/* cpu 0: the first stack and TLS block */
-	la	sp, hart_stacks + HART_STACK_SIZE
+	la	sp, hart_stacks + HART_STACK_STRIDE
 	la	tp, hart_tls
 	mv	a0, s0
 	li	s0, 0		/* s0 is the frame pointer: end backtraces here */
@@ -91,10 +91,10 @@ _secondary_start:
 	ld	t0, .Lsecondary_high_addr
 	jr	t0
 .Lsecondary_high:
-	/* sp = hart_stacks + (cpu + 1) * HART_STACK_SIZE, tp = hart_tls[cpu] */
+	/* sp = hart_stacks + (cpu + 1) * HART_STACK_STRIDE, tp = hart_tls[cpu] */
 	la	sp, hart_stacks
 	addi	t0, s1, 1
-	li	t1, HART_STACK_SIZE
+	li	t1, HART_STACK_STRIDE
 	mul	t0, t0, t1
 	add	sp, sp, t0
 	la	tp, hart_tls

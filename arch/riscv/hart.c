@@ -15,6 +15,7 @@
 struct hart harts[MAX_HARTS];
 static bool harts_released;
 _Thread_local struct hart *this_hart;
+_Thread_local uintptr_t hart_stack_limit;
 
 /* Each hart's TLS block; entry.S points tp at hart_tls[cpu]. */
 char hart_tls[MAX_HARTS][HART_TLS_SIZE] __attribute__((aligned(16)));
@@ -30,6 +31,7 @@ void hart_local_init(unsigned cpu, unsigned long hartid)
 	__asm__("mv %0, tp" : "=r"(tp));
 	_init_tls(tp);
 	this_hart = &harts[cpu];
+	hart_stack_limit = hart_stack_top(cpu) - HART_STACK_SIZE + TF_SIZE;
 	harts[cpu].cpu = cpu;
 	harts[cpu].hartid = hartid;
 	harts[cpu].present = true;

@@ -12,6 +12,11 @@
 /* Linker-script symbols bounding the image's sections (all page aligned). */
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
+/* mmu_map_stacks: map each hart's stack read-write, leaving the guard page
+ * below it unmapped (<arch/layout.h>). */
+static int mmu_map_stacks(const struct pt_mode *mode, paddr_t root, const struct pt_alloc *alloc,
+			  struct pt_map_stats *stats);
+
 #define KERNEL_PTE	(PTE_G | PTE_A | PTE_D)
 
 static unsigned long kernel_satp;
@@ -29,6 +34,22 @@ static int mmu_map_image_part(const struct pt_mode *mode, paddr_t root, char *st
 {
 	return pt_map_range(mode, root, (vaddr_t)start, image_virt_to_phys(start),
 			    (uint64_t)(end - start), 0, flags | KERNEL_PTE, alloc, stats);
+}
+
+static int mmu_map_stacks(const struct pt_mode *mode, paddr_t root, const struct pt_alloc *alloc,
+			  struct pt_map_stats *stats)
+{
+	_Static_assert(HART_STACK_GUARD % PAGE_SIZE == 0 && HART_STACK_SIZE % PAGE_SIZE == 0,
+		       "guard pages and stacks are whole pages");
+	for (unsigned cpu = 0; cpu < MAX_HARTS; cpu++) {
+		char *top = (char *)hart_stack_top(cpu);
+		int err = mmu_map_image_part(mode, root, top - HART_STACK_SIZE, top, PTE_R | PTE_W,
+					     alloc, stats);
+
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* mmu_map_dmap: map each range of @m at pa + DMAP_BASE. */
@@ -65,8 +86,10 @@ int mmu_build(const struct pt_mode *mode, const struct memmap *ram,
 		err = mmu_map_image_part(mode, *root, __text_end, __rodata_end, PTE_R, alloc,
 					 &report->image);
 	if (!err)
-		err = mmu_map_image_part(mode, *root, __rodata_end, __kernel_end, PTE_R | PTE_W,
+		err = mmu_map_image_part(mode, *root, __rodata_end, hart_stacks, PTE_R | PTE_W,
 					 alloc, &report->image);
+	if (!err)
+		err = mmu_map_stacks(mode, *root, alloc, &report->image);
 	if (!err)
 		err = mmu_map_dmap(mode, *root, ram, alloc, &report->dmap);
 	if (!err)

@@ -44,6 +44,19 @@ trap_vector:
 	csrrw	tp, sscratch, tp
 	bnez	tp, trap_from_user
 	csrrw	tp, sscratch, zero	/* from S-mode: tp back, sscratch stays 0 */
+	/*
+	 * No room for a trap frame above this hart's guard page: the kernel
+	 * stack overflowed (its last push faulted in the guard). Pushing a
+	 * frame would fault again, lower each time, and run into the next
+	 * hart's stack: go to trap_stack_overflow on the panic stack instead.
+	 * t0 is kept in sscratch meanwhile (nothing here can trap).
+	 */
+	csrw	sscratch, t0
+	lui	t0, %tprel_hi(hart_stack_limit)
+	add	t0, t0, tp, %tprel_add(hart_stack_limit)
+	ld	t0, %tprel_lo(hart_stack_limit)(t0)
+	bltu	sp, t0, .Lkernel_stack_overflow
+	csrrw	t0, sscratch, zero
 	addi	sp, sp, -TF_SIZE
 	save_gprs 2
 	addi	t0, sp, TF_SIZE
@@ -65,6 +78,17 @@ trap_vector:
 	restore_gprs 2
 	addi	sp, sp, TF_SIZE
 	sret
+
+.Lkernel_stack_overflow:
+	csrrw	t0, sscratch, zero
+	mv	a0, sp
+	mv	a1, s0
+	csrr	a2, CSR_SEPC
+	csrr	a3, CSR_SCAUSE
+	csrr	a4, CSR_STVAL
+	la	sp, trap_panic_stack + TRAP_PANIC_STACK_SIZE
+	li	s0, 0
+	call	trap_stack_overflow	/* does not return */
 
 trap_from_user:
 	/*

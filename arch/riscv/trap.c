@@ -72,6 +72,22 @@ void trap_dump(const struct trap_frame *tf)
 	backtrace_print(tf->sepc, tf_reg(tf, 8));
 }
 
+char trap_panic_stack[TRAP_PANIC_STACK_SIZE] __attribute__((aligned(16)));
+
+void trap_stack_overflow(unsigned long sp, unsigned long fp, unsigned long sepc,
+			 unsigned long scause, unsigned long stval)
+{
+	uintptr_t lo, hi;
+
+	panic_begin();
+	hart_stack_bounds(&lo, &hi);
+	kprintf("\npanic: kernel stack overflow on cpu %u: sp 0x%lx below its stack "
+		"0x%lx-0x%lx (%s at 0x%lx, pc 0x%lx)\n", this_hart->cpu, sp, (unsigned long)lo,
+		(unsigned long)hi, trap_cause_name(scause), stval, sepc);
+	backtrace_print(sepc, fp);
+	panic_end();
+}
+
 /* trap_panic: an unexpected trap in the kernel: dump everything and stop. */
 static void trap_panic(const struct trap_frame *tf)
 {

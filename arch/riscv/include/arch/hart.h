@@ -30,14 +30,20 @@ extern _Thread_local struct hart *this_hart;
  * before anything touches a _Thread_local variable (including errno). */
 void hart_local_init(unsigned cpu, unsigned long hartid);
 
-/* The hart stacks (linker script); cpu N's stack ends at hart_stacks + (N+1)*size. */
+/* The hart stacks (linker script): cpu N's guard page and stack are the N-th
+ * HART_STACK_STRIDE bytes from hart_stacks, the stack ending at
+ * hart_stacks + (N + 1) * HART_STACK_STRIDE. */
 extern char hart_stacks[];
 
 /* hart_stack_top: the end of logical cpu @cpu's stack. */
 static inline uintptr_t hart_stack_top(unsigned cpu)
 {
-	return (uintptr_t)hart_stacks + (cpu + 1ul) * HART_STACK_SIZE;
+	return (uintptr_t)hart_stacks + (cpu + 1ul) * HART_STACK_STRIDE;
 }
+
+/* The lowest sp at which this hart's trap entry still has room for a trap
+ * frame on its stack (trap.S compares; set by hart_local_init). */
+extern _Thread_local uintptr_t hart_stack_limit;
 
 /* hart_stack_bounds: [*lo, *hi) of the calling hart's stack. */
 void hart_stack_bounds(uintptr_t *lo, uintptr_t *hi);

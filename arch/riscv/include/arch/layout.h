@@ -23,6 +23,10 @@
 
 #define MAX_HARTS		16
 #define HART_STACK_SIZE		16384
+/* Below each hart's stack an unmapped guard page: an overflow faults there
+ * and trap.S stops the kernel with a clear panic (trap_stack_overflow). */
+#define HART_STACK_GUARD	4096
+#define HART_STACK_STRIDE	(HART_STACK_GUARD + HART_STACK_SIZE)
 #define HART_TLS_SIZE		256	/* per-hart copy of .tdata/.tbss */
 /* struct hart's size and the offsets entry.S reads (hart.c checks them) */
 #define HART_SIZE		32

@@ -16,6 +16,10 @@
 #define TF_KTP		(36 * 8)	/* user frames: the hart's kernel tp */
 #define TF_SIZE		(38 * 8)	/* keeps sp 16-byte aligned */
 
+/* The stack a kernel stack overflow is reported on (trap_stack_overflow): one
+ * for all harts, as a second panic stops the machine at once (panic_begin). */
+#define TRAP_PANIC_STACK_SIZE	4096
+
 /*
  * The return protocol of trap.S's C entry points: what each returns and where
  * trap.S goes with it. This is the one description; trap.S, syscall.c and
@@ -139,6 +143,16 @@ void trap_init(void);
 
 /* trap_kernel: C handler for traps taken in S-mode (called by trap.S). */
 void trap_kernel(struct trap_frame *tf);
+
+/* trap_stack_overflow: trap.S found no room for a trap frame above the
+ * hart's guard page (sp @sp, frame pointer @fp, at @sepc with @scause and
+ * @stval): a panic, on trap_panic_stack. */
+__attribute__((noreturn)) void trap_stack_overflow(unsigned long sp, unsigned long fp,
+						   unsigned long sepc, unsigned long scause,
+						   unsigned long stval);
+
+/* The stack trap_stack_overflow runs on (TRAP_PANIC_STACK_SIZE). */
+extern char trap_panic_stack[];
 
 
 /* trap_dump: print @tf's CSRs and all registers, then a backtrace from it. */
