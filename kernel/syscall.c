@@ -15,6 +15,7 @@
 
 #include "console.h"
 #include "ipc.h"
+#include "kcov.h"
 #include "irq.h"
 #include "panic.h"
 #include "sched.h"
@@ -571,6 +572,11 @@ static long ksys_trace_ctl(struct thread *t)
 	return err ? err : trace_ctl((unsigned)mask, task, t->task);
 }
 
+static long ksys_kcov(struct thread *t)
+{
+	return kcov_ctl(t->task, uctx_arg(&t->frame, 0));
+}
+
 _Static_assert(SYSCALL_DONE < -ERR_MAX, "SYSCALL_DONE is no error");
 _Static_assert(-SYSCALL_DONE <= 2047, "trap.S: addi t0, a0, -SYSCALL_DONE");
 
@@ -607,6 +613,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_REPLY_SAVE] = ksys_reply_save,
 	[SYS_REPLY_TO] = ksys_reply_to,
 	[SYS_TRACE_CTL] = ksys_trace_ctl,
+	[SYS_KCOV] = ksys_kcov,
 };
 
 /* The calls that take SYS_NONBLOCK. */

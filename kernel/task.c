@@ -5,6 +5,7 @@
 
 #include "console.h"
 #include "ipc.h"
+#include "kcov.h"
 #include "panic.h"
 #include "sched.h"
 #include "ktrace.h"
@@ -164,6 +165,7 @@ static void task_end(struct task *task, int status)
 	handle_close_all(task);
 	vm_task_release(task);
 	trace_task_ended(task);
+	kcov_task_ended(task);
 	task_release_quota(task);
 	task->used = false;
 }

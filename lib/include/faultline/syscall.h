@@ -47,7 +47,17 @@
 #define SYS_REPLY_TO	26	/* IPC registers, a0 = reply handle: answer that caller */
 #define SYS_TRACE_CTL	27	/* (mask, task h or -1): what to trace (TRACE_* of
 				 * <faultline/trace.h>); returns the previous mask */
-#define SYS_COUNT	28
+#define SYS_KCOV	28	/* (op): kernel coverage for the calling task (KCOV_*);
+				 * a coverage build only (tools/faultline fuzz) */
+#define SYS_COUNT	29
+
+/* SYS_KCOV operations. In a kernel built without coverage every one is
+ * -ERR_NOTSUP. Coverage is of basic blocks (the PCs of
+ * -fsanitize-coverage=trace-pc), counted once each, for one task at a time. */
+#define KCOV_ENABLE	0	/* record the calling task's blocks (it must be the root
+				 * task; replaces any other); returns 0 */
+#define KCOV_COLLECT	1	/* returns the blocks first reached since the last collect */
+#define KCOV_TOTAL	2	/* returns the blocks reached since KCOV_ENABLE */
 
 /* The kernel's object tables: fixed at build time (the kernel allocates no
  * memory after boot), shared by all tasks but the handle table, which each
