@@ -116,10 +116,11 @@ void handle_close_all(struct task *task);
  * a thread not started yet, a saved reply: its caller stops waiting). */
 void kobj_unreferenced(struct kobj *obj);
 
-/* kobj_kill: make every handle to @obj stale. */
+/* kobj_kill: make every handle to @obj stale; they count no more. */
 static inline void kobj_kill(struct kobj *obj)
 {
 	obj->gen++;
+	obj->refs = 0;
 }
 
 #endif

@@ -213,8 +213,6 @@ static long ksys_task_create(struct thread *t)
 
 	if (!err && named)
 		err = task_name_arg(t, name);
-	if (err)
-		return err;
 	if (!err)
 		err = quota_arg(uctx_arg(&t->frame, 4), &quota);
 	if (err)
@@ -234,14 +232,16 @@ static long ksys_task_create(struct thread *t)
 static long ksys_task_destroy(struct thread *t)
 {
 	struct task *task;
+	bool own;
 	int err = arg_task(t, 0, RIGHT_MANAGE, &task);
 
 	if (err)
 		return err;
 	if (task->is_root)
 		return -ERR_DENIED;
+	own = task == t->task;	/* before: destroying its own task kills @t */
 	uctx_set_result(&t->frame, 0);
-	if (!task_destroy(task) && task != t->task)
+	if (!task_destroy(task) && !own)
 		task_await_end(t, task);	/* a thread of it runs elsewhere: wait */
 	return SYSCALL_DONE;
 }
@@ -462,7 +462,7 @@ static long ksys_vm_map_reply(struct thread *t)
 	int err = handle_ref(t->task->handles, uctx_arg(&t->frame, 5), KOBJ_ENDPOINT, RIGHT_READ,
 			     &hd);
 
-	if (!err && t->caller && !t->caller->faulting)
+	if (!err && t->caller && !ipc_reply_label_ok(t->caller, LABEL_RESUME))
 		err = -ERR_INVAL;	/* RESUME answers a fault only */
 	err = map_args(t, err, &req);	/* the endpoint's error only after the map's */
 	if (trace_on(TRACE_VM))

@@ -143,6 +143,22 @@ static void task_release_quota(struct task *task)
 	quota_add(task->creator, given, -1);
 }
 
+/* Closing a task's handles can end another task (the last handle to it, with
+ * no thread), and that one's others: at most LIMIT_TASKS nested task_ends,
+ * each about 320 bytes of stack (GCC 12, -O2). They fit a hart's stack (and
+ * its guard page would stop them with a clear panic if not). */
+_Static_assert(LIMIT_TASKS * 400 < HART_STACK_SIZE, "the end-of-task cascade fits a stack");
+
+/* task_end_unwait: unlink @task's end waiter (there is one); returns it. */
+static struct thread *task_end_unwait(struct task *task)
+{
+	struct thread *w = task->end_waiter;
+
+	w->awaiting = NULL;
+	task->end_waiter = NULL;
+	return w;
+}
+
 /* task_end: the last thread of @task has ended (or it never had one and the
  * last handle to it was closed): its endpoints die with it, its handles are
  * closed (which may free what they named), its memory is unused again. */
@@ -157,11 +173,8 @@ static void task_end(struct task *task, int status)
 	for (unsigned i = 0; i < ENDPOINT_MAX; i++)
 		if (endpoints[i].owner == task)
 			ipc_endpoint_destroy(&endpoints[i]);
-	if (task->end_waiter) {	/* its destroyer: the call is complete now */
-		task->end_waiter->awaiting = NULL;
-		sched_enqueue(task->end_waiter);
-		task->end_waiter = NULL;
-	}
+	if (task->end_waiter)	/* its destroyer: the call is complete now */
+		sched_enqueue(task_end_unwait(task));
 	handle_close_all(task);
 	vm_task_release(task);
 	trace_task_ended(task);
@@ -212,15 +225,15 @@ void thread_kill(struct thread *t, int status)
 	}
 	if (t->faulting && trace_on(TRACE_FAULTS))
 		trace_kill(t, status);	/* its fault ends here, not in a reply */
+	/* first: what detaching it may end (its caller's task, say) must find
+	 * every handle to it stale, or closing one would kill it again */
+	kobj_kill(&t->obj);
+	kobj_kill(&t->reply_obj);
 	ipc_thread_detach(t);
 	if (t->state == THREAD_RUNNABLE)
 		sched_dequeue(t);
-	if (t->state == THREAD_AWAITING_END) {
-		t->awaiting->end_waiter = NULL;
-		t->awaiting = NULL;
-	}
-	kobj_kill(&t->obj);
-	kobj_kill(&t->reply_obj);
+	if (t->state == THREAD_AWAITING_END)
+		task_end_unwait(t->awaiting);
 	t->state = THREAD_FREE;
 	t->task = NULL;
 	task_quota_drop(task, (struct task_quota){ 0, 1, 0 });
@@ -231,7 +244,6 @@ void thread_kill(struct thread *t, int status)
 bool task_destroy(struct task *task)
 {
 	kprintf("task: %s destroyed\n", task->name);
-	kobj_kill(&task->obj);
 	task_exit(task, 0);
 	return !task->used;	/* no task is made meanwhile: the slot is still its */
 }
@@ -247,6 +259,7 @@ void task_await_end(struct thread *t, struct task *task)
 
 void task_exit(struct task *task, int status)
 {
+	kobj_kill(&task->obj);	/* every handle to it stale at once: nothing new starts in it */
 	for (unsigned i = 0; i < THREAD_MAX && task->used; i++)
 		if (threads[i].task == task)
 			thread_kill(&threads[i], status);

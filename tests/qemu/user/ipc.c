@@ -321,7 +321,9 @@ static void dropped_caller(unsigned long arg)
 	struct msg m = { 0, 3, { 0 }, IPC_NO_HANDLE, 0 };
 
 	(void)arg;
-	ipc(SYS_CALL, dropped_ep, &m);
+	ipc(SYS_CALL, dropped_ep, &m);	/* answered through a saved reply */
+	m = (struct msg){ 0, 3, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, dropped_ep, &m);	/* its saved reply dropped */
 	dropped_status = m.status;
 	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_SEND, sync_ep, &m);	/* tell main */
@@ -338,7 +340,14 @@ static void test_dropped_reply(void)
 	check("the caller", sys_thread_start(sys_thread_create(dropped_caller, dropped_stack + 512,
 								 0)), 0);
 	ipc(SYS_RECV, dropped_ep, &m);
-	check("its call", (long)m.label, 3);
+	check("its first call", (long)m.label, 3);
+	rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	m = (struct msg){ 0, 5, { 0 }, IPC_NO_HANDLE, 0 };
+	check("answer it through the saved reply", sys_reply_to(rh, &m), 0);
+	/* a used reply must not leave a count behind: the next drop counts */
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, dropped_ep, &m);
+	check("its second call", (long)m.label, 3);
 	rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
 	check("save its reply", rh >= 0, 1);
 	check("close the reply handle unused", sys_handle_close(rh), 0);

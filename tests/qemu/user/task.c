@@ -125,6 +125,41 @@ __asm__(".text\n"
 	".globl hog_end\n"
 	"hog_end:\n");
 
+/*
+ * A sixth child: it starts a second thread of its own that spins (on another
+ * hart, when there is one), then destroys its own task (a1: its handle to
+ * itself). That used to let the dying caller wait for its task's end, and
+ * the kernel panicked when it was woken.
+ */
+extern char selfdestroy_start[], selfdestroy_end[];
+__asm__(".text\n"
+	".balign 4\n"
+	".globl selfdestroy_start\n"
+	"selfdestroy_start:\n"
+	"	mv	s1, a1\n"		/* our own task */
+	"	mv	a0, s1\n"
+	"	lla	a1, 2f\n"		/* the spinner's pc */
+	"	lui	a2, 0x1f\n"
+	"	addi	a2, a2, 0x400\n"	/* its sp, in our stack page */
+	"	li	a3, 0\n"
+	"	li	a4, -1\n"
+	"	li	a7, 7\n"		/* SYS_THREAD_CREATE */
+	"	ecall\n"
+	"	li	a7, 21\n"		/* SYS_THREAD_START */
+	"	ecall\n"
+	"	li	t0, 3000000\n"
+	"1:	addi	t0, t0, -1\n"
+	"	bnez	t0, 1b\n"
+	"	mv	a0, s1\n"
+	"	li	a7, 18\n"		/* SYS_TASK_DESTROY */
+	"	ecall\n"
+	"3:	j	3b\n"
+	"2:	j	2b\n"
+	".globl selfdestroy_end\n"
+	"selfdestroy_end:\n");
+
+#define SPAWN_GIVE_SELF (-2)	/* spawn(): give the task a handle to itself */
+
 /* The frames of the last task spawn() made. */
 static unsigned long spawned_root_f, spawned_stack_f;
 
@@ -148,7 +183,8 @@ static long spawn(const char *code, const char *end, const char *name, long give
 	check("spawn: code", sys_vm_map(task, CHILD_CODE, ram->handle, code_f, VM_R | VM_X), 0);
 	check("spawn: stack",
 	      sys_vm_map(task, CHILD_STACK_TOP - 4096, ram->handle, stack_f, VM_R | VM_W), 0);
-	*th = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0, give);
+	*th = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0,
+				   give == SPAWN_GIVE_SELF ? task : give);
 	check("spawn: thread", *th > 0, 1);
 	check("spawn: start", sys_thread_start(*th), 0);
 	return task;
@@ -213,6 +249,23 @@ static void test_destroy_running(void)
 	after = *count;
 	check("it counts no more", (long)(after - before), 0);
 	check("unmap the view", sys_vm_unmap(SELF, SPAWN_VIEW), 0);
+}
+
+/* test_destroy_self: a task destroying itself while another of its threads
+ * runs elsewhere ends, and the kernel goes on. */
+static void test_destroy_self(void)
+{
+	long th, task = spawn(selfdestroy_start, selfdestroy_end, "selfdestroy", SPAWN_GIVE_SELF,
+			      &th);
+	unsigned long spins = 0;
+
+	while (sys_thread_start(th) != -ERR_HANDLE && spins++ < 100000000)
+		;	/* -ERR_INVAL while it runs, -ERR_HANDLE once it is dead */
+	check("the self-destroying task is dead", sys_thread_start(th), -ERR_HANDLE);
+	check("its handle is stale", sys_task_destroy(task), -ERR_HANDLE);
+	check("its root frame is free", sys_vm_pool_add(SELF, ram->handle, spawned_root_f), 0);
+	sys_handle_close(th);
+	sys_handle_close(task);
 }
 
 static unsigned long idle_stack[64] __attribute__((aligned(16)));
@@ -420,6 +473,7 @@ int main(void)
 	test_fault_on_own_endpoint(false);
 	test_fault_on_own_endpoint(true);
 	test_destroy_running();
+	test_destroy_self();
 	test_lifetimes();
 	test_quotas();
 	return check_done();
