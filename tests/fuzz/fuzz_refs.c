@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the policy simulator's reference-string reader
+ * (tools/sim.c's read_refs, and the renumbering after it), on any file a
+ * user could give `tools/faultline sim`. sim.c is included whole, its main
+ * renamed; the policy it links with is Clock (servers/pager/main.c).
+ */
+#define _GNU_SOURCE
+#define main sim_main
+#include "sim.c"
+#undef main
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct refs r = { 0 };
+	char path[64];
+	int fd = memfd_create("refs", 0);
+
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (read_refs(path, &r) == 0 && r.n)
+		refs_number(&r);
+	refs_free(&r);
+	close(fd);
+	return 0;
+}
