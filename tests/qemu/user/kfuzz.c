@@ -28,6 +28,7 @@
 #define CHECK_PROG "test-kfuzz"
 #include "check.h"
 #include "frames.h"
+#include "quota.h"
 #include "sys.h"
 
 #define SELF 0
@@ -295,26 +296,6 @@ static void check_result(unsigned long seed, unsigned step, long nr, long ret, l
 	}
 }
 
-/* grantable: the largest quota of one kind (@shift: 0 tasks, 8 threads, 16
- * endpoints) we can give a new task now: our own quota left. */
-static unsigned long grantable(unsigned shift)
-{
-	unsigned long lo = 0, hi = QUOTA_FIELD_MAX;
-
-	while (lo < hi) {
-		unsigned long mid = (lo + hi + 1) / 2;
-		long h = sys_task_create_quota(ram->handle, probe_frame, "probe", mid << shift);
-
-		if (h >= 0) {
-			sys_handle_close(h);
-			lo = mid;
-		} else {
-			hi = mid - 1;
-		}
-	}
-	return lo;
-}
-
 /* cleanup: close every handle we made, destroying the tasks first. */
 static void cleanup(void)
 {
@@ -358,7 +339,7 @@ int main(void)
 	park_ep = sys_endpoint_create();
 	slots[park_ep] = K_FIXED;
 	for (unsigned k = 0; k < 3; k++)
-		base[k] = grantable(8 * k);
+		base[k] = quota_grantable(probe_frame, 8 * k);
 	check("coverage on (kernel-kcov.elf)", syscall3(SYS_KCOV, KCOV_ENABLE, 0, 0), 0);
 	printf("test-kfuzz: seed %lu, %lu calls; quota left: %lu tasks, %lu threads, %lu endpoints\n",
 	       seed, total_calls, base[0], base[1], base[2]);
@@ -383,7 +364,7 @@ int main(void)
 	blocks = (unsigned long)syscall3(SYS_KCOV, KCOV_TOTAL, 0, 0);
 	cleanup();
 	for (unsigned k = 0; k < 3; k++)
-		after[k] = grantable(8 * k);
+		after[k] = quota_grantable(probe_frame, 8 * k);
 	printf("test-kfuzz: %lu calls, %lu refused, %lu kernel blocks covered, corpus %lu\n",
 	       calls, refused, blocks, ncorpus);
 	for (unsigned nr = 0; nr < SYS_COUNT; nr++) {

@@ -21,6 +21,7 @@
 #define CHECK_PROG "test-task"
 #include "check.h"
 #include "frames.h"
+#include "quota.h"
 #include "sys.h"
 
 #define SELF 0
@@ -343,26 +344,6 @@ static void test_lifetimes(void)
 	      sys_vm_pool_add(SELF, ram->handle, root_f), 0);
 }
 
-/* most_threads_grantable: the largest thread quota we can give a new task
- * now (each probe's task is dropped at once, its quota back to us). */
-static unsigned long most_threads_grantable(unsigned long root_f)
-{
-	unsigned long lo = 0, hi = QUOTA_FIELD_MAX;
-
-	while (lo < hi) {
-		unsigned long mid = (lo + hi + 1) / 2;
-		long h = sys_task_create_quota(ram->handle, root_f, "probe", QUOTA(0, mid, 0));
-
-		if (h >= 0) {
-			sys_handle_close(h);
-			lo = mid;
-		} else {
-			hi = mid - 1;
-		}
-	}
-	return lo;
-}
-
 /* test_quotas: a task can make no more than the quota its creator gave it,
  * so a child making endpoints without end stops at its quota and the root
  * still makes its own (the child used to fill the kernel's table, and the
@@ -379,7 +360,7 @@ static void test_quotas(void)
 	check("more threads than the table",
 	      sys_task_create_quota(ram->handle, probe_f, "big", QUOTA(0, LIMIT_THREADS, 0)),
 	      -ERR_QUOTA);
-	most = most_threads_grantable(probe_f);
+	most = quota_grantable(probe_f, 8);
 	check("some threads are ours to give", most > QUOTA_THREADS(QUOTA_DEFAULT), 1);
 	task = spawn(hog_start, hog_end, "quota-hog", ep, &th);
 	ipc(SYS_RECV, ep, &m);
@@ -395,7 +376,7 @@ static void test_quotas(void)
 	check("its quota counts against ours",
 	      sys_task_create_quota(ram->handle, probe_f, "probe", QUOTA(0, most, 0)), -ERR_QUOTA);
 	check("destroy the hog", sys_task_destroy(task), 0);
-	check("its quota came back: the largest grant again", most_threads_grantable(probe_f),
+	check("its quota came back: the largest grant again", quota_grantable(probe_f, 8),
 	      (long)most);
 	for (i = 0; i < 3; i++)
 		sys_handle_close(extra[i]);
