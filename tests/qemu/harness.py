@@ -16,6 +16,7 @@ that covers sector N with EIO, which the device reports as VIRTIO_BLK_S_IOERR.
 """
 import argparse
 import os
+import random
 import re
 import subprocess
 import sys
@@ -44,6 +45,9 @@ def parse_args(argv):
     p.add_argument("--blk-error", type=blk_error, metavar="OP:SECTOR",
                    help="with --blk: fail every 'read' or 'write' covering SECTOR with EIO"
                         " (QEMU blkdebug)")
+    p.add_argument("--blk-random-errors", type=blk_random_errors, metavar="OP:COUNT:SEED",
+                   help="fail every read or write covering COUNT sectors of the disk chosen"
+                        " at random from SEED (QEMU blkdebug)")
     p.add_argument("--timeout", type=float, default=20.0)
     p.add_argument("--exit", type=int, default=0, dest="exit_status",
                    help="expected exit status")
@@ -76,6 +80,15 @@ def blk_error(text):
     if not m:
         raise argparse.ArgumentTypeError(f"bad --blk-error '{text}': expected read:N or write:N")
     return m.group(1), int(m.group(2))
+
+
+def blk_random_errors(text):
+    """'write:32:7' -> ('write', 32, 7)."""
+    m = re.fullmatch(r"(read|write):(\d+):(\d+)", text.strip())
+    if not m:
+        raise argparse.ArgumentTypeError(
+            f"bad --blk-random-errors '{text}': expected read:COUNT:SEED or write:COUNT:SEED")
+    return m.group(1), int(m.group(2)), int(m.group(3))
 
 
 def blkdebug_config(op, sector):
@@ -117,9 +130,15 @@ def run(args):
             fd, disk = tempfile.mkstemp(prefix="faultline-disk-", suffix=".img")
             os.ftruncate(fd, args.disk_size)
             os.close(fd)
-        if args.blk_error:
+        rules = [args.blk_error] if args.blk_error else []
+        if args.blk_random_errors:
+            op, count, seed = args.blk_random_errors
+            pick = random.Random(seed)
+            rules += [(op, pick.randrange(args.disk_size // 512)) for _ in range(count)]
+            print(f"# blkdebug: {op}s of sectors {sorted(r[1] for r in rules)} fail")
+        if rules:
             fd, conf = tempfile.mkstemp(prefix="faultline-blkdebug-", suffix=".conf")
-            os.write(fd, blkdebug_config(*args.blk_error).encode())
+            os.write(fd, "".join(blkdebug_config(*r) for r in rules).encode())
             os.close(fd)
         cmd = qemu_command(args, disk, conf)
         try:
