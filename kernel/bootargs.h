@@ -8,7 +8,7 @@
  *   sv=39|48|57|auto     paging mode (auto: the highest the DT allows that
  *                        sticks in satp)
  *   timer=auto|sstc|sbi  timer source (auto: Sstc if the ISA string lists it)
- *   test=none|kernel-fault|smp-boot-entry|kernel-stack-overflow
+ *   test=none|kernel-fault|smp-boot-entry|kernel-stack-overflow|kill-pager
  *                        boot-time self-test hooks used by the test suite
  *                        (smp-boot-entry: start the other harts at the boot
  *                        entry, as firmware once did; they must still come
@@ -41,6 +41,7 @@ enum boot_test {
 	BOOT_TEST_KERNEL_FAULT,
 	BOOT_TEST_SMP_BOOT_ENTRY,
 	BOOT_TEST_KERNEL_STACK_OVERFLOW,
+	BOOT_TEST_KILL_PAGER,		/* init's: it destroys the pager mid-run */
 };
 /* the values of enum trace_out (kernel/ktrace.h) */
 enum boot_trace_out { BOOT_TRACE_AUTO, BOOT_TRACE_SEMIHOST, BOOT_TRACE_CONSOLE };

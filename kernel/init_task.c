@@ -93,6 +93,7 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 	bi->boot_instret = res->boot_instret;
 	strncpy(bi->pager, res->pager, sizeof(bi->pager) - 1);
 	strncpy(bi->run, res->run, sizeof(bi->run) - 1);
+	bi->init_test = res->init_test;
 	err = give_handle(task, bi, &task->obj, 0, 0, task->name, RIGHTS_ALL);
 	for (unsigned i = 0; !err && i < res->free->n; i++) {
 		const struct mem_range *r = &res->free->r[i];

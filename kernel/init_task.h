@@ -18,6 +18,7 @@ struct init_resources {
 	unsigned long hartid;
 	unsigned nharts;
 	const char *pager, *run;	/* boot arguments for init */
+	unsigned init_test;		/* BOOTINFO_TEST_*, from test= */
 	paddr_t archive;		/* the boot archive (page aligned) */
 	uint64_t archive_size;
 	uint64_t boot_instret;		/* instret at kernel entry, for the boot info */

@@ -422,7 +422,10 @@ static void boot_init_task(unsigned long instret0)
 	struct pt_alloc alloc = { boot_table_alloc, &pages };
 	const struct dt_device *devices[DT_MAX_VIRTIO + 1];
 	struct init_resources res = { &free_map, devices,   0,	      this_hart->hartid, 0,
-				      args.pager, args.run, 0,	      0, instret0 };
+				      args.pager, args.run,
+				      args.test == BOOT_TEST_KILL_PAGER ? BOOTINFO_TEST_KILL_PAGER
+									: BOOTINFO_TEST_NONE,
+				      0,	      0, instret0 };
 	const char *why;
 	char sz[24];
 	uint64_t before;

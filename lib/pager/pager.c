@@ -724,6 +724,28 @@ static int take_resources(struct msg *mp)
 	return 0;
 }
 
+/*
+ * serve_on_own_endpoint: answer PAGER_READY (in @m) with an endpoint of the
+ * pager's own, which it serves on from now on, and receive the first message
+ * there into @m. When the pager dies that endpoint dies with it, so init's
+ * waiting call ends (-ERR_HANDLE) instead of waiting on init's endpoint for
+ * good. 0, or -1 when no endpoint could be made (init is told).
+ */
+static int __attribute__((noinline)) serve_on_own_endpoint(struct msg *m)
+{
+	long own = sys_endpoint_create();
+
+	if (own < 0) {
+		printf("pager: cannot start (%s)\n", err_name((int)own));
+		reply_and_recv(m, PAGER_ERROR, (unsigned long)own);
+		return -1;
+	}
+	pager_ep = own;
+	*m = (struct msg){ 0, 0, { 0 }, own, 0 };
+	ipc(SYS_REPLY_RECV, pager_ep, m);	/* answers PAGER_READY */
+	return 0;
+}
+
 int pager_main(const struct pager_policy *p)
 {
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
@@ -749,7 +771,8 @@ int pager_main(const struct pager_policy *p)
 		printf("pager: no swap (no block device)\n");
 	printf("pager: free: %lu data pages, %lu table pages\n",
 	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
-	reply_and_recv(&m, 0, 0);	/* answers PAGER_READY */
+	if (serve_on_own_endpoint(&m))
+		return 1;
 	serve(&m);
 	return 0;
 }

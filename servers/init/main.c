@@ -89,6 +89,9 @@ static long give(long ep, unsigned long kind, long handle, unsigned long w1, uns
 	return m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;
 }
 
+/* The pager's task, for test=kill-pager. */
+static long pager_task = -1;
+
 /* start_pager: load the pager, hand it everything (@blk: the block driver's
  * endpoint, or negative for none); its endpoint, or an error. */
 static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle *archive,
@@ -108,6 +111,7 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 		return err;
 	}
 	sys_thread_start(pg.thread);
+	pager_task = pg.task;
 	err = give(ep, PAGER_GIVE_SELF, pg.task, 0, 0, 0);
 	if (!err)
 		err = give(ep, PAGER_GIVE_ARCHIVE, archive->handle, archive->size, 0, 0);
@@ -123,7 +127,13 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 	m = (struct msg){ 0, PAGER_READY, { bi->va_bits, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
 	if (!err)
 		ipc(SYS_CALL, ep, &m);
-	return err ? err : m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : ep;
+	err = err ? err : m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;
+	if (!err && m.handle < 0)
+		err = -ERR_INVAL;	/* no endpoint of its own came with the answer */
+	if (err)
+		return err;
+	sys_handle_close(ep);	/* the pager serves on its own endpoint from now on */
+	return m.handle;
 }
 
 /* spawn: ask the pager to start @name (a program of @archive); its client
@@ -147,6 +157,16 @@ static long spawn(long ep, const struct bootinfo_handle *archive, const char *na
 	return (long)m.w[0];
 }
 
+/* kill_pager: test=kill-pager: let the clients work a while, then destroy
+ * the pager (the kernel and init must go on and say what happened). */
+static void kill_pager(void)
+{
+	for (volatile unsigned long spin = 0; spin < 30000000; spin++)
+		;
+	printf("init: test=kill-pager: destroying the pager\n");
+	sys_task_destroy(pager_task);
+}
+
 /* run: start every program in @names ("a+b+c", from @archive) and wait for
  * all to end; the first non-zero status, or 0. */
 static int run(long ep, const struct bootinfo_handle *archive, const char *names)
@@ -167,11 +187,18 @@ static int run(long ep, const struct bootinfo_handle *archive, const char *names
 			running++;
 		name = plus + 1;
 	} while (plus);
+	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_PAGER)
+		kill_pager();
 	while (running) {
 		struct msg m = { 0, PAGER_WAIT, { 0 }, IPC_NO_HANDLE, 0 };
 
 		ipc(SYS_CALL, ep, &m);
-		if (m.status || m.label != PAGER_EXITED)
+		if (m.status) {	/* the pager is gone: its clients went with it */
+			printf("init: the pager is gone (%ld %s): %u client%s not accounted for\n",
+			       m.status, err_name((int)m.status), running, running == 1 ? "" : "s");
+			return status ? status : 1;
+		}
+		if (m.label != PAGER_EXITED)
 			continue;
 		running--;
 		printf("init: client %lu %s with status %lu\n", m.w[0],

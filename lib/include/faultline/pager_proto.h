@@ -15,7 +15,9 @@
 #define PAGER_GIVE_ARCHIVE 3	/* the boot archive (read-only), w1 = its length */
 #define PAGER_GIVE_BLK	5	/* an endpoint to the blk server: swap on its disk */
 #define PAGER_READY	0x101	/* no more resources, w0 = va_bits: the pager starts
-				 * serving (the reply says it is up) */
+				 * serving; the reply says it is up and carries the
+				 * endpoint it serves on from now on (its own, so
+				 * that calls on it end when the pager dies) */
 
 /* init -> pager: start a program from the boot archive, w0..w3 = its name
  * (up to 31 bytes, NUL padded). Reply w0 = the client's id. */

@@ -234,6 +234,10 @@ struct bootinfo_handle {
 	char name[16];			/* "ram", "virtio@10008000", "init" */
 };
 
+/* bootinfo.init_test: test= hooks the kernel passes on to init (docs/boot.md). */
+#define BOOTINFO_TEST_NONE		0
+#define BOOTINFO_TEST_KILL_PAGER	1	/* destroy the pager once the clients run */
+
 struct bootinfo {
 	unsigned int magic;
 	unsigned int nhandles;
@@ -242,6 +246,7 @@ struct bootinfo {
 	unsigned int nharts;		/* harts running user threads */
 	char pager[64];			/* boot argument pager=: the pager to start */
 	char run[64];			/* boot argument run=: the programs to run */
+	unsigned int init_test;		/* BOOTINFO_TEST_*: a test= hook for init */
 	struct bootinfo_handle handles[BOOTINFO_MAX];
 	unsigned long boot_instret;	/* the boot hart's instret at kernel entry */
 };
