@@ -129,18 +129,15 @@ struct endpoint *endpoint_alloc(struct task *owner)
  */
 static void task_release_quota(struct task *task)
 {
-	struct task_quota given = quota_of_task(task->quota);
-
 	for (unsigned i = 0; i < TASK_MAX; i++)
 		if (tasks[i].used && tasks[i].creator == task)
 			tasks[i].creator = task->creator;
 	if (!task->creator)
 		return;
-	/* what still counts against @task now is only its live children's */
-	given.tasks = (uint16_t)(given.tasks - task->charged.tasks);
-	given.threads = (uint16_t)(given.threads - task->charged.threads);
-	given.endpoints = (uint16_t)(given.endpoints - task->charged.endpoints);
-	quota_add(task->creator, given, -1);
+	/* what still counts against @task now is only its live children's:
+	 * they move to the creator, the rest of what it gave comes back */
+	quota_add(task->creator, quota_of_task(task->quota), -1);
+	quota_add(task->creator, task->charged, 1);
 }
 
 /* Closing a task's handles can end another task (the last handle to it, with
