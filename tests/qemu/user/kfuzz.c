@@ -158,7 +158,7 @@ static long fuzz_call(long *ret)
 {
 	unsigned long a[6] = { value(), value(), value(), value(), value(), value() };
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	long nr = (long)pick(SYS_COUNT);
+	long nr = (long)pick(SYS_COUNT), h;
 
 	switch (nr) {
 	case SYS_EXIT: case SYS_SHUTDOWN: case SYS_CALL: case SYS_VM_MAP_REPLY: case SYS_KCOV:
@@ -195,9 +195,16 @@ static long fuzz_call(long *ret)
 			return -1;	/* a started thread of a task we made faults: a console line */
 		break;
 	case SYS_SEND: case SYS_RECV: case SYS_REPLY_RECV:
+		h = handle_of(K_ENDPOINT);
 		m = (struct msg){ 0, pick(2) ? pick(100) : a[1], { a[2], a[3], 0, 0 },
 				  pick(4) ? IPC_NO_HANDLE : handle_of(K_OTHER), 0 };
-		ipc(nr | SYS_NONBLOCK, handle_of(K_ENDPOINT), &m);
+		/* a handle goes only where we receive it ourselves: one sent to
+		 * park_ep (or a copy) would land in our table by way of a parked
+		 * thread, when it happens to wait there, and the model would not
+		 * know of it */
+		if (h < 0 || h >= LIMIT_HANDLES || slots[h] != K_ENDPOINT)
+			m.handle = IPC_NO_HANDLE;
+		ipc(nr | SYS_NONBLOCK, h, &m);
 		*ret = m.status;
 		if (!m.status && nr != SYS_SEND && m.handle >= 0)
 			record(m.handle, K_OTHER);	/* a handle came with it */
@@ -296,9 +303,12 @@ static void check_result(unsigned long seed, unsigned step, long nr, long ret, l
 	}
 }
 
-/* cleanup: close every handle we made, destroying the tasks first. */
-static void cleanup(void)
+/* cleanup: close every handle we made, destroying the tasks first; returns
+ * how many handles we held that the model did not know of (closed too). */
+static unsigned cleanup(void)
 {
+	unsigned unknown = 0;
+
 	for (long i = 0; i < LIMIT_HANDLES; i++)
 		if (slots[i] == K_TASK)
 			sys_task_destroy(i);
@@ -306,12 +316,29 @@ static void cleanup(void)
 		if (slots[i] != K_FREE && slots[i] != K_FIXED) {
 			sys_handle_close(i);
 			slots[i] = K_FREE;
+		} else if (slots[i] == K_FREE && sys_handle_close(i) == 0) {
+			printf("test-kfuzz: FAIL slot %ld held a handle the model did not know of\n", i);
+			unknown++;
 		}
 	/* the parked threads end when their endpoint dies (a handle to it they
 	 * received keeps it alive until the loop above closed that too) */
 	sys_handle_close(park_ep);
-	for (volatile unsigned long spin = 0; spin < 20000000; spin++)
-		;	/* let them run (on this hart: a tick or two) */
+	return unknown;
+}
+
+/* settle: wait until the parked threads have ended (they run when a tick
+ * lets them, on one hart): until our thread quota is @want again, or, if
+ * something leaked, a bound; returns what is left of it. */
+static unsigned long settle(unsigned long want)
+{
+	unsigned long have = quota_grantable(probe_frame, 8);
+
+	for (unsigned tries = 0; have != want && tries < 100; tries++) {
+		for (volatile unsigned long spin = 0; spin < 2000000; spin++)
+			;
+		have = quota_grantable(probe_frame, 8);
+	}
+	return have;
 }
 
 int main(void)
@@ -362,9 +389,10 @@ int main(void)
 			       syscall3(SYS_KCOV, KCOV_TOTAL, 0, 0), ncorpus);
 	}
 	blocks = (unsigned long)syscall3(SYS_KCOV, KCOV_TOTAL, 0, 0);
-	cleanup();
-	for (unsigned k = 0; k < 3; k++)
-		after[k] = quota_grantable(probe_frame, 8 * k);
+	check("every handle we held was one the model knew of", cleanup(), 0);
+	after[1] = settle(base[1]);
+	after[0] = quota_grantable(probe_frame, 0);
+	after[2] = quota_grantable(probe_frame, 16);
 	printf("test-kfuzz: %lu calls, %lu refused, %lu kernel blocks covered, corpus %lu\n",
 	       calls, refused, blocks, ncorpus);
 	for (unsigned nr = 0; nr < SYS_COUNT; nr++) {
