@@ -112,6 +112,34 @@ void ipc_reply_dropped(struct thread *c)
 	ipc_abort_call(c);
 }
 
+/* end_message: a LABEL_ENDED message with @badges in @t's registers. */
+static void end_message(struct thread *t, uint64_t badges)
+{
+	const unsigned long words[IPC_WORDS] = { [ENDED_W_BADGES] = badges };
+
+	ipc_put(t, LABEL_ENDED, words, IPC_NO_HANDLE, 0);
+}
+
+void ipc_task_ended(const struct handle *watch)
+{
+	struct endpoint *ep;
+	struct thread *r;
+
+	if (!watch->obj || watch->gen != watch->obj->gen)
+		return;	/* none, or its endpoint died */
+	ep = endpoint_of_obj(watch->obj);
+	r = queue_pop(&ep->receivers);
+	if (!r) {
+		ep->ended |= watch->badge;
+		ep->end_pending = true;
+		endpoint_recv_slow(ep);
+		return;
+	}
+	r->queue = NULL;
+	end_message(r, watch->badge);
+	sched_enqueue(r);
+}
+
 void ipc_recv(struct thread *t, struct endpoint *ep, bool block)
 {
 	struct thread *s;
@@ -130,6 +158,13 @@ void ipc_recv(struct thread *t, struct endpoint *ep, bool block)
 	}
 	if (irq_take_pending(ep, t))
 		return;
+	if (ep->end_pending) {
+		end_message(t, ep->ended);
+		ep->end_pending = false;
+		ep->ended = 0;
+		endpoint_recv_slow(ep);
+		return;
+	}
 	s = queue_pop(&ep->senders);
 	if (!s) {
 		ipc_wait(t, THREAD_RECEIVING, ep, &ep->receivers, block);
@@ -268,6 +303,8 @@ void ipc_endpoint_destroy(struct endpoint *ep)
 		t->queue = NULL;
 		ipc_finish(t, -ERR_HANDLE);
 	}
+	ep->end_pending = false;
+	endpoint_recv_slow(ep);
 	task_quota_drop(ep->owner, (struct task_quota){ 0, 0, 1 });
 	ep->owner = NULL;
 }

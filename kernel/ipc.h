@@ -72,6 +72,11 @@ bool ipc_fault(struct thread *t);
  * threads whose fault waited there are killed. */
 void ipc_endpoint_destroy(struct endpoint *ep);
 
+/* ipc_task_ended: a task watched through @watch (SYS_TASK_WATCH) ended: its
+ * endpoint, if alive, gets a LABEL_ENDED message now (a receiver waits) or
+ * when next received on (the badges of every end meanwhile ORed into one). */
+void ipc_task_ended(const struct handle *watch);
+
 /* ipc_thread_detach: take @t out of every IPC relation before it dies; a
  * thread waiting for @t's reply gets -ERR_NOREPLY (or, for a fault, dies). */
 void ipc_thread_detach(struct thread *t);
@@ -129,7 +134,7 @@ static inline bool ipc_reply_label_ok(const struct thread *c, unsigned long labe
 /*
  * ipc_reply_fast_ok: whether the reply fast path applies to @t answering its
  * caller and waiting on @ep (no handle to pass; changes nothing): @t has a
- * caller, no sender or interrupt can be waiting on @ep, and the caller is a
+ * caller, no sender, interrupt or end can be waiting on @ep, and the caller is a
  * client answered with a user's label (not with IPC tracing on: the general
  * path records the message) or a faulting thread answered LABEL_RESUME.
  */
@@ -138,7 +143,7 @@ static inline bool ipc_reply_fast_ok(const struct thread *t, const struct endpoi
 	const struct thread *c = t->caller;
 	unsigned long label = uctx_arg(&t->frame, 1);	/* a1: the label */
 
-	if (!c || ep->senders.head || ep->irqs)
+	if (!c || ep->senders.head || ep->recv_slow)
 		return false;
 	if (!c->faulting)
 		return label_is_user(label) && !trace_on(TRACE_IPC);

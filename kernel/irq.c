@@ -33,14 +33,17 @@ struct irq *irq_alloc(unsigned num)
 static void irq_unlink(struct irq *irq)
 {
 	struct irq **link;
+	struct endpoint *e;
 
 	if (!irq->ep.obj)
 		return;
-	for (link = &endpoint_of_obj(irq->ep.obj)->irqs; *link; link = &(*link)->next)
+	e = endpoint_of_obj(irq->ep.obj);
+	for (link = &e->irqs; *link; link = &(*link)->next)
 		if (*link == irq) {
 			*link = irq->next;
 			break;
 		}
+	endpoint_recv_slow(e);
 	irq->ep.obj = NULL;
 }
 
@@ -52,6 +55,7 @@ void irq_bind(struct irq *irq, const struct handle *ep)
 	irq->ep = *ep;
 	irq->next = e->irqs;
 	e->irqs = irq;
+	endpoint_recv_slow(e);
 	plic_enable(irq_context, irq->num, true);
 }
 

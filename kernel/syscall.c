@@ -248,6 +248,21 @@ static long ksys_task_destroy(struct thread *t)
 	return SYSCALL_DONE;
 }
 
+static long ksys_task_watch(struct thread *t)
+{
+	struct task *task;
+	struct handle ep = { NULL, 0, 0, 0 };
+	long h = (long)uctx_arg(&t->frame, 1);
+	int err = arg_task(t, 0, RIGHT_MANAGE, &task);
+
+	if (!err && h != IPC_NO_HANDLE)
+		err = handle_get(t->task, (unsigned long)h, KOBJ_ENDPOINT, RIGHT_WRITE, &ep);
+	if (err)
+		return err;
+	task->watch = ep;	/* replaces any earlier watch */
+	return 0;
+}
+
 static long ksys_thread_start(struct thread *t)
 {
 	struct thread *n;
@@ -492,6 +507,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_REPLY_TO] = ksys_reply_to,
 	[SYS_TRACE_CTL] = ksys_trace_ctl,
 	[SYS_KCOV] = ksys_kcov,
+	[SYS_TASK_WATCH] = ksys_task_watch,
 };
 
 /* The calls that take SYS_NONBLOCK. */

@@ -170,6 +170,7 @@ static void task_end(struct task *task, int status)
 	for (unsigned i = 0; i < ENDPOINT_MAX; i++)
 		if (endpoints[i].owner == task)
 			ipc_endpoint_destroy(&endpoints[i]);
+	ipc_task_ended(&task->watch);	/* after: not to an endpoint of its own */
 	if (task->end_waiter)	/* its destroyer: the call is complete now */
 		sched_enqueue(task_end_unwait(task));
 	handle_close_all(task);

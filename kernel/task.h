@@ -64,6 +64,7 @@ struct task {
 	struct task_quota charged;	/* its threads and endpoints, and the tasks it made,
 					 * each with its quota */
 	struct task *creator;		/* whose quota it came from (NULL: the root task) */
+	struct handle watch;		/* SYS_TASK_WATCH: told of its end (obj NULL: none) */
 	struct handle handles[TASK_HANDLES];
 };
 
@@ -102,7 +103,17 @@ struct endpoint {
 	struct task *owner;		/* the endpoint dies with it */
 	struct thread_queue senders, receivers;
 	struct irq *irqs;		/* interrupts bound to it */
+	bool end_pending;		/* watched tasks ended while nobody received */
+	bool recv_slow;			/* irqs or end_pending: the reply fast path's one test */
+	uint64_t ended;			/* the OR of their watches' badges */
 };
+
+/* endpoint_recv_slow: recompute @ep->recv_slow after irqs or end_pending
+ * changed (one flag keeps the reply fast path at one test for both). */
+static inline void endpoint_recv_slow(struct endpoint *ep)
+{
+	ep->recv_slow = ep->irqs || ep->end_pending;
+}
 
 /* What trap.S relies on: sscratch holds a thread's frame, and C gets the
  * thread from it by a cast (thread_of); syscall_resume marks a frame with

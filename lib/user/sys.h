@@ -231,6 +231,13 @@ static inline long sys_task_destroy(long task)
 	return syscall3(SYS_TASK_DESTROY, task, 0, 0);
 }
 
+/* sys_task_watch: @ep (a handle, or IPC_NO_HANDLE to stop) gets a LABEL_ENDED
+ * message carrying @ep's badge when @task ends. */
+static inline long sys_task_watch(long task, long ep)
+{
+	return syscall3(SYS_TASK_WATCH, task, ep, 0);
+}
+
 static inline long sys_thread_set_fault(long thread, long ep)
 {
 	return syscall3(SYS_THREAD_SET_FAULT, thread, ep, 0);

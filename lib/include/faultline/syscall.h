@@ -49,7 +49,9 @@
 				 * <faultline/trace.h>); returns the previous mask */
 #define SYS_KCOV	28	/* (op): kernel coverage for the calling task (KCOV_*);
 				 * a coverage build only (tools/faultline fuzz) */
-#define SYS_COUNT	29
+#define SYS_TASK_WATCH	29	/* (task h, endpoint h or -1): a LABEL_ENDED message
+				 * there when the task ends */
+#define SYS_COUNT	30
 
 /* SYS_KCOV operations. In a kernel built without coverage every one is
  * -ERR_NOTSUP. Coverage is of basic blocks (the PCs of
@@ -165,6 +167,7 @@ static inline bool vm_perms_ok(unsigned long perms)
 #define LABEL_KERNEL	0x80000000ul
 #define LABEL_FAULT	(LABEL_KERNEL | 1)	/* a fault, delivered as a call */
 #define LABEL_IRQ	(LABEL_KERNEL | 2)	/* an interrupt */
+#define LABEL_ENDED	(LABEL_KERNEL | 3)	/* watched tasks ended (SYS_TASK_WATCH) */
 #define LABEL_RESUME	(LABEL_KERNEL | 16)	/* reply to a fault: retry the instruction */
 #define LABEL_KILL	(LABEL_KERNEL | 17)	/* reply to a fault: kill the thread */
 
@@ -181,6 +184,15 @@ static inline bool label_is_user(unsigned long label)
  * masked until SYS_IRQ_ACK.
  */
 #define IRQ_W_NUMBER	0
+
+/*
+ * The end message (label LABEL_ENDED, badge 0): word 0 = the OR of the
+ * badges of the SYS_TASK_WATCH handles of every task watched through this
+ * endpoint that ended since the last such message was received (one message
+ * for any number of ends: give each watched task its own bit). It carries no
+ * exit status: a program whose status matters tells its server itself.
+ */
+#define ENDED_W_BADGES	0
 
 /*
  * The fault message (label LABEL_FAULT, badge = the badge of the faulting

@@ -84,6 +84,7 @@ static const unsigned long allowed[SYS_COUNT] = {
 	[SYS_REPLY_TO] = E(ERR_HANDLE) | E(ERR_DENIED) | E(ERR_INVAL),
 	[SYS_TRACE_CTL] = E(ERR_INVAL) | E(ERR_DENIED) | E(ERR_HANDLE) | E(ERR_NOTSUP),
 	[SYS_KCOV] = E(ERR_INVAL),
+	[SYS_TASK_WATCH] = E(ERR_HANDLE) | E(ERR_DENIED),
 };
 static unsigned long seen[SYS_COUNT];	/* the errors each call gave */
 static unsigned long made[SYS_COUNT];	/* how often each call was made */
@@ -238,6 +239,10 @@ static long fuzz_call(long *ret)
 			a[2] = pick(4) ? (unsigned long)ram->handle : (unsigned long)handle_of(K_OTHER);
 			a[3] = pick(2) ? frames_ring[pick(ROOT_FRAMES)] : a[3];
 		}
+		break;
+	case SYS_TASK_WATCH:
+		a[0] = (unsigned long)(pick(4) ? handle_of(K_TASK) : SELF);
+		a[1] = pick(4) ? (unsigned long)handle_of(K_ENDPOINT) : (unsigned long)IPC_NO_HANDLE;
 		break;
 	case SYS_TRACE_CTL:
 		a[0] = pick(2) ? 0 : a[0];	/* never tracing on: it would flood the console */

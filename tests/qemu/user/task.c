@@ -11,7 +11,8 @@
  * changes nothing (the handle it would give stays where it was, no thread is
  * used up), and a task whose own endpoint is its fault endpoint cannot wedge
  * the handler that answers its fault with KILL, or drops it, when the
- * endpoint dies with the task (the handler gets -ERR_HANDLE).
+ * endpoint dies with the task (the handler gets -ERR_HANDLE). Lifetimes,
+ * quotas, and SYS_TASK_WATCH's end messages are checked last.
  */
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
@@ -158,6 +159,19 @@ __asm__(".text\n"
 	"2:	j	2b\n"
 	".globl selfdestroy_end\n"
 	"selfdestroy_end:\n");
+
+/* A seventh child: it exits with status 7 at once (SYS_EXIT). */
+extern char exiter_start[], exiter_end[];
+__asm__(".text\n"
+	".balign 4\n"
+	".globl exiter_start\n"
+	"exiter_start:\n"
+	"	li	a0, 7\n"
+	"	li	a7, 1\n"		/* SYS_EXIT */
+	"	ecall\n"
+	"1:	j	1b\n"
+	".globl exiter_end\n"
+	"exiter_end:\n");
 
 #define SPAWN_GIVE_SELF (-2)	/* spawn(): give the task a handle to itself */
 
@@ -391,6 +405,74 @@ static void test_quotas(void)
 	sys_handle_close(ep);
 }
 
+/* test_watch: SYS_TASK_WATCH: an endpoint is told when a task ends, however
+ * it ends (destroyed, or by SYS_EXIT while we wait or before we ask), ends
+ * while nobody receives come as one message with the badges ORed, and a
+ * watch removed, or whose endpoint died, tells nothing. */
+static void test_watch(void)
+{
+	long ep = sys_endpoint_create(), bit1 = sys_handle_mint(ep, RIGHT_WRITE, 1);
+	long bit2 = sys_handle_mint(ep, RIGHT_WRITE, 2), bit4 = sys_handle_mint(ep, RIGHT_WRITE, 4);
+	long readonly = sys_handle_mint(ep, RIGHT_READ, 8), other = sys_endpoint_create();
+	long a, b, th, ra, rb;
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	a = spawn(hog_start, hog_end, "watched-a", other, &th);
+	sys_handle_close(th);
+	b = spawn(hog_start, hog_end, "watched-b", other, &th);
+	sys_handle_close(th);
+	check("watch: an endpoint handle as the task", sys_task_watch(ep, bit1), -ERR_HANDLE);
+	check("watch: a task handle as the endpoint", sys_task_watch(a, b), -ERR_HANDLE);
+	check("watch: an endpoint we may not send on", sys_task_watch(a, readonly), -ERR_DENIED);
+	check("watch: a task we may not manage",
+	      sys_task_watch(ra = sys_handle_mint(a, RIGHT_READ, 0), bit1), -ERR_DENIED);
+	sys_handle_close(ra);
+	check("watch a", sys_task_watch(a, bit1), 0);
+	check("watch b", sys_task_watch(b, bit4), 0);
+	check("watch b again: the new watch replaces the old", sys_task_watch(b, bit2), 0);
+	ipc(SYS_RECV | SYS_NONBLOCK, ep, &m);
+	check("nothing ended yet", m.status, -ERR_AGAIN);
+	check("destroy a", sys_task_destroy(a), 0);
+	check("destroy b", sys_task_destroy(b), 0);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, ep, &m);
+	check("two ends, one message", m.status == 0 && m.label == LABEL_ENDED, 1);
+	check("its word: both badges", (long)m.w[ENDED_W_BADGES], 3);
+	ipc(SYS_RECV | SYS_NONBLOCK, ep, &m);
+	check("and nothing after it", m.status, -ERR_AGAIN);
+
+	a = spawn(exiter_start, exiter_end, "exiter", IPC_NO_HANDLE, &th);
+	sys_handle_close(th);
+	check("watch the exiter", sys_task_watch(a, bit4), 0);
+	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_RECV, ep, &m);	/* we wait, or it ended already */
+	check("an exit is told too", m.status == 0 && m.label == LABEL_ENDED, 1);
+	check("with the watch's badge", (long)m.w[ENDED_W_BADGES], 4);
+	check("its handle is stale", sys_task_watch(a, bit4), -ERR_HANDLE);
+	sys_handle_close(a);
+
+	a = spawn(hog_start, hog_end, "unwatched", other, &th);
+	sys_handle_close(th);
+	b = spawn(hog_start, hog_end, "watch-gone", other, &rb);
+	sys_handle_close(rb);
+	check("watch, then stop watching", sys_task_watch(a, bit1) || sys_task_watch(a, -1), 0);
+	ra = sys_endpoint_create();
+	check("watch through an endpoint that dies first", sys_task_watch(b, ra), 0);
+	sys_handle_close(ra);
+	check("destroy the unwatched", sys_task_destroy(a), 0);
+	check("destroy the one whose endpoint died", sys_task_destroy(b), 0);
+	ipc(SYS_RECV | SYS_NONBLOCK, ep, &m);
+	check("no end told", m.status, -ERR_AGAIN);
+	sys_handle_close(a);
+	sys_handle_close(b);
+	sys_handle_close(bit1);
+	sys_handle_close(bit2);
+	sys_handle_close(bit4);
+	sys_handle_close(readonly);
+	sys_handle_close(other);
+	sys_handle_close(ep);
+}
+
 int main(void)
 {
 	unsigned long root_f, code_f, stack_f, pool_f[4];
@@ -463,5 +545,6 @@ int main(void)
 	test_destroy_self();
 	test_lifetimes();
 	test_quotas();
+	test_watch();
 	return check_done();
 }
