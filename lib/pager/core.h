@@ -30,6 +30,7 @@ struct pager_counters {
 	unsigned long evictions, write_backs, clean_drops;	/* pages */
 	unsigned long readahead, readahead_hits;		/* pages */
 	unsigned long io_requests, io_sectors, io_errors, oom_kills;
+	unsigned long ended_mid_fault;	/* clients whose task ended while a fault was served */
 };
 
 extern struct pager_counters pager_count;
@@ -42,8 +43,13 @@ int pager_give_tables(struct client *c, unsigned n);
 /* pager_recv_next: wait for the next message into @m (nothing to answer). */
 void pager_recv_next(struct msg *m);
 
-/* pager_client_end: @c ended with @status (@killed: by the pager); tell init. */
-void pager_client_end(struct client *c, int status, bool killed);
+/* pager_client_end: @c ended with @status, @how (PAGER_END_*); its task is
+ * destroyed if it still runs, all it held comes back; tell init. */
+void pager_client_end(struct client *c, int status, unsigned how);
+
+/* pager_clients_ended: a LABEL_ENDED message with @badges (bit i: client i's
+ * watch) came: end every such client whose task is really gone. */
+void pager_clients_ended(uint64_t badges);
 
 /* pager_kill_and_recv: end @c (if it still runs) and wait for the next message. */
 void pager_kill_and_recv(struct client *c, struct msg *m);
@@ -101,8 +107,9 @@ void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m)
 
 /* pager_map_fault: map the fresh frame @pa at @va for @c's faulting thread
  * (pager_map_frame). If that cannot be done, @pa is freed and either the
- * thread resumed (another thread's fault mapped the page first) or @c killed
- * (no page-table frames); the next message is in @m either way. 0 if mapped.
+ * thread resumed (another thread's fault mapped the page first), @c killed
+ * (no page-table frames) or @c ended (its task ended meanwhile, while a
+ * swap-in was read, say); the next message is in @m either way. 0 if mapped.
  * Inline: it is on the fault path (zero fill, swap-in). */
 static inline long pager_map_fault(struct client *c, const struct region *r, uint64_t va,
 				   uint64_t pa, struct msg *m)
@@ -114,6 +121,10 @@ static inline long pager_map_fault(struct client *c, const struct region *r, uin
 	mem_free(pa, 0);
 	if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
 		pager_resume(m);
+	} else if (err == -ERR_HANDLE) {	/* its task ended while we worked */
+		pager_count.ended_mid_fault++;
+		pager_client_end(c, 1, PAGER_END_UNTOLD);
+		pager_recv_next(m);
 	} else {
 		pager_count.oom_kills++;
 		pager_kill(c, "out of memory for page tables", va, m);

@@ -26,7 +26,7 @@ static unsigned long all_faults;	/* pager_now */
 
 /* Client ends init has not heard of yet, and init's saved PAGER_WAIT reply. */
 #define ENDED_MAX CLIENT_MAX
-static struct { unsigned long id, status, killed; } ended[ENDED_MAX];
+static struct { unsigned long id, status, how; } ended[ENDED_MAX];
 static unsigned nended;
 static long waiter = -1;
 static uint64_t archive_len;
@@ -112,7 +112,7 @@ static void client_release(struct client *c)
 /* ended_pop: the oldest unreported end as a PAGER_EXITED message. */
 static void ended_pop(struct msg *n)
 {
-	*n = (struct msg){ 0, PAGER_EXITED, { ended[0].id, ended[0].status, ended[0].killed, 0 },
+	*n = (struct msg){ 0, PAGER_EXITED, { ended[0].id, ended[0].status, ended[0].how, 0 },
 			   IPC_NO_HANDLE, 0 };
 	nended--;
 	memmove(&ended[0], &ended[1], nended * sizeof(ended[0]));
@@ -128,18 +128,23 @@ static unsigned clients_running(void)
 	return n;
 }
 
-/* pager_client_end: @c ended with @status (@killed: by the pager); tell init. */
-void pager_client_end(struct client *c, int status, bool killed)
+void pager_client_end(struct client *c, int status, unsigned how)
 {
+	static const char *const said[] = {
+		[PAGER_END_EXITED] = "exited", [PAGER_END_KILLED] = "killed",
+		[PAGER_END_UNTOLD] = "ended without telling the pager",
+	};
 	struct msg n;
 
+	sys_task_watch(c->task, IPC_NO_HANDLE);	/* an end we make needs no message */
 	sys_task_destroy(c->task);
+	sys_handle_close(c->watch);
+	sys_handle_close(c->task);
 	swap_client_end(c);
 	client_release(c);
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
 	       "pages evicted\n",
-	       c->name, killed ? "killed" : "exited", status, c->faults, c->pages, c->tables,
-	       c->evictions);
+	       c->name, said[how], status, c->faults, c->pages, c->tables, c->evictions);
 	if (!clients_running()) {
 		int bad = mem_check();	/* everything came back: the allocator must agree */
 
@@ -155,7 +160,7 @@ void pager_client_end(struct client *c, int status, bool killed)
 	if (nended < ENDED_MAX) {
 		ended[nended].id = c->id;
 		ended[nended].status = (unsigned long)status;
-		ended[nended++].killed = killed;
+		ended[nended++].how = how;
 	}
 	if (waiter >= 0) {	/* init is waiting: answer it now */
 		ended_pop(&n);
@@ -164,12 +169,24 @@ void pager_client_end(struct client *c, int status, bool killed)
 	}
 }
 
+void pager_clients_ended(uint64_t badges)
+{
+	for (unsigned i = 1; i < CLIENT_MAX; i++) {
+		struct client *c = &clients[i];
+
+		/* a bit may be late news: that client ended through us, and
+		 * its slot may hold a new one (whose watch call then succeeds) */
+		if ((badges >> i & 1) && c->used && sys_task_watch(c->task, c->watch) == -ERR_HANDLE)
+			pager_client_end(c, 1, PAGER_END_UNTOLD);
+	}
+}
+
 /* pager_kill_and_recv: end @c (a fault it may not take, or that cannot be served)
  * and wait for the next message into @m. */
 void pager_kill_and_recv(struct client *c, struct msg *m)
 {
 	if (c && c->used)
-		pager_client_end(c, EXIT_INIT_KILLED, true);
+		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
 	pager_recv_next(m);
 }
 
@@ -235,15 +252,19 @@ static long spawn(const char *name)
 		return -ERR_NOSPC;
 	root = mem_alloc_table(&pmem, &off);
 	c->task = root ? sys_task_create(pmem, off, name) : -ERR_NOMEM;
-	if (c->task < 0) {
+	c->watch = c->task >= 0 ? sys_handle_mint(pager_ep, RIGHT_WRITE, 1ul << c->id) : -1;
+	if (c->task < 0 || c->watch < 0) {
 		if (root)
 			mem_free(root, 0);
+		sys_handle_close(c->task);
 		c->used = false;
-		return c->task;
+		return c->task < 0 ? c->task : c->watch;
 	}
 	mem_frame(root, NULL, NULL)->owner = (uint16_t)c->id;	/* it comes back too */
 	mem_frame(root, NULL, NULL)->kind = FRAME_TABLE;
-	err = image_regions(c, &img, e->data);
+	err = sys_task_watch(c->task, c->watch);	/* a SYS_EXIT of its own ends it too */
+	if (!err)
+		err = image_regions(c, &img, e->data);
 	if (!err)
 		err = pager_give_tables(c, POOL_CHUNK);
 	fault_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, c->id);
@@ -255,8 +276,9 @@ static long spawn(const char *name)
 		err = sys_thread_start(c->thread);
 	sys_handle_close(fault_ep);
 	sys_handle_close(talk_ep);
+	sys_handle_close(c->thread);	/* not needed again: the task's end ends it */
 	if (err || c->thread < 0) {
-		pager_client_end(c, EXIT_INIT_KILLED, true);
+		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
 		return err ? err : c->thread;
 	}
 	return c->id;
@@ -597,7 +619,7 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 	} else if (!c) {
 		ret = -ERR_INVAL;	/* every other request is a client's */
 	} else if (m->label == PAGER_EXIT) {
-		pager_client_end(c, (int)(m->w[0] & 0xff), false);
+		pager_client_end(c, (int)(m->w[0] & 0xff), PAGER_END_EXITED);
 		return false;
 	} else if (m->label == PAGER_MAP) {
 		ret = map_region(c, m);
@@ -670,6 +692,11 @@ static void serve(struct msg *first)
 		}
 		if (m.label == LABEL_FAULT) {	/* first: the fast path */
 			fault(&m);
+			continue;
+		}
+		if (m.label == LABEL_ENDED) {	/* the kernel's: no answer */
+			pager_clients_ended(m.w[ENDED_W_BADGES]);
+			pager_recv_next(&m);
 			continue;
 		}
 		c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used ? &clients[m.badge]

@@ -84,7 +84,7 @@ bool pager_trap(struct client *c, const struct region *r, struct msg *m)
 
 		sys_reply_to(rh, &k);
 		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name, m->w[0]);
-		pager_client_end(c, EXIT_INIT_KILLED, true);
+		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
 	}
 	sys_handle_close(rh);	/* the handler has its own copy */
 	pager_recv_next(m);

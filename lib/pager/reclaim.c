@@ -458,7 +458,7 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
 	}
 	printf("pager: %s: %s at 0x%lx; killed (the largest client; the fault was %s's)\n",
 	       v->name, why, (unsigned long)va, c->name);
-	pager_client_end(v, EXIT_INIT_KILLED, true);
+	pager_client_end(v, EXIT_INIT_KILLED, PAGER_END_KILLED);
 	pa = reclaim_frame(c, va);
 	if (!pa)
 		pager_kill(c, why, va, m);	/* not even then */
@@ -586,8 +586,8 @@ void counters_print(void)
 
 	printf("pager: counters: faults %lu (zero-fill %lu, swap-in %lu, protection %lu), "
 	       "evictions %lu (write-backs %lu, clean drops %lu), read-ahead %lu pages (%lu hits), "
-	       "I/O %lu requests %lu sectors %lu errors, out-of-memory kills %lu\n",
+	       "I/O %lu requests %lu sectors %lu errors, out-of-memory kills %lu, ended mid-fault %lu\n",
 	       pager_now(), k->zero_fills, k->swap_ins, k->prot_faults, k->evictions,
 	       k->write_backs, k->clean_drops, k->readahead, k->readahead_hits, k->io_requests,
-	       k->io_sectors, k->io_errors, k->oom_kills);
+	       k->io_sectors, k->io_errors, k->oom_kills, k->ended_mid_fault);
 }

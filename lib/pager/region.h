@@ -45,6 +45,7 @@ struct client {
 	unsigned id;			/* also the badge of its fault endpoint */
 	char name[32];
 	long task, thread;
+	long watch;			/* its task's SYS_TASK_WATCH: pager_ep, badge 1 << id */
 	struct region regions[REGION_MAX];	/* sorted by start, disjoint */
 	unsigned nregions;
 	unsigned last_region;		/* region_find's last answer (checked before use) */
@@ -55,6 +56,8 @@ struct client {
 };
 
 extern struct client clients[CLIENT_MAX];
+
+_Static_assert(CLIENT_MAX <= 64, "a client's end is a bit of a LABEL_ENDED word");
 
 struct region *region_search(struct client *c, uint64_t va);
 

@@ -202,7 +202,10 @@ static int run(long ep, const struct bootinfo_handle *archive, const char *names
 			continue;
 		running--;
 		printf("init: client %lu %s with status %lu\n", m.w[0],
-		       m.w[2] ? "was killed" : "exited", m.w[1]);
+		       m.w[2] == PAGER_END_KILLED   ? "was killed"
+		       : m.w[2] == PAGER_END_UNTOLD ? "ended without telling the pager,"
+						    : "exited",
+		       m.w[1]);
 		if (!status)
 			status = (int)m.w[1];
 	}

@@ -81,11 +81,15 @@
 #define PAGER_EXIT	0x111
 
 /* init -> pager: wait until a client has ended; reply label PAGER_EXITED with
- * w0 = its id, w1 = its status, w2 = 1 if the pager killed it. Ends are queued
- * until init asks, so none is lost; the pager keeps the call's reply
+ * w0 = its id, w1 = its status, w2 = how it ended (PAGER_END_*). Ends are
+ * queued until init asks, so none is lost; the pager keeps the call's reply
  * (SYS_REPLY_SAVE) while nothing has ended. */
 #define PAGER_WAIT	0x103
 #define PAGER_EXITED	0x120
+#define PAGER_END_EXITED 0	/* it said so (PAGER_EXIT), with its status */
+#define PAGER_END_KILLED 1	/* the pager killed it (status EXIT_INIT_KILLED) */
+#define PAGER_END_UNTOLD 2	/* its task ended without PAGER_EXIT (SYS_EXIT, say):
+				 * the status is unknown, reported as 1 */
 
 #define PAGER_ERROR	0x1ff	/* reply label for a refused request, w0 = -ERR_* */
 
