@@ -517,6 +517,29 @@ static int dt_plic_contexts(struct dt_walk *w)
 	return 0;
 }
 
+/*
+ * dt_tags_advance: whether every tag of the structure block, read with
+ * libfdt's own fdt_next_tag, ends beyond where it starts, up to an FDT_END
+ * tag. libfdt as linux-source-6.1 ships it adds a property's length to the
+ * offset unchecked: a length of 2^32 - 12 leads back to the property's own
+ * tag, and every walk of the tree (a path lookup, a subnode scan) loops for
+ * ever, a hang at boot on a bad tree (found by fuzz-host-dt); a length
+ * running further back or past the block makes libfdt stop early instead,
+ * reported as some later node's error. One pass here, before any lookup,
+ * refuses both with one message.
+ */
+static bool dt_tags_advance(const void *fdt)
+{
+	int offset = 0, next = 0;
+
+	while (fdt_next_tag(fdt, offset, &next) != FDT_END) {
+		if (next <= offset)
+			return false;
+		offset = next;
+	}
+	return next > offset;	/* an FDT_END tag, not a premature end (next < 0) */
+}
+
 int dt_parse(const void *fdt, struct dt_info *info, struct dt_error *err)
 {
 	struct dt_walk w = { fdt, info, err, -1, -1, -1, -1, 0 };
@@ -531,6 +554,8 @@ int dt_parse(const void *fdt, struct dt_info *info, struct dt_error *err)
 	 * 8-byte words (devicetree spec 0.4, 5.4 and 5.3.2 align them so) */
 	if (fdt_off_dt_struct(fdt) % FDT_TAGSIZE || fdt_off_mem_rsvmap(fdt) % 8)
 		return dt_fail(err, "header", "a block is misaligned");
+	if (!dt_tags_advance(fdt))
+		return dt_fail(err, "structure block", "a tag's length runs back, or past the block's end");
 	info->dtb_size = fdt_totalsize(fdt);
 	if (dt_string(fdt, 0, "model", &info->model))
 		info->model = "(no model)";

@@ -355,6 +355,26 @@ static void test_misaligned_block(void **state)
 	expect_error(fdt, "header", "misaligned");
 }
 
+/* A property length near 2^32 made libfdt's tag walk wrap back to the same
+ * tag, and the first path lookup loop for ever (found by fuzz-host-dt as a
+ * timeout): refused before any lookup. */
+static void test_length_runs_back(void **state)
+{
+	void *fdt = editable();
+	int prop = fdt_first_property_offset(fdt, node(fdt, "/cpus"));
+	(void)state;
+
+	assert_true(prop >= 0);
+	/* the tag, the length and the name offset are 12 bytes: -12 is itself */
+	((uint32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + prop))[1] = cpu_to_fdt32(0xfffffff4u);
+	expect_error(fdt, "structure block", "runs back");
+	fdt = editable();
+	prop = fdt_first_property_offset(fdt, node(fdt, "/memory@80000000"));
+	assert_true(prop >= 0);
+	((uint32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + prop))[1] = cpu_to_fdt32(0xffffff00u);
+	expect_error(fdt, "structure block", "runs back");
+}
+
 static void test_isa_has(void **state)
 {
 	(void)state;
@@ -382,6 +402,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_optional_devices),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_misaligned_block),
+		cmocka_unit_test(test_length_runs_back),
 		cmocka_unit_test(test_isa_has),
 	};
 
