@@ -424,6 +424,7 @@ static void boot_init_task(unsigned long instret0)
 	struct init_resources res = { &free_map, devices,   0,	      this_hart->hartid, 0,
 				      args.pager, args.run,
 				      args.test == BOOT_TEST_KILL_PAGER ? BOOTINFO_TEST_KILL_PAGER
+				      : args.test == BOOT_TEST_KILL_BLK ? BOOTINFO_TEST_KILL_BLK
 									: BOOTINFO_TEST_NONE,
 				      0,	      0, instret0 };
 	const char *why;

@@ -31,6 +31,7 @@ struct pager_counters {
 	unsigned long readahead, readahead_hits;		/* pages */
 	unsigned long io_requests, io_sectors, io_errors, oom_kills;
 	unsigned long ended_mid_fault;	/* clients whose task ended while a fault was served */
+	unsigned long parked;		/* faults that waited for a new blk */
 };
 
 extern struct pager_counters pager_count;
@@ -141,6 +142,16 @@ long pager_map_back(struct client *c, uint64_t va, uint64_t pa);
  * sizes the swap area, shares the request table, registers the data zones.
  * 0 or -ERR_*; on error the pager runs without swap. */
 int swap_setup(long blk);
+
+/* swap_blk_again: PAGER_GIVE_BLK after PAGER_BLK_LOST: @blk, a new blk
+ * server on the same disk (swap goes on, the faults that waited for it are
+ * resumed), or -1: none comes (the waiting faults are resumed and end their
+ * clients, as every swap-in from now on). 0 or -ERR_*. */
+int swap_blk_again(long blk);
+
+/* pager_tell_blk_lost: tell init that blk is gone (PAGER_BLK_LOST, now if
+ * it waits, else at its next PAGER_WAIT). In pager.c. */
+void pager_tell_blk_lost(void);
 
 extern bool swap_on;
 extern struct swap_area swap_area;

@@ -29,6 +29,7 @@ static unsigned long all_faults;	/* pager_now */
 static struct { unsigned long id, status, how; } ended[ENDED_MAX];
 static unsigned nended;
 static long waiter = -1;
+static bool blk_news;	/* PAGER_BLK_LOST not yet told to init */
 static uint64_t archive_len;
 static unsigned va_bits;	/* the paging mode's, from PAGER_READY */
 
@@ -179,6 +180,18 @@ void pager_clients_ended(uint64_t badges)
 		if ((badges >> i & 1) && c->used && sys_task_watch(c->task, c->watch) == -ERR_HANDLE)
 			pager_client_end(c, 1, PAGER_END_UNTOLD);
 	}
+}
+
+void pager_tell_blk_lost(void)
+{
+	struct msg n = { 0, PAGER_BLK_LOST, { 0 }, IPC_NO_HANDLE, 0 };
+
+	if (waiter < 0) {
+		blk_news = true;
+		return;
+	}
+	sys_reply_to(waiter, &n);
+	waiter = -1;
 }
 
 /* pager_kill_and_recv: end @c (a fault it may not take, or that cannot be served)
@@ -602,6 +615,11 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 {
 	long ret = -ERR_INVAL;
 
+	if (m->label == PAGER_WAIT && !m->badge && blk_news) {
+		*r = (struct msg){ 0, PAGER_BLK_LOST, { 0 }, IPC_NO_HANDLE, 0 };
+		blk_news = false;
+		return true;
+	}
 	if (m->label == PAGER_WAIT && !m->badge) {
 		if (!nended) {	/* answered by client_end, through the saved reply */
 			waiter = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
@@ -616,6 +634,8 @@ static bool request(const struct msg *m, struct client *c, struct msg *r)
 		memcpy(name, m->w, sizeof(name));
 		name[PAGER_NAME_MAX - 1] = '\0';
 		ret = spawn(name);
+	} else if (m->label == PAGER_GIVE && !m->badge && m->w[0] == PAGER_GIVE_BLK) {
+		ret = swap_on ? swap_blk_again(m->handle) : -ERR_INVAL;	/* after BLK_LOST */
 	} else if (!c) {
 		ret = -ERR_INVAL;	/* every other request is a client's */
 	} else if (m->label == PAGER_EXIT) {
@@ -701,8 +721,11 @@ static void serve(struct msg *first)
 		}
 		c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used ? &clients[m.badge]
 									     : NULL;
-		/* a handle sent with a request is the pager's to close, but TRAP's */
-		sent = m.label == PAGER_TRAP ? IPC_NO_HANDLE : m.handle;
+		/* a handle sent with a request is the pager's to close, but
+		 * TRAP's and a new blk's (kept, or closed when refused) */
+		sent = m.label == PAGER_TRAP || (m.label == PAGER_GIVE && !m.badge && swap_on &&
+						 m.w[0] == PAGER_GIVE_BLK)
+			       ? IPC_NO_HANDLE : m.handle;
 		r = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 		answer = request(&m, c, &r);
 		if (sent >= 0)

@@ -15,6 +15,14 @@
  * in a small swap cache until their own fault maps them without I/O (a hit).
  * A written copy stays valid while the page is clean; a write fault on a
  * swapped-in page, or a dirty eviction, frees the old slot.
+ *
+ * When blk dies (a call to it ends with an IPC error), the pager tells init
+ * and waits for a new blk on the same disk: writes that failed give their
+ * pages back, dirty pages are not evicted meanwhile, and a fault that needs
+ * the disk (a swap-in, or a frame only a write could free) is parked (its
+ * reply saved) and resumed once the new blk is connected. The frames a read
+ * was going into when blk died are kept out of use until then: the device
+ * may still write them until the new driver resets it.
  */
 #include <faultline/blk.h>
 #include <faultline/errno.h>
@@ -42,6 +50,16 @@ static uint16_t guard_owner;		/* the page a fault is being served for: */
 static uint32_t guard_vpage;		/* never its own victim */
 static struct frame_list cache = FRAME_LIST_INIT;	/* FRAME_CACHE frames, oldest first */
 static unsigned ra_window = READAHEAD;	/* read-ahead now: 1..READAHEAD slots */
+static uint64_t table_pa;		/* the request table's frame */
+
+/* blk's state: serving; lost (it died: swap waits for a new one); gone (init
+ * has none to give: a swap-in ends its client). */
+static enum { BLK_UP, BLK_LOST, BLK_GONE } blk_state;
+#define PARKED_MAX 32
+static long parked[PARKED_MAX];		/* BLK_LOST: the saved replies of waiting faults */
+static unsigned nparked;
+static uint64_t quarantined[BLK_SEGS_MAX];	/* read targets of the call blk died in */
+static unsigned nquarantined;
 
 /* order_for: the smallest buddy order of at least @bytes. */
 static unsigned order_for(uint64_t bytes)
@@ -85,10 +103,27 @@ static long blk_call(unsigned long label, unsigned long w0, unsigned long w1, lo
 	return r->label == BLK_ERROR ? (long)r->w[0] : (long)r->w[0] < 0 ? -ERR_INVAL : (long)r->w[0];
 }
 
+/* blk_connect: share the request table and register the data zones with
+ * blk (blk_ep); 0 or the first error. */
+static long blk_connect(void)
+{
+	uint64_t off = 0;
+	long pmem = -1, err;
+	struct msg r;
+
+	mem_frame(table_pa, &pmem, &off);
+	err = blk_call(BLK_TABLE, off, table_pa, pmem, &r);
+	for (unsigned z = 0; z < nzones && err >= 0; z++)
+		if (!zones[z].tables)
+			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << PAGE_SHIFT,
+				       (uint64_t)zones[z].buddy.npages << PAGE_SHIFT, IPC_NO_HANDLE, &r);
+	return err < 0 ? err : 0;
+}
+
 int swap_setup(long blk)
 {
-	uint64_t table_pa, slots_pa, data = mem_free_pages(false), off = 0;
-	long pmem = -1, cap, err = 0;
+	uint64_t slots_pa, data = mem_free_pages(false);
+	long cap, err = 0;
 	uint32_t nslots;
 	struct msg r;
 
@@ -109,13 +144,8 @@ int swap_setup(long blk)
 		      ? -ERR_NOMEM : 0;
 	if (!err) {
 		table = mem_ptr(table_pa);
-		mem_frame(table_pa, &pmem, &off);
-		err = blk_call(BLK_TABLE, off, table_pa, pmem, &r);
+		err = blk_connect();
 	}
-	for (unsigned z = 0; z < nzones && err >= 0; z++)
-		if (!zones[z].tables)
-			err = blk_call(BLK_DMA, zones[z].buddy.base_pfn << PAGE_SHIFT,
-				       (uint64_t)zones[z].buddy.npages << PAGE_SHIFT, IPC_NO_HANDLE, &r);
 	if (err < 0) {
 		self_free(table_pa, sizeof(struct blk_table));
 		self_free(slots_pa, swap_bytes(nslots));
@@ -130,11 +160,96 @@ int swap_setup(long blk)
 	return 0;
 }
 
+/* blk_lost: a call to blk ended with the IPC error @why: it is gone. */
+static void blk_lost(long why)
+{
+	blk_state = BLK_LOST;
+	sys_handle_close(blk_ep);
+	blk_ep = -1;
+	printf("pager: the block driver is gone (%s %s): faults that need the disk wait for a "
+	       "new one\n", why == -ERR_NOREPLY ? "it died in a call," : "its endpoint is dead,",
+	       err_name((int)why));
+	pager_tell_blk_lost();
+}
+
+/* swap_park: the fault in @m needs the disk while blk is lost: keep its reply
+ * for when a new blk comes (or, with PARKED_MAX waiting, resume it: it
+ * faults again); the next message in @m. */
+static void swap_park(struct msg *m)
+{
+	long h = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	struct msg k = { 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+
+	if (h >= 0 && nparked < PARKED_MAX) {
+		parked[nparked++] = h;
+		pager_count.parked++;
+	} else if (h >= 0) {
+		sys_reply_to(h, &k);
+		sys_handle_close(h);
+	}
+	pager_recv_next(m);
+}
+
+/* unpark: resume every parked fault (each faults again and is served as
+ * things are now). */
+static void unpark(void)
+{
+	for (unsigned i = 0; i < nparked; i++) {
+		struct msg k = { 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+
+		sys_reply_to(parked[i], &k);	/* stale if its client ended meanwhile */
+		sys_handle_close(parked[i]);
+	}
+	nparked = 0;
+}
+
+int swap_blk_again(long blk)
+{
+	struct msg r;
+	long cap, err;
+	unsigned waited = nparked;
+
+	if (blk_state != BLK_LOST) {
+		sys_handle_close(blk);
+		return -ERR_INVAL;	/* only after PAGER_BLK_LOST */
+	}
+	if (blk < 0) {
+		blk_state = BLK_GONE;
+		printf("pager: no new block driver: swap is gone; a swap-in ends its client\n");
+		unpark();
+		return 0;
+	}
+	blk_ep = blk;
+	cap = blk_call(BLK_INFO, 0, 0, IPC_NO_HANDLE, &r);
+	err = cap < 0 ? cap
+	      : r.w[3] || (uint64_t)cap < (uint64_t)swap_area.nslots * SWAP_SECTORS_PER_SLOT
+		      ? -ERR_RANGE : blk_connect();
+	if (err) {
+		printf("pager: the new block driver cannot serve swap (%s)\n", err_name((int)err));
+		sys_handle_close(blk_ep);
+		blk_ep = -1;
+		return (int)err;
+	}
+	segs = r.w[1] < BLK_SEGS_MAX ? (uint32_t)r.w[1] : BLK_SEGS_MAX;
+	blk_state = BLK_UP;
+	for (unsigned i = 0; i < nquarantined; i++)	/* the device was reset */
+		mem_free(quarantined[i], 0);
+	nquarantined = 0;
+	unpark();
+	printf("pager: swap goes on with a new block driver; %u fault%s waited for it\n", waited,
+	       waited == 1 ? "" : "s");
+	return 0;
+}
+
 /* submit: send requests 0..@n-1 of the table; how many failed (or all). */
 static unsigned submit(unsigned n)
 {
-	struct msg r;
-	long failed = blk_call(BLK_SUBMIT, n, 0, IPC_NO_HANDLE, &r);
+	struct msg r = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	long failed = blk_state == BLK_UP ? blk_call(BLK_SUBMIT, n, 0, IPC_NO_HANDLE, &r)
+					  : -ERR_HANDLE;
+
+	if (blk_state == BLK_UP && r.status)	/* blk died before or in the call */
+		blk_lost(r.status);
 
 	pager_count.io_requests += n;
 	for (unsigned i = 0; i < n; i++)
@@ -237,9 +352,11 @@ static void give_back(uint64_t pa)
 	struct frame *f = pager_frame(pa);
 	struct client *c = &clients[f->owner];
 	uint64_t va = (uint64_t)f->vpage << PAGE_SHIFT;
+	long err;
 
 	copy_stale(c, f);
-	if (pager_map_back(c, va, pa))
+	err = pager_map_back(c, va, pa);
+	if (err && err != -ERR_HANDLE)	/* (its task ended: the frame goes with it) */
 		printf("pager: FAIL: cannot map back page 0x%lx of %s\n", (unsigned long)va, c->name);
 	if (pager_pol->on_map)
 		pager_pol->on_map(c, va, pa, f, 0);
@@ -362,7 +479,7 @@ static unsigned long evict(unsigned long want)
 	     tries++) {
 		uint64_t pa = pager_pol->choose_victim();
 		struct frame *f = pa ? pager_frame(pa) : NULL;
-		bool room = swap_on && swap_area.used + n + 1 < swap_area.nslots;
+		bool room = swap_on && blk_state == BLK_UP && swap_area.used + n + 1 < swap_area.nslots;
 		struct client *c;
 		long bits;
 
@@ -445,6 +562,10 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
 	struct client *v = c;
 	uint64_t pa;
 
+	if (swap_on && blk_state == BLK_LOST) {	/* memory comes back with the disk */
+		swap_park(m);
+		return 0;
+	}
 	for (unsigned i = 1; i < CLIENT_MAX; i++) {
 		struct client *o = &clients[i];
 
@@ -467,7 +588,9 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
 
 /* read_in: read slot @slot into frame @pa, and the following slots holding
  * the following pages of @c (not resident, not cached) into read-ahead
- * frames while memory allows; 0 or -ERR_IO (every frame of it freed but @pa). */
+ * frames while memory allows; 0, -ERR_IO (every frame of it freed but @pa)
+ * or -ERR_AGAIN (blk died in the call: every frame of it, @pa too, is
+ * quarantined). */
 static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 {
 	struct blk_req *q = &table->req[0];
@@ -483,7 +606,11 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 			break;
 		q->frames[q->nframes++] = cf;
 	}
-	if (submit(1)) {
+	if (submit(1) && blk_state != BLK_UP) {	/* blk died: no frame of it is safe yet */
+		for (uint32_t i = 0; i < q->nframes && nquarantined < BLK_SEGS_MAX; i++)
+			quarantined[nquarantined++] = q->frames[i];
+		return -ERR_AGAIN;
+	} else if (q->status) {
 		for (uint32_t i = 1; i < q->nframes; i++)
 			mem_free(q->frames[i], 0);
 		return -ERR_IO;
@@ -507,6 +634,7 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 {
 	struct swap_slot *e = &swap_area.slots[slot];
 	uint64_t pa = (uint64_t)e->cache << PAGE_SHIFT;
+	int err;
 
 	if (e->flags & SWAP_RESIDENT) {	/* another thread's fault brought it in */
 		pager_resume(m);
@@ -518,9 +646,18 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		pager_count.readahead_hits++;
 		if (ra_window < READAHEAD)
 			ra_window++;
+	} else if (blk_state == BLK_LOST) {
+		swap_park(m);
+		return;
+	} else if (blk_state == BLK_GONE) {
+		pager_kill(c, "swap-in impossible: the block driver is gone", va, m);
+		return;
 	} else if (!(pa = pager_fault_frame(c, va, m))) {
 		return;
-	} else if (read_in(c, slot, pa)) {
+	} else if ((err = read_in(c, slot, pa)) == -ERR_AGAIN) {
+		swap_park(m);	/* @pa is quarantined */
+		return;
+	} else if (err) {
 		mem_free(pa, 0);
 		pager_kill(c, "swap-in failed: I/O error", va, m);
 		return;
@@ -586,8 +723,9 @@ void counters_print(void)
 
 	printf("pager: counters: faults %lu (zero-fill %lu, swap-in %lu, protection %lu), "
 	       "evictions %lu (write-backs %lu, clean drops %lu), read-ahead %lu pages (%lu hits), "
-	       "I/O %lu requests %lu sectors %lu errors, out-of-memory kills %lu, ended mid-fault %lu\n",
+	       "I/O %lu requests %lu sectors %lu errors, out-of-memory kills %lu, ended mid-fault %lu, "
+	       "parked %lu\n",
 	       pager_now(), k->zero_fills, k->swap_ins, k->prot_faults, k->evictions,
 	       k->write_backs, k->clean_drops, k->readahead, k->readahead_hits, k->io_requests,
-	       k->io_sectors, k->io_errors, k->oom_kills, k->ended_mid_fault);
+	       k->io_sectors, k->io_errors, k->oom_kills, k->ended_mid_fault, k->parked);
 }

@@ -129,7 +129,7 @@ static long give_all(long ep, long task, const struct bootinfo *bi,
 }
 
 long blk_start(const struct bootinfo *bi, const void *archive, size_t archive_len,
-	       struct frame_pool *fp, long self, unsigned long scratch)
+	       struct frame_pool *fp, long self, unsigned long scratch, long *task)
 {
 	const struct bootinfo_handle *slots[BLK_VIRTIO_MAX];
 	unsigned n = virtio_slots(bi, slots);
@@ -156,8 +156,16 @@ long blk_start(const struct bootinfo *bi, const void *archive, size_t archive_le
 	err = give_all(ep, blk.task, bi, slots, n, fp);
 	if (!err)
 		err = call(ep, BLK_READY, IPC_NO_HANDLE, 0, 0, 0, 0, &m);
-	if (!err)
-		return ep;
+	if (!err && m.handle < 0)
+		err = -ERR_INVAL;	/* no endpoint of its own came with the answer */
+	if (!err) {
+		sys_handle_close(ep);	/* blk serves on its own endpoint now */
+		if (task)
+			*task = blk.task;
+		else
+			sys_handle_close(blk.task);
+		return m.handle;
+	}
 	printf("blk_start: blk did not start (%s)\n", err_name((int)err));
 	sys_task_destroy(blk.task);
 	sys_handle_close(ep);

@@ -27,7 +27,8 @@ int blk_probe(const volatile void *regs);
  * its resources: its task handle, every virtio-mmio device of the boot info
  * @bi with its interrupt (highest address first, so that QEMU's first -device
  * is the one it takes), BLK_RAM_FRAMES frames of @fp for its queue; then
- * BLK_READY. Returns blk's endpoint (a handle with all rights) or a negative
+ * BLK_READY. Returns blk's own endpoint (BLK_READY's answer: it dies with
+ * blk), and in *@task (if not NULL; else it is closed) blk's task handle, or a negative
  * error: -ERR_NOENT when no slot holds a block device (checked before
  * anything is loaded, so a machine without a disk spends no memory on blk;
  * callers take it as "no swap"), or the error of the step that failed (the
@@ -35,6 +36,6 @@ int blk_probe(const volatile void *regs);
  * -ERR_NOENT. Precondition: @fp's pmem handle is listed in @bi.
  */
 long blk_start(const struct bootinfo *bi, const void *archive, size_t archive_len,
-	       struct frame_pool *fp, long self, unsigned long scratch);
+	       struct frame_pool *fp, long self, unsigned long scratch, long *task);
 
 #endif

@@ -42,7 +42,7 @@ struct slot {
 
 enum phase { GIVING, SERVING, NO_DEVICE };
 
-static long ep = -1, self = -1;
+static long ep = -1, self = -1, own_ep = -1;
 static enum phase phase = GIVING;
 static struct slot slots[SLOTS_MAX];
 static unsigned nslots;
@@ -198,6 +198,14 @@ static long ready(struct msg *r)
 		goto out;
 	why = "cannot bind its interrupt";
 	err = bind_irq(&slots[i]);
+	if (!err) {
+		/* from now on blk serves on an endpoint of its own, which dies
+		 * with it: a client's call then ends (-ERR_HANDLE) instead of
+		 * waiting on the starter's endpoint for good */
+		why = "cannot make its endpoint";
+		err = own_ep = sys_endpoint_create();
+		err = err < 0 ? err : 0;
+	}
 out:
 	if (err) {
 		printf("blk: not started: %s (%s)\n", why, err_name((int)err));
@@ -208,6 +216,7 @@ out:
 	print_disk(&slots[i]);
 	phase = SERVING;
 	r->w[1] = disk.version;
+	r->handle = own_ep;	/* with the reply; ep becomes it once that is sent */
 	return (long)disk.capacity;
 }
 
@@ -395,6 +404,12 @@ int main(void)
 		r.label = ret < 0 ? BLK_ERROR : 0;
 		r.w[0] = (unsigned long)ret;
 		m = r;
+		if (r.handle >= 0 && r.handle == own_ep && ep != own_ep) {
+			ipc(SYS_REPLY_RECV, own_ep, &m);	/* BLK_READY's answer */
+			sys_handle_close(ep);	/* the starter's: not served again */
+			ep = own_ep;
+			continue;
+		}
 		ipc(answered ? SYS_RECV : SYS_REPLY_RECV, ep, &m);
 	}
 }

@@ -12,6 +12,7 @@
 #include <faultline/syscall.h>
 #include <stdio.h>
 
+#include <faultline/blk.h>
 #include <faultline/pager_proto.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #define ARCHIVE_VA 0x2000000000ul
 #define SCRATCH_VA 0x1000000000ul
 #define OWN_POOL 8
+#define BLK_RESTARTS_MAX 3	/* then the pager goes on without swap */
 
 /* The pager's quota: its own thread and endpoints, and PAGER_CLIENTS_MAX
  * clients with the default quota each (QUOTA_DEFAULT, which the pager gives
@@ -89,8 +91,8 @@ static long give(long ep, unsigned long kind, long handle, unsigned long w1, uns
 	return m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;
 }
 
-/* The pager's task, for test=kill-pager. */
-static long pager_task = -1;
+/* The pager's task, for test=kill-pager; blk's, for test=kill-blk. */
+static long pager_task = -1, blk_task = -1;
 
 /* start_pager: load the pager, hand it everything (@blk: the block driver's
  * endpoint, or negative for none); its endpoint, or an error. */
@@ -167,6 +169,76 @@ static void kill_pager(void)
 	sys_task_destroy(pager_task);
 }
 
+/* blk's endpoint, and the frames of init's pool blk_start took for it: a
+ * restarted blk gets the same ones (the pager owns all after them). */
+static long blk_ep = -1;
+static struct frame_pool blk_frames;
+
+/* blk_killer: test=kill-blk's thread, below everyone's priority: it runs
+ * when every other thread waits, which, while a client swaps, is while the
+ * disk works on a request of the pager's (blk waits for its interrupt, the
+ * pager for blk's answer): so blk dies in the middle of an I/O. Then it
+ * waits for good (init's end ends it). */
+static void blk_killer(unsigned long arg)
+{
+	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+	(void)arg;
+	printf("init: test=kill-blk: destroying the block driver\n");
+	sys_task_destroy(blk_task);
+	for (long ep = sys_endpoint_create();;)
+		ipc(SYS_RECV, ep, &m);
+}
+
+/* kill_blk: test=kill-blk: once the block driver has served KILL_BLK_AFTER
+ * requests (the clients swap hard by then), start blk_killer: the pager must
+ * notice, init start a new blk, nothing be lost. */
+#define KILL_BLK_AFTER 3000
+static void kill_blk(void)
+{
+	static unsigned long stack[512] __attribute__((aligned(16)));
+	struct msg m;
+	long th;
+
+	do {
+		for (volatile unsigned long spin = 0; spin < 100000; spin++)
+			;
+		m = (struct msg){ 0, BLK_STATS, { 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_CALL, blk_ep, &m);
+	} while (!m.status && m.label != BLK_ERROR && m.w[0] < KILL_BLK_AFTER);
+	th = sys_thread_create_in(SELF, (unsigned long)blk_killer, (unsigned long)(stack + 512), 0,
+				  IPC_NO_HANDLE);
+	if (th < 0 || sys_thread_priority(th, PRIO_DEFAULT - 1) || sys_thread_start(th))
+		printf("init: test=kill-blk: FAIL cannot start the killer thread (%ld)\n", th);
+}
+
+/* restart_blk: the pager lost its block driver (PAGER_BLK_LOST): start a new
+ * one on the same disk and give it to the pager on @ep; after
+ * BLK_RESTARTS_MAX restarts, or if it cannot start, give -1 (the pager's
+ * swap is gone then). */
+static void restart_blk(long ep, const struct bootinfo_handle *archive)
+{
+	static unsigned restarts;
+	struct frame_pool again = blk_frames;
+	long blk = -ERR_AGAIN, err;
+
+	sys_handle_close(blk_task);
+	sys_handle_close(blk_ep);
+	blk_task = blk_ep = -1;
+	if (restarts++ < BLK_RESTARTS_MAX) {
+		printf("init: the block driver is gone; starting it again\n");
+		blk = blk_start(bootinfo(), (const void *)ARCHIVE_VA, archive->size, &again, SELF,
+				SCRATCH_VA, &blk_task);
+	}
+	if (blk < 0)
+		printf("init: no block driver for the pager (%s): its swap is gone\n",
+		       err_name((int)blk));
+	err = give(ep, PAGER_GIVE_BLK, blk < 0 ? IPC_NO_HANDLE : blk, 0, 0, 0);
+	if (err)
+		printf("init: the pager refused the new block driver (%s)\n", err_name((int)err));
+	blk_ep = blk;
+}
+
 /* run: start every program in @names ("a+b+c", from @archive) and wait for
  * all to end; the first non-zero status, or 0. */
 static int run(long ep, const struct bootinfo_handle *archive, const char *names)
@@ -189,6 +261,8 @@ static int run(long ep, const struct bootinfo_handle *archive, const char *names
 	} while (plus);
 	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_PAGER)
 		kill_pager();
+	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_BLK)
+		kill_blk();
 	while (running) {
 		struct msg m = { 0, PAGER_WAIT, { 0 }, IPC_NO_HANDLE, 0 };
 
@@ -198,6 +272,8 @@ static int run(long ep, const struct bootinfo_handle *archive, const char *names
 			       m.status, err_name((int)m.status), running, running == 1 ? "" : "s");
 			return status ? status : 1;
 		}
+		if (m.label == PAGER_BLK_LOST)
+			restart_blk(ep, archive);
 		if (m.label != PAGER_EXITED)
 			continue;
 		running--;
@@ -229,7 +305,10 @@ int main(void)
 		printf("init: no boot archive or no RAM among the boot info's handles\n");
 		return 1;
 	}
-	blk = blk_start(bi, (const void *)ARCHIVE_VA, archive->size, &fp, SELF, SCRATCH_VA);
+	blk_frames = fp;
+	blk = blk_start(bi, (const void *)ARCHIVE_VA, archive->size, &fp, SELF, SCRATCH_VA, &blk_task);
+	blk_frames.size = fp.next;	/* [next, size): blk's, again on a restart */
+	blk_ep = blk;
 	if (blk == -ERR_NOENT)
 		printf("init: no virtio block device: the pager runs without swap\n");
 	ep = start_pager(bi, archive, ram, &fp, blk);

@@ -30,7 +30,9 @@
 				 * (the virtqueue, request headers and status bytes) */
 #define BLK_READY	0x201	/* no more resources: blk probes the slots and takes the
 				 * first block device. Reply w0 = capacity in sectors, w1 =
-				 * 1 (legacy) or 2 (modern); BLK_ERROR -ERR_NOENT if none */
+				 * 1 (legacy) or 2 (modern), and a handle to blk's own
+				 * endpoint, where it serves from then on (it dies with
+				 * blk); BLK_ERROR -ERR_NOENT if none */
 
 /* client -> blk */
 #define BLK_INFO	0x210	/* reply w0 = capacity (sectors), w1 = BLK_SEGS_MAX,

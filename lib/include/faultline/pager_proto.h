@@ -13,7 +13,10 @@
 #define PAGER_GIVE_RAM	2	/* a pmem range: w1 = the offset from which the pager
 				 * owns it, w2 = its physical base, w3 = its size */
 #define PAGER_GIVE_ARCHIVE 3	/* the boot archive (read-only), w1 = its length */
-#define PAGER_GIVE_BLK	5	/* an endpoint to the blk server: swap on its disk */
+#define PAGER_GIVE_BLK	5	/* an endpoint to the blk server: swap on its disk.
+				 * Also later, after PAGER_BLK_LOST: a new blk on the
+				 * same disk (swap goes on), or -1 (none comes: swap
+				 * is gone) */
 #define PAGER_READY	0x101	/* no more resources, w0 = va_bits: the pager starts
 				 * serving; the reply says it is up and carries the
 				 * endpoint it serves on from now on (its own, so
@@ -86,6 +89,9 @@
  * (SYS_REPLY_SAVE) while nothing has ended. */
 #define PAGER_WAIT	0x103
 #define PAGER_EXITED	0x120
+#define PAGER_BLK_LOST	0x121	/* PAGER_WAIT's other answer: the blk server is gone;
+				 * faults that need the disk wait until init gives a
+				 * new one (PAGER_GIVE_BLK), or -1 */
 #define PAGER_END_EXITED 0	/* it said so (PAGER_EXIT), with its status */
 #define PAGER_END_KILLED 1	/* the pager killed it (status EXIT_INIT_KILLED) */
 #define PAGER_END_UNTOLD 2	/* its task ended without PAGER_EXIT (SYS_EXIT, say):

@@ -249,6 +249,7 @@ struct bootinfo_handle {
 /* bootinfo.init_test: test= hooks the kernel passes on to init (docs/boot.md). */
 #define BOOTINFO_TEST_NONE		0
 #define BOOTINFO_TEST_KILL_PAGER	1	/* destroy the pager once the clients run */
+#define BOOTINFO_TEST_KILL_BLK		2	/* destroy the block driver once they swap */
 
 struct bootinfo {
 	unsigned int magic;

@@ -548,7 +548,7 @@ int main(void)
 	}
 	ram_base = ram->base;
 	own = fp.next;
-	ep = blk_start(bi, (const void *)ARCHIVE_VA, archive->size, &fp, SELF, SCRATCH_VA);
+	ep = blk_start(bi, (const void *)ARCHIVE_VA, archive->size, &fp, SELF, SCRATCH_VA, NULL);
 	if (m == 1) {
 		check("no disk: blk_start says -ERR_NOENT", ep, -ERR_NOENT);
 		check("no disk: blk_start took no frames", (long)fp.next, (long)own);
