@@ -611,7 +611,7 @@ static long bench_alloc(const struct msg *m, struct msg *r)
 /* request: carry out request @m (from init when its badge is 0, else from
  * client @c) and put the answer in @r; false when there is nothing to answer
  * now (the client ended, or init waits for an end). */
-static bool request(const struct msg *m, struct client *c, struct msg *r)
+static bool __attribute__((noinline)) request(const struct msg *m, struct client *c, struct msg *r)
 {
 	long ret = -ERR_INVAL;
 
