@@ -17,23 +17,17 @@
 #include "check.h"
 #include "pager_client.h"
 #include "pattern.h"
+#include "swap_region.h"
 
 #define RATIO 3
 #define SEED(round) (0x50a0000ul + (round))
 
 int main(void)
 {
-	struct pager_stats st;
-	unsigned long used, k[4], wrong = 0, checked = 0, pages;
-	long base, slots = pager_swap_slots(&used);
+	unsigned long k[4], wrong = 0, checked = 0, pages, free_data;
+	long slots, base = swap_region(RATIO, &pages, &free_data, &slots);
 
-	pager_stats(&st);
-	pages = RATIO * (st.free_data + st.pages);
-	check("the pager has swap", slots > 0, 1);
-	check("room for the workload in RAM + swap", (long)(slots + st.free_data) > (long)pages, 1);
-	base = pager_map(pages, VM_R | VM_W);
-	check("a region of RATIO x RAM", base > 0, 1);
-	if (base <= 0 || slots <= 0)
+	if (!base)
 		return check_done();
 	printf(PROG ": %lu pages, %dx the free RAM, %u rounds\n", pages, RATIO, SOAK_ROUNDS);
 	for (uint64_t i = 0; i < pages; i++)

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "pager_client.h"
 #include "pattern.h"
+#include "swap_region.h"
 
 #define RATIO 4
 #define SEED1 0x5eed1
@@ -28,20 +29,13 @@ static uint64_t seed_of(uint64_t p, unsigned pass)
 
 int main(void)
 {
-	struct pager_stats st;
-	unsigned long used, k[4], mismatches = 0, pages;
-	long base, slots = pager_swap_slots(&used);
+	unsigned long k[4], mismatches = 0, pages, free_data;
+	long slots, base = swap_region(RATIO, &pages, &free_data, &slots);
 
-	pager_stats(&st);
-	pages = RATIO * (st.free_data + st.pages);
-	check("the pager has swap", slots > 0, 1);
-	check("room for the workload in RAM + swap", (long)(slots + st.free_data) > (long)pages, 1);
-	base = pager_map(pages, VM_R | VM_W);
-	check("a region of RATIO x RAM", base > 0, 1);
-	if (base <= 0 || slots <= 0)
+	if (!base)
 		return check_done();
 	printf("ptest-swap: %lu pages (%lu KiB), %dx the %lu free pages of RAM; %ld swap slots\n",
-	       pages, pages * 4, RATIO, st.free_data, slots);
+	       pages, pages * 4, RATIO, free_data, slots);
 	for (uint64_t i = 0; i < pages; i++)
 		pattern_fill(base + i * 4096, SEED1);
 	for (unsigned pass = 0; pass < 4; pass++) {
