@@ -36,7 +36,8 @@ static const struct bootarg_value test_values[] = {
 	{ "none", BOOT_TEST_NONE }, { "kernel-fault", BOOT_TEST_KERNEL_FAULT },
 	{ "smp-boot-entry", BOOT_TEST_SMP_BOOT_ENTRY },
 	{ "kernel-stack-overflow", BOOT_TEST_KERNEL_STACK_OVERFLOW },
-	{ "kill-pager", BOOT_TEST_KILL_PAGER }, { "kill-blk", BOOT_TEST_KILL_BLK }, { NULL, 0 },
+	{ "kill-pager", BOOT_TEST_KILL_PAGER }, { "kill-blk", BOOT_TEST_KILL_BLK },
+	{ "kill-blk-for-good", BOOT_TEST_KILL_BLK_FOR_GOOD }, { NULL, 0 },
 };
 static const struct bootarg_value trace_out_values[] = {
 	{ "auto", BOOT_TRACE_AUTO }, { "semihost", BOOT_TRACE_SEMIHOST },

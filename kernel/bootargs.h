@@ -43,6 +43,7 @@ enum boot_test {
 	BOOT_TEST_KERNEL_STACK_OVERFLOW,
 	BOOT_TEST_KILL_PAGER,		/* init's: it destroys the pager mid-run */
 	BOOT_TEST_KILL_BLK,		/* init's: it destroys the block driver mid-run */
+	BOOT_TEST_KILL_BLK_FOR_GOOD,	/* init's: the same, and starts no new one */
 };
 /* the values of enum trace_out (kernel/ktrace.h) */
 enum boot_trace_out { BOOT_TRACE_AUTO, BOOT_TRACE_SEMIHOST, BOOT_TRACE_CONSOLE };

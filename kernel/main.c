@@ -425,7 +425,9 @@ static void boot_init_task(unsigned long instret0)
 				      args.pager, args.run,
 				      args.test == BOOT_TEST_KILL_PAGER ? BOOTINFO_TEST_KILL_PAGER
 				      : args.test == BOOT_TEST_KILL_BLK ? BOOTINFO_TEST_KILL_BLK
-									: BOOTINFO_TEST_NONE,
+				      : args.test == BOOT_TEST_KILL_BLK_FOR_GOOD
+					      ? BOOTINFO_TEST_KILL_BLK_FOR_GOOD
+					      : BOOTINFO_TEST_NONE,
 				      0,	      0, instret0 };
 	const char *why;
 	char sz[24];

@@ -215,7 +215,8 @@ int swap_blk_again(long blk)
 	}
 	if (blk < 0) {
 		blk_state = BLK_GONE;
-		printf("pager: no new block driver: swap is gone; a swap-in ends its client\n");
+		printf("pager: no new block driver: swap is gone; a swap-in ends its client; %u "
+		       "frames the dead request was reading into stay out of use\n", nquarantined);
 		unpark();
 		return 0;
 	}

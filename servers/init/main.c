@@ -225,6 +225,8 @@ static void restart_blk(long ep, const struct bootinfo_handle *archive)
 	sys_handle_close(blk_task);
 	sys_handle_close(blk_ep);
 	blk_task = blk_ep = -1;
+	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_BLK_FOR_GOOD)
+		restarts = BLK_RESTARTS_MAX;	/* as if it had died that often */
 	if (restarts++ < BLK_RESTARTS_MAX) {
 		printf("init: the block driver is gone; starting it again\n");
 		blk = blk_start(bootinfo(), (const void *)ARCHIVE_VA, archive->size, &again, SELF,
@@ -261,7 +263,8 @@ static int run(long ep, const struct bootinfo_handle *archive, const char *names
 	} while (plus);
 	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_PAGER)
 		kill_pager();
-	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_BLK)
+	if (bootinfo()->init_test == BOOTINFO_TEST_KILL_BLK ||
+	    bootinfo()->init_test == BOOTINFO_TEST_KILL_BLK_FOR_GOOD)
 		kill_blk();
 	while (running) {
 		struct msg m = { 0, PAGER_WAIT, { 0 }, IPC_NO_HANDLE, 0 };

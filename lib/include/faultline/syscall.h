@@ -250,6 +250,7 @@ struct bootinfo_handle {
 #define BOOTINFO_TEST_NONE		0
 #define BOOTINFO_TEST_KILL_PAGER	1	/* destroy the pager once the clients run */
 #define BOOTINFO_TEST_KILL_BLK		2	/* destroy the block driver once they swap */
+#define BOOTINFO_TEST_KILL_BLK_FOR_GOOD	3	/* the same, and start no new one */
 
 struct bootinfo {
 	unsigned int magic;
