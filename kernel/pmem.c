@@ -8,6 +8,7 @@
 static struct pmem pmems[PMEM_MAX];
 uint8_t *frame_table;	/* one byte per page of [frame_base, frame_end) */
 paddr_t frame_base, frame_end;
+static struct memmap ram_banks;	/* the RAM the device tree names */
 
 struct pmem *pmem_alloc(enum kobj_type type, paddr_t base, uint64_t size)
 {
@@ -30,6 +31,7 @@ int frames_init(const struct memmap *ram, struct memmap *free)
 
 	if (!ram->n)
 		return -ERR_NOMEM;
+	ram_banks = *ram;
 	frame_base = ram->r[0].base;
 	frame_end = ram->r[ram->n - 1].end;
 	pages = (frame_end - frame_base) >> PAGE_SHIFT;
@@ -40,6 +42,16 @@ int frames_init(const struct memmap *ram, struct memmap *free)
 	frame_table = phys_to_virt(pa);
 	memset(frame_table, 0, bytes);
 	return 0;
+}
+
+bool frame_is_ram(paddr_t pa)
+{
+	if (!frame_byte(pa))
+		return false;
+	for (unsigned i = 0; i < ram_banks.n; i++)
+		if (pa >= ram_banks.r[i].base && pa < ram_banks.r[i].end)
+			return true;
+	return false;	/* between two banks: a device may sit there */
 }
 
 unsigned frames_state(paddr_t pa)

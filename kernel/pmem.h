@@ -52,6 +52,10 @@ static inline uint8_t *frame_byte(paddr_t pa)
 	return &frame_table[(pa - frame_base) >> PAGE_SHIFT];
 }
 
+/* frame_is_ram: whether @pa is in one of the RAM banks (frame_byte covers
+ * the span from the first to the last, holes between them included). */
+bool frame_is_ram(paddr_t pa);
+
 /* frames_can_map: true if every frame of [@pa, @pa + @size) that is RAM may get
  * one more mapping (not a page table, below FRAME_MAP_MAX). Inline, as the
  * next: a 4 KiB map (the fault path) is one pass. */

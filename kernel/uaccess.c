@@ -19,7 +19,7 @@ int copy_from_user(const struct task *task, void *dst, unsigned long va, size_t 
 		struct pt_translation t = pt_translate(mmu_mode(), task->root, va);
 		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
 
-		if (t.err || (t.flags & (PTE_U | PTE_R)) != (PTE_U | PTE_R) || !frame_byte(t.pa))
+		if (t.err || (t.flags & (PTE_U | PTE_R)) != (PTE_U | PTE_R) || !frame_is_ram(t.pa))
 			return -ERR_RANGE;	/* unmapped, not readable, or not RAM (a device) */
 		if (chunk > len)
 			chunk = len;
