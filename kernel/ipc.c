@@ -303,8 +303,6 @@ void ipc_endpoint_destroy(struct endpoint *ep)
 		t->queue = NULL;
 		ipc_finish(t, -ERR_HANDLE);
 	}
-	ep->end_pending = false;
-	endpoint_recv_slow(ep);
 	task_quota_drop(ep->owner, (struct task_quota){ 0, 0, 1 });
 	ep->owner = NULL;
 }
