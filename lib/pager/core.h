@@ -36,39 +36,132 @@ struct pager_counters {
 
 extern struct pager_counters pager_count;
 
-/* Shared by the fault loop (pager.c) and the primitives (primitives.c). */
+/*
+ * The core decides, the serve loop performs. Every message the pager takes
+ * goes to the core (the fault path, the requests), which updates its state
+ * and says in a struct pager_act how the message is answered; the serve loop
+ * (serve, pager.c) is the only place that replies and receives. The result
+ * of a map comes back to the core (pager_mapped, pager_map_failed) before
+ * the next message is looked at, so a fault's bookkeeping is done with that
+ * fault. Answers to replies saved earlier (init's PAGER_WAIT, parked faults,
+ * a TRAP handler that was not waiting) wait in an outbox the serve loop
+ * empties before it receives again.
+ */
+enum pager_do {
+	DO_NOTHING,	/* no answer now: receive the next message */
+	DO_MAP,		/* map act.pa at act.va of act.c and resume the faulting thread */
+	DO_RESUME,	/* resume the faulting thread, nothing mapped */
+	DO_ANSWER,	/* answer the caller with act.reply (its handle a copy to drop) */
+	DO_SAVE,	/* keep the caller's reply for later (pager_saved) */
+};
+
+/* DO_MAP: what the frame is. */
+enum pager_map {
+	MAP_FILLED,	/* a fresh frame the fault filled (zeros, program bytes) */
+	MAP_SWAPPED_IN,	/* a fresh frame read from swap slot act.slot */
+	MAP_SHOWN,	/* a frame recorded elsewhere (an alias's source, a shared object) */
+};
+
+/* DO_SAVE: what the saved reply is for. */
+enum pager_save {
+	SAVE_WAITER,	/* init's PAGER_WAIT, answered when a client ends */
+	SAVE_PARK,	/* a fault that needs the disk while blk is lost */
+	SAVE_TRAP,	/* a forbidden access handed to the region's TRAP handler */
+};
+
+struct pager_act {
+	enum pager_do what;
+	unsigned char map;	/* DO_MAP: MAP_* */
+	unsigned char save;	/* DO_SAVE: SAVE_* */
+	unsigned char order;	/* DO_MAP: 2^order pages */
+	struct client *c;
+	const struct region *r;
+	uint64_t va, pa;	/* DO_MAP; SAVE_TRAP: va is the address */
+	uint64_t addr;		/* a 2 MiB DO_MAP: the faulting address */
+	struct frame *f;	/* DO_MAP: pa's record */
+	uint64_t off;		/* DO_MAP: pa's offset in pmem */
+	long pmem;
+	unsigned long flags;	/* DO_MAP: VM_* */
+	unsigned long kind;	/* the fault's access (FAULT_*) */
+	unsigned long pc;	/* SAVE_TRAP */
+	uint32_t slot;		/* MAP_SWAPPED_IN */
+	struct msg reply;	/* DO_ANSWER */
+};
+
+/* The outbox: answers to saved replies, sent by the serve loop. */
+#define OUTBOX_MAX (32 + 8)
+struct pager_outbox {
+	unsigned n;
+	struct {
+		long handle;
+		bool close;	/* close the handle after the answer */
+		struct msg msg;
+	} out[OUTBOX_MAX];
+};
+extern struct pager_outbox pager_outbox;
+
+/* pager_answer_saved: queue @msg for the saved reply @h (@close: close @h after). */
+void pager_answer_saved(long h, const struct msg *msg, bool close);
+
+/* pager_saved: the serve loop saved the reply of act @a (DO_SAVE) as @h
+ * (negative: it could not); @a becomes DO_NOTHING. */
+void pager_saved(struct pager_act *a, long h);
+
+/* pager_do_map: set @a to map @pa (2^@order pages, @kind of frame) at @va of
+ * @c with @r's permissions. */
+void pager_do_map(struct pager_act *a, struct client *c, const struct region *r, uint64_t va,
+		  uint64_t pa, unsigned order, enum pager_map kind);
+
+/* pager_map_failed: the map of @a failed with @err; @a becomes what to do
+ * instead (the map again after topping up the page-table pool, the 4 KiB
+ * path after a 2 MiB page that does not fit, a resume, or nothing: the
+ * client ended). A fresh frame that is not mapped is freed. */
+void pager_map_failed(struct pager_act *a, long err);
+
+/* pager_mapped_fresh: the map of a fresh frame (@a) went through: count the
+ * fault, record the frame (the policy's hook last), and for a swap-in settle
+ * the slot. */
+void pager_mapped_fresh(struct pager_act *a);
 
 /* pager_give_tables: @n more page-table frames to @c's pool; 0 or -ERR_*. */
 int pager_give_tables(struct client *c, unsigned n);
 
-/* pager_recv_next: wait for the next message into @m (nothing to answer). */
-void pager_recv_next(struct msg *m);
-
-/* pager_client_end: @c ended with @status, @how (PAGER_END_*); its task is
- * destroyed if it still runs, all it held comes back; tell init. */
+/* pager_client_end: the one way a client ends: @c ended with @status, @how
+ * (PAGER_END_*); its task is destroyed if it still runs, all it held comes
+ * back; init is told. */
 void pager_client_end(struct client *c, int status, unsigned how);
 
 /* pager_clients_ended: a LABEL_ENDED message with @badges (bit i: client i's
  * watch) came: end every such client whose task is really gone. */
 void pager_clients_ended(uint64_t badges);
 
-/* pager_kill_and_recv: end @c (if it still runs) and wait for the next message. */
-void pager_kill_and_recv(struct client *c, struct msg *m);
+/* pager_kill: end @c (when it still runs) with a one-line report @why at
+ * @addr; @a becomes DO_NOTHING. */
+void pager_kill(struct client *c, const char *why, uint64_t addr, struct pager_act *a);
 
-/* pager_kill_faulting: end @c after a fault it may not take (in region @r, or
- * none), with a one-line report; the next message in @m. */
-void pager_kill_faulting(struct client *c, const struct region *r, struct msg *m);
+/* pager_kill_faulting: end @c (NULL: no client) after a fault at @addr,
+ * access @kind, @pc it may not take (in region @r, or none), with a one-line
+ * report; @a becomes DO_NOTHING. */
+void pager_kill_faulting(struct client *c, const struct region *r, uint64_t addr,
+			 unsigned long kind, unsigned long pc, struct pager_act *a);
 
 /* pager_fill: the contents of the page(s) at @va of @r into frame @pa (@bytes:
  * 4 KiB or 2 MiB): zeros, and the program's bytes for image regions. */
 void pager_fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes);
 
+/* pager_fault_4k: serve @c's fault at @va (in @r, access @kind) with a fresh
+ * 4 KiB frame; the decision in @a. */
+void pager_fault_4k(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
+		    struct pager_act *a);
+
 /* The primitives (primitives.c): faults on ALIAS and SHARED regions and to a
- * TRAP handler (false: the handler is not waiting, the fault ends the client),
- * and the requests; each request returns its reply's w0 or -ERR_*. */
-void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m);
-void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m);
-bool pager_trap(struct client *c, const struct region *r, struct msg *m);
+ * TRAP handler, and the requests; each request returns its reply's w0 or
+ * -ERR_*. */
+void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr,
+		       struct pager_act *a);
+void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr,
+			struct pager_act *a);
+void pager_trap_saved(struct pager_act *a, long rh);
 long pager_share(struct client *c, const struct msg *m);
 long pager_prot(struct client *c, const struct msg *m, bool unprot);
 long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap);
@@ -87,56 +180,9 @@ static inline unsigned long page_query(const struct frame *f, unsigned long clea
 /* pager_record: frame @pa (2^@order pages) now backs @va of @c. */
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order);
 
-/* pager_map_reply_retry: after a map-then-reply for @c (at @va, frame @off
- * of @pmem, @flags) answered -ERR_POOL in @m: top up @c's table pool and try
- * again while that helps; the last answer in @m. */
-void pager_map_reply_retry(struct client *c, uint64_t va, long pmem, uint64_t off,
-			   unsigned long flags, struct msg *m);
-
-/* pager_map_frame: map @pa at @va for the faulting thread of @c, reply, and
- * take the next message into @m. 0, or -ERR_EXIST / -ERR_POOL (nothing mapped,
- * no answer yet; m->status says which). */
-long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		     unsigned order, struct msg *m);
-
-/* pager_resume: answer the faulting thread with LABEL_RESUME (nothing mapped:
- * the page is there already); the next message in @m. */
-void pager_resume(struct msg *m);
-
-/* pager_kill: end @c with a one-line report @why at @addr; the next message in @m. */
-void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m);
-
-/* pager_map_fault: map the fresh frame @pa at @va for @c's faulting thread
- * (pager_map_frame). If that cannot be done, @pa is freed and either the
- * thread resumed (another thread's fault mapped the page first), @c killed
- * (no page-table frames) or @c ended (its task ended meanwhile, while a
- * swap-in was read, say); the next message is in @m either way. 0 if mapped.
- * Inline: it is on the fault path (zero fill, swap-in). */
-static inline long pager_map_fault(struct client *c, const struct region *r, uint64_t va,
-				   uint64_t pa, struct msg *m)
-{
-	long err = pager_map_frame(c, r, va, pa, 0, m);
-
-	if (!err)
-		return 0;
-	mem_free(pa, 0);
-	if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
-		pager_resume(m);
-	} else if (err == -ERR_HANDLE) {	/* its task ended while we worked */
-		pager_count.ended_mid_fault++;
-		pager_client_end(c, 1, PAGER_END_UNTOLD);
-		pager_recv_next(m);
-	} else {
-		pager_count.oom_kills++;
-		pager_kill(c, "out of memory for page tables", va, m);
-	}
-	return err;
-}
-
 /* pager_map_back: map frame @pa at @va of @c again (an eviction that could not
- * complete): 0 or the kernel's error. */
+ * complete, an alias's source page): 0 or the kernel's error. */
 long pager_map_back(struct client *c, uint64_t va, uint64_t pa);
-
 
 /* swap_setup: use the blk server at endpoint @blk for swap (after mem_setup):
  * sizes the swap area, shares the request table, registers the data zones.
@@ -166,28 +212,35 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va);
  * pager_oom: no frame for @c's fault at @va (reclaim_frame gave none): end the
  * client holding the most memory (resident pages and swap slots), with an
  * "out of memory" report. When that is another client, its frames come back
- * and one serves @c's fault: it is returned. When it is @c itself, 0, and the
- * next message is in @m.
+ * and one serves @c's fault: it is returned. When it is @c itself, or the
+ * fault must wait for a new blk, 0, and @a says so.
  */
-uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m);
+uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a);
 
 /* pager_fault_frame: a free 4 KiB frame for @c's fault at @va: off the hot
  * list (without swap; with it the watermarks come first), else reclaimed,
- * else out of memory (pager_oom: 0 when @c itself ended, the next message in
- * @m). Inline: the first step is the zero-fill fast path. */
-static inline uint64_t pager_fault_frame(struct client *c, uint64_t va, struct msg *m)
+ * else out of memory (pager_oom: 0, and @a says what instead). Inline: the
+ * first step is the zero-fill fast path. */
+static inline uint64_t pager_fault_frame(struct client *c, uint64_t va, struct pager_act *a)
 {
 	uint64_t pa = swap_on ? 0 : mem_alloc(0);
 
 	if (!pa)
 		pa = reclaim_frame(c, va);
-	return pa ? pa : pager_oom(c, va, m);
+	return pa ? pa : pager_oom(c, va, a);
 }
 
 /* swap_fault: serve @c's fault at @va (access @kind) from swap slot @slot;
- * the next message in @m. */
+ * the decision in @a. */
 void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
-		uint32_t slot, struct msg *m);
+		uint32_t slot, struct pager_act *a);
+
+/* swap_mapped: swapped-in frame @pa of @c (from @slot, fault @kind) is
+ * mapped: the slot is kept as its valid copy, or freed for a write. */
+void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kind);
+
+/* swap_parked: keep the saved reply @h of a fault that waits for a new blk. */
+void swap_parked(long h);
 
 /* swap_client_end: @c is gone: free its slots and read-ahead frames. */
 void swap_client_end(struct client *c);

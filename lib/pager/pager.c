@@ -40,11 +40,19 @@ static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
 	ipc(SYS_REPLY_RECV, pager_ep, m);
 }
 
-/* pager_recv_next: wait for the next message into @m (nothing to answer). */
-void pager_recv_next(struct msg *m)
+struct pager_outbox pager_outbox;
+
+void pager_answer_saved(long h, const struct msg *msg, bool close)
 {
-	*m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_RECV, pager_ep, m);
+	struct pager_outbox *o = &pager_outbox;
+
+	if (o->n == OUTBOX_MAX) {	/* cannot happen: at most PARKED_MAX + 1 + 1 wait */
+		printf("pager: FAIL: outbox full; a saved reply is dropped\n");
+		return;
+	}
+	o->out[o->n].handle = h;
+	o->out[o->n].close = close;
+	o->out[o->n++].msg = *msg;
 }
 
 /* pager_give_tables: @n more page-table frames to @c's pool. */
@@ -163,9 +171,9 @@ void pager_client_end(struct client *c, int status, unsigned how)
 		ended[nended].status = (unsigned long)status;
 		ended[nended++].how = how;
 	}
-	if (waiter >= 0) {	/* init is waiting: answer it now */
+	if (waiter >= 0) {	/* init is waiting: answer it */
 		ended_pop(&n);
-		sys_reply_to(waiter, &n);
+		pager_answer_saved(waiter, &n, false);
 		waiter = -1;
 	}
 }
@@ -190,17 +198,8 @@ void pager_tell_blk_lost(void)
 		blk_news = true;
 		return;
 	}
-	sys_reply_to(waiter, &n);
+	pager_answer_saved(waiter, &n, false);
 	waiter = -1;
-}
-
-/* pager_kill_and_recv: end @c (a fault it may not take, or that cannot be served)
- * and wait for the next message into @m. */
-void pager_kill_and_recv(struct client *c, struct msg *m)
-{
-	if (c && c->used)
-		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
-	pager_recv_next(m);
 }
 
 /* image_regions: a region per segment of @img, reading from @file. */
@@ -322,23 +321,24 @@ void pager_fill(const struct region *r, uint64_t va, uint64_t pa, uint64_t bytes
 		memcpy(page + (from - off), r->file + from, to - from);
 }
 
-/* pager_kill_faulting: end @c after a fault it may not take; the next message in @m. */
-void pager_kill_faulting(struct client *c, const struct region *r, struct msg *m)
+void pager_kill_faulting(struct client *c, const struct region *r, uint64_t addr,
+			 unsigned long kind, unsigned long pc, struct pager_act *a)
 {
 	static const char *const kinds[] = { "?", "read", "write", "?", "execute" };
-	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & PAGE_MASK;
-	unsigned long kind = m->w[FAULT_W_ACCESS];
+	uint64_t va = addr & PAGE_MASK;
 
 	printf("pager: %s: %s at 0x%lx, pc 0x%lx: %s; killed\n", c ? c->name : "?",
-	       kinds[kind < 5 ? kind : 0], (unsigned long)addr, m->w[FAULT_W_PC],
+	       kinds[kind < 5 ? kind : 0], (unsigned long)addr, pc,
 	       r ? "not allowed in its region"
 	       : va >= INIT_STACK_TOP - STACK_MAX - PAGE_SIZE && va < INIT_STACK_TOP - STACK_MAX
 		       ? "stack guard page" : "outside every region");
-	pager_kill_and_recv(c, m);
+	if (c && c->used)
+		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
+	a->what = DO_NOTHING;
 }
 
 /* want_2m: whether to try a 2 MiB page for this fault. */
-static bool want_2m(const struct client *c, const struct region *r, uint64_t addr,
+static inline __attribute__((always_inline)) bool want_2m(const struct client *c, const struct region *r, uint64_t addr,
 		    unsigned long kind)
 {
 	struct pager_fault f = { c, r, addr, (unsigned)kind };
@@ -430,56 +430,90 @@ void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 	record_frame(c, va, pa, mem_frame(pa, NULL, NULL), order);
 }
 
-/* map_frame_done: the map of @pa (record @f, 2^@order pages) at @va of @c
- * went through: count the fault, record the frame (the policy's hook last). */
-static inline void map_frame_done(struct client *c, uint64_t va, uint64_t pa, struct frame *f,
-				  unsigned order)
+/* do_map: pager_do_map, inline on the fault path. */
+static inline __attribute__((always_inline)) void
+do_map(struct pager_act *a, struct client *c, const struct region *r, uint64_t va, uint64_t pa,
+       unsigned order, enum pager_map kind)
 {
+	a->what = DO_MAP;
+	a->map = (unsigned char)kind;
+	a->order = (unsigned char)order;
+	a->c = c;
+	a->r = r;
+	a->va = va;
+	a->pa = pa;
+	a->pmem = -1;
+	a->off = 0;
+	a->flags = r->perms | (kind == MAP_SHOWN ? 0 : order ? VM_2M : VM_4K);
+	a->f = mem_frame(pa, &a->pmem, &a->off);
+}
+
+void pager_do_map(struct pager_act *a, struct client *c, const struct region *r, uint64_t va,
+		  uint64_t pa, unsigned order, enum pager_map kind)
+{
+	do_map(a, c, r, va, pa, order, kind);
+}
+
+static inline __attribute__((always_inline)) void mapped_fresh(struct pager_act *a)
+{
+	struct client *c = a->c;
+
 	c->faults++;
-	record_frame(c, va, pa, f, order);
+	record_frame(c, a->va, a->pa, a->f, a->order);
+	if (a->map == MAP_SWAPPED_IN)
+		swap_mapped(c, a->pa, a->slot, a->kind);
+	else
+		pager_count.zero_fills++;
 }
 
-void pager_map_reply_retry(struct client *c, uint64_t va, long pmem, uint64_t off,
-			   unsigned long flags, struct msg *m)
+void pager_mapped_fresh(struct pager_act *a)
 {
-	while (m->status == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
-		sys_vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
+	mapped_fresh(a);
 }
 
-/* map_frame_retry: pager_map_frame after its first try failed (the status in
- * @m): on -ERR_POOL, top up @c's table pool and try again. */
-static long __attribute__((noinline))
-map_frame_retry(struct client *c, uint64_t va, uint64_t pa, unsigned order, long pmem,
-		uint64_t off, unsigned long flags, struct frame *f, struct msg *m)
+void pager_map_failed(struct pager_act *a, long err)
 {
-	pager_map_reply_retry(c, va, pmem, off, flags, m);
-	if (m->status)
-		return m->status;	/* -ERR_POOL (no tables left) or -ERR_EXIST */
-	map_frame_done(c, va, pa, f, order);
-	return 0;
+	struct client *c = a->c;
+
+	if (err == -ERR_POOL && pager_give_tables(c, POOL_CHUNK) == 0)
+		return;	/* the same map again, with more page-table frames */
+	if (a->map != MAP_SHOWN)
+		mem_free(a->pa, a->order);
+	if (err == -ERR_EXIST && a->order) {	/* 4 KiB pages are there already: map one more */
+		pager_fault_4k(c, a->r, a->addr, a->kind, a);
+	} else if (err == -ERR_EXIST) {	/* another thread's fault mapped it first */
+		a->what = DO_RESUME;
+	} else if (err == -ERR_HANDLE) {	/* its task ended while we worked */
+		pager_count.ended_mid_fault++;
+		pager_client_end(c, 1, PAGER_END_UNTOLD);
+		a->what = DO_NOTHING;
+	} else {
+		pager_count.oom_kills++;
+		pager_kill(c, "out of memory for page tables", a->va, a);
+	}
 }
 
-/* map_frame: map @pa (2^@order pages) at @va for the faulting thread of @c and
- * take the next message into @m (the answer lands there directly: nothing is
- * kept across the policy's hook); topping up the table pool as needed. Returns
- * the kernel's answer (0, or -ERR_EXIST when a 2 MiB page does not fit). */
-long pager_map_frame(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		     unsigned order, struct msg *m)
+static inline __attribute__((always_inline)) void
+fault_4k(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
+	 struct pager_act *a)
 {
-	long pmem = -1;
-	uint64_t off = 0;
-	unsigned long flags = r->perms | (order ? VM_2M : VM_4K);
-	struct frame *f = mem_frame(pa, &pmem, &off);
+	uint64_t pa = pager_fault_frame(c, va, a);
 
-	sys_vm_map_reply(c->task, va, pmem, off, flags, pager_ep, m);
-	if (m->status)
-		return map_frame_retry(c, va, pa, order, pmem, off, flags, f, m);
-	map_frame_done(c, va, pa, f, order);
-	return 0;
+	if (!pa)
+		return;
+	pager_fill(r, va, pa, PAGE_SIZE);
+	a->kind = kind;
+	do_map(a, c, r, va, pa, 0, MAP_FILLED);
 }
 
-/* fault: serve the fault in @m (badge = client id); the next message ends in @m. */
-static void fault(struct msg *m)
+void pager_fault_4k(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
+		    struct pager_act *a)
+{
+	fault_4k(c, r, va, kind, a);
+}
+
+/* fault: decide how to serve the fault in @m (badge = client id) into @a. */
+static inline __attribute__((always_inline)) void fault(const struct msg *m, struct pager_act *a)
 {
 	struct client *c = m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge]
 									    : NULL;
@@ -493,54 +527,49 @@ static void fault(struct msg *m)
 	    all_faults % pager_scan_interval(pager_pol) == 0)
 		periodic_scan();
 	if (!r) {
-		pager_kill_faulting(c, r, m);
+		pager_kill_faulting(c, r, addr, kind, m->w[FAULT_W_PC], a);
 		return;
 	}
 	if (!access_ok(r->perms, kind)) {
 		pager_count.prot_faults++;
-		if (r->trap_ep < 0 || !pager_trap(c, r, m))
-			pager_kill_faulting(c, r, m);
+		if (r->trap_ep >= 0) {	/* the handler answers it (pager_trap_saved) */
+			*a = (struct pager_act){ .what = DO_SAVE, .save = SAVE_TRAP, .c = c, .r = r,
+						 .va = addr, .kind = kind, .pc = m->w[FAULT_W_PC] };
+			return;
+		}
+		pager_kill_faulting(c, r, addr, kind, m->w[FAULT_W_PC], a);
 		return;
 	}
 	if (r->kind == REGION_ALIAS) {
-		pager_alias_fault(c, r, addr, m);
+		pager_alias_fault(c, r, addr, a);
 		return;
 	}
 	if (r->kind == REGION_SHARED) {
-		pager_shared_fault(c, r, addr, m);
+		pager_shared_fault(c, r, addr, a);
 		return;
 	}
 	if (c->swapped && (slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> PAGE_SHIFT)))) {
-		swap_fault(c, r, va, kind, slot, m);
+		swap_fault(c, r, va, kind, slot, a);
 		return;
 	}
 	if (!c->swapped && want_2m(c, r, addr, kind) && (pa = mem_alloc(PAGE_ORDER_2M))) {
 		uint64_t base = addr & ~(PAGE_SIZE_2M - 1);
 
 		pager_fill(r, base, pa, PAGE_SIZE_2M);
-		if (pager_map_frame(c, r, base, pa, PAGE_ORDER_2M, m) == 0) {
-			pager_count.zero_fills++;
-			return;
-		}
-		mem_free(pa, PAGE_ORDER_2M);	/* 4 KiB pages are there already: map one more */
-	}
-	pa = pager_fault_frame(c, va, m);
-	if (!pa)
+		a->kind = kind;
+		do_map(a, c, r, base, pa, PAGE_ORDER_2M, MAP_FILLED);
+		a->addr = va;	/* for the 4 KiB path if it does not fit */
 		return;
-	pager_fill(r, va, pa, PAGE_SIZE);
-	if (!pager_map_fault(c, r, va, pa, m))
-		pager_count.zero_fills++;
+	}
+	fault_4k(c, r, va, kind, a);
 }
 
-void pager_resume(struct msg *m)
-{
-	reply_and_recv(m, LABEL_RESUME, 0);
-}
-
-void pager_kill(struct client *c, const char *why, uint64_t addr, struct msg *m)
+void pager_kill(struct client *c, const char *why, uint64_t addr, struct pager_act *a)
 {
 	printf("pager: %s: %s at 0x%lx; killed\n", c->name, why, (unsigned long)addr);
-	pager_kill_and_recv(c, m);
+	if (c->used)
+		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
+	a->what = DO_NOTHING;
 }
 
 long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
@@ -609,24 +638,29 @@ static long bench_alloc(const struct msg *m, struct msg *r)
 }
 
 /* request: carry out request @m (from init when its badge is 0, else from
- * client @c) and put the answer in @r; false when there is nothing to answer
- * now (the client ended, or init waits for an end). */
-static bool __attribute__((noinline)) request(const struct msg *m, struct client *c, struct msg *r)
+ * client @c); the answer in @a: DO_ANSWER, DO_NOTHING (the client ended) or
+ * DO_SAVE (init waits for an end). */
+static void __attribute__((noinline)) request(const struct msg *m, struct client *c,
+					      struct pager_act *a)
 {
+	struct msg *r = &a->reply;
 	long ret = -ERR_INVAL;
 
+	*r = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+	a->what = DO_ANSWER;
 	if (m->label == PAGER_WAIT && !m->badge && blk_news) {
 		*r = (struct msg){ 0, PAGER_BLK_LOST, { 0 }, IPC_NO_HANDLE, 0 };
 		blk_news = false;
-		return true;
+		return;
 	}
 	if (m->label == PAGER_WAIT && !m->badge) {
 		if (!nended) {	/* answered by client_end, through the saved reply */
-			waiter = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
-			return false;
+			a->what = DO_SAVE;
+			a->save = SAVE_WAITER;
+			return;
 		}
 		ended_pop(r);
-		return true;
+		return;
 	}
 	if (m->label == PAGER_SPAWN && !m->badge) {
 		char name[PAGER_NAME_MAX];
@@ -640,7 +674,8 @@ static bool __attribute__((noinline)) request(const struct msg *m, struct client
 		ret = -ERR_INVAL;	/* every other request is a client's */
 	} else if (m->label == PAGER_EXIT) {
 		pager_client_end(c, (int)(m->w[0] & 0xff), PAGER_END_EXITED);
-		return false;
+		a->what = DO_NOTHING;
+		return;
 	} else if (m->label == PAGER_MAP) {
 		ret = map_region(c, m);
 	} else if (m->label == PAGER_PROT || m->label == PAGER_UNPROT) {
@@ -691,54 +726,106 @@ static bool __attribute__((noinline)) request(const struct msg *m, struct client
 	}
 	r->label = ret < 0 ? PAGER_ERROR : 0;
 	r->w[0] = (unsigned long)ret;
-	return true;
 }
 
-/* serve: answer faults and requests forever, starting with the message in
- * @first. A handle passed in an answer is a copy the pager then drops. */
-static void serve(struct msg *first)
+void pager_saved(struct pager_act *a, long h)
 {
+	if (a->save == SAVE_WAITER)
+		waiter = h;
+	else if (a->save == SAVE_PARK)
+		swap_parked(h);
+	else
+		pager_trap_saved(a, h);
+	a->what = DO_NOTHING;
+}
+
+/* decide: the core's decision on message @m into @a. A handle sent with a
+ * request is the pager's to close, but TRAP's and a new blk's (kept, or
+ * closed when refused). */
+static inline __attribute__((always_inline)) void decide(const struct msg *m, struct pager_act *a)
+{
+	struct client *c;
+	long sent;
+
+	if (m->status) {
+		a->what = DO_NOTHING;
+		return;
+	}
+	if (m->label == LABEL_FAULT) {	/* first: the fast path */
+		fault(m, a);
+		return;
+	}
+	if (m->label == LABEL_ENDED) {	/* the kernel's: no answer */
+		pager_clients_ended(m->w[ENDED_W_BADGES]);
+		a->what = DO_NOTHING;
+		return;
+	}
+	c = m->badge && m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge] : NULL;
+	sent = m->label == PAGER_TRAP ||
+		       (m->label == PAGER_GIVE && !m->badge && swap_on && m->w[0] == PAGER_GIVE_BLK)
+		       ? IPC_NO_HANDLE : m->handle;
+	request(m, c, a);
+	if (sent >= 0)
+		sys_handle_close(sent);
+}
+
+/* outbox_send: the answers to saved replies the core queued. */
+static void __attribute__((noinline)) outbox_send(void)
+{
+	struct pager_outbox *o = &pager_outbox;
+
+	for (unsigned i = 0; i < o->n; i++) {
+		sys_reply_to(o->out[i].handle, &o->out[i].msg);	/* stale if its caller ended */
+		if (o->out[i].close)
+			sys_handle_close(o->out[i].handle);
+	}
+	o->n = 0;
+}
+
+/*
+ * serve: the only place that answers and receives once the pager runs (the
+ * start-up with init before it is a fixed exchange): hand each message,
+ * starting with @first, to the core and perform its decision, for ever. A
+ * map's result goes back to the core before the next message is decided on.
+ * A handle passed in an answer is a copy the pager then drops.
+ */
+static void serve(const struct msg *first)
+{
+	struct pager_act act, *a = &act;
 	struct msg m = *first;
 
+	decide(&m, a);
 	for (;;) {
-		struct client *c;
-		struct msg r;
-		long passed, sent;
-		bool answer;
+		if (pager_outbox.n)
+			outbox_send();
+		if (a->what == DO_MAP) {	/* first: the fast path */
+			sys_vm_map_reply(a->c->task, a->va, a->pmem, a->off, a->flags, pager_ep, &m);
+			if (m.status) {
+				pager_map_failed(a, m.status);	/* and perform what it says */
+				continue;
+			}
+			if (a->map != MAP_SHOWN)
+				mapped_fresh(a);
+			else
+				a->c->faults++;
+		} else if (a->what == DO_ANSWER) {
+			long passed = a->reply.handle;
 
-		if (m.status) {
-			pager_recv_next(&m);
-			continue;
-		}
-		if (m.label == LABEL_FAULT) {	/* first: the fast path */
-			fault(&m);
-			continue;
-		}
-		if (m.label == LABEL_ENDED) {	/* the kernel's: no answer */
-			pager_clients_ended(m.w[ENDED_W_BADGES]);
-			pager_recv_next(&m);
-			continue;
-		}
-		c = m.badge && m.badge < CLIENT_MAX && clients[m.badge].used ? &clients[m.badge]
-									     : NULL;
-		/* a handle sent with a request is the pager's to close, but
-		 * TRAP's and a new blk's (kept, or closed when refused) */
-		sent = m.label == PAGER_TRAP || (m.label == PAGER_GIVE && !m.badge && swap_on &&
-						 m.w[0] == PAGER_GIVE_BLK)
-			       ? IPC_NO_HANDLE : m.handle;
-		r = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-		answer = request(&m, c, &r);
-		if (sent >= 0)
-			sys_handle_close(sent);
-		if (!answer) {
-			pager_recv_next(&m);
-		} else {
-			passed = r.handle;
-			m = r;
+			m = a->reply;
 			ipc(SYS_REPLY_RECV, pager_ep, &m);
 			if (passed >= 0)
 				sys_handle_close(passed);
+		} else if (a->what == DO_RESUME) {
+			m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_REPLY_RECV, pager_ep, &m);
+		} else if (a->what == DO_SAVE) {
+			pager_saved(a, syscall3(SYS_REPLY_SAVE, 0, 0, 0));
+			continue;	/* the outbox may have answers now */
+		} else {
+			m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+			ipc(SYS_RECV, pager_ep, &m);
 		}
+		decide(&m, a);
 	}
 }
 

@@ -28,30 +28,16 @@ static uint64_t frame_at(const struct client *c, uint64_t va)
 	return 0;
 }
 
-/* map_shown: map @pa, a frame recorded elsewhere (a source page, a shared
- * object), at @va of @c with @r's permissions and resume the faulting thread;
- * the next message in @m. */
-static void map_shown(struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-		      struct msg *m)
-{
-	long pmem = -1;
-	uint64_t off = 0;
-
-	mem_frame(pa, &pmem, &off);
-	sys_vm_map_reply(c->task, va, pmem, off, r->perms, pager_ep, m);
-	pager_map_reply_retry(c, va, pmem, off, r->perms, m);
-	c->faults++;
-}
-
 /* pager_alias_fault: a fault on an alias page: the frame behind the page it shows
  * (faulted in there first if need be) is mapped here too. */
-void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
+void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr,
+		       struct pager_act *a)
 {
 	uint64_t va = addr & PAGE_MASK, src = r->alias_of + (va - r->start), pa = frame_at(c, src);
 	const struct region *sr = region_find(c, src);
 
 	if (!pa && sr) {	/* nothing there yet: fault it in */
-		pa = pager_fault_frame(c, src, m);
+		pa = pager_fault_frame(c, src, a);
 		if (!pa)
 			return;	/* out of memory: ended */
 		pager_fill(sr, src, pa, PAGE_SIZE);
@@ -59,54 +45,55 @@ void pager_alias_fault(struct client *c, const struct region *r, uint64_t addr, 
 		pager_record(c, src, pa, 0);
 	}
 	if (!pa) {
-		printf("pager: %s: no frame for the alias at 0x%lx; killed\n", c->name,
-		       (unsigned long)addr);
-		pager_kill_and_recv(c, m);
+		pager_kill(c, "no frame for the alias", addr, a);
 		return;
 	}
-	map_shown(c, r, va, pa, m);
+	pager_do_map(a, c, r, va, pa, 0, MAP_SHOWN);
 }
 
-/* pager_trap: hand a forbidden access in a TRAP region to the client's handler with
- * a reply handle, so that it answers the stopped thread itself. false if the
- * handler is not waiting (the access then ends the client as usual). */
-bool pager_trap(struct client *c, const struct region *r, struct msg *m)
+/* pager_trap_saved: hand a forbidden access in a TRAP region (@a) to the
+ * client's handler with the reply handle @rh saved for it, so that it answers
+ * the stopped thread itself. When the handler is not waiting (or no reply
+ * could be saved) the access ends the client as usual. */
+void pager_trap_saved(struct pager_act *a, long rh)
 {
-	long rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
-	struct msg t = { 0, PAGER_TRAPPED, { m->w[FAULT_W_ADDR], m->w[FAULT_W_ACCESS],
-					     m->w[FAULT_W_PC], 0 }, rh, 0 };
+	struct msg t = { 0, PAGER_TRAPPED, { a->va, a->kind, a->pc, 0 }, rh, 0 };
+	struct client *c = a->c;
 
-	if (rh < 0)
-		return false;
-	ipc(SYS_SEND | SYS_NONBLOCK, r->trap_ep, &t);
+	if (rh < 0) {
+		pager_kill_faulting(c, a->r, a->va, a->kind, a->pc, a);
+		return;
+	}
+	ipc(SYS_SEND | SYS_NONBLOCK, a->r->trap_ep, &t);
 	if (t.status) {	/* nobody to take it: answer the fault ourselves */
 		struct msg k = { 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
 
-		sys_reply_to(rh, &k);
-		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name, m->w[0]);
+		pager_answer_saved(rh, &k, true);
+		printf("pager: %s: TRAP handler not waiting at 0x%lx\n", c->name,
+		       (unsigned long)a->va);
 		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
+		return;
 	}
 	sys_handle_close(rh);	/* the handler has its own copy */
-	pager_recv_next(m);
-	return true;
 }
 
 /* pager_shared_fault: a fault in a shared region maps the object's frame for that
  * page, allocating (and zeroing) it on the object's first touch. */
-void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr, struct msg *m)
+void pager_shared_fault(struct client *c, const struct region *r, uint64_t addr,
+			struct pager_act *a)
 {
 	struct shared *sh = &shareds[r->shared];
 	uint64_t va = addr & PAGE_MASK, page = (va - r->start) >> PAGE_SHIFT, pa = sh->frames[page];
 
 	if (!pa) {	/* the object's first touch of this page */
-		pa = pager_fault_frame(c, va, m);
+		pa = pager_fault_frame(c, va, a);
 		if (!pa)
 			return;	/* out of memory: ended */
 		mem_zero(pa, PAGE_SIZE);
 		mem_frame(pa, NULL, NULL)->kind = FRAME_DATA;
 		sh->frames[page] = pa;
 	}
-	map_shown(c, r, va, pa, m);
+	pager_do_map(a, c, r, va, pa, 0, MAP_SHOWN);
 }
 
 /* pager_share: PAGER_SHARE: a region of the named shared object (made if new). */

@@ -172,22 +172,24 @@ static void blk_lost(long why)
 	pager_tell_blk_lost();
 }
 
-/* swap_park: the fault in @m needs the disk while blk is lost: keep its reply
- * for when a new blk comes (or, with PARKED_MAX waiting, resume it: it
- * faults again); the next message in @m. */
-static void swap_park(struct msg *m)
+/* swap_park: the fault of @a needs the disk while blk is lost: its reply is
+ * saved (swap_parked) for when a new blk comes. */
+static void swap_park(struct pager_act *a)
 {
-	long h = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	a->what = DO_SAVE;
+	a->save = SAVE_PARK;
+}
+
+void swap_parked(long h)
+{
 	struct msg k = { 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
 
 	if (h >= 0 && nparked < PARKED_MAX) {
 		parked[nparked++] = h;
 		pager_count.parked++;
-	} else if (h >= 0) {
-		sys_reply_to(h, &k);
-		sys_handle_close(h);
+	} else if (h >= 0) {	/* PARKED_MAX wait already: it faults again */
+		pager_answer_saved(h, &k, true);
 	}
-	pager_recv_next(m);
 }
 
 /* unpark: resume every parked fault (each faults again and is served as
@@ -197,8 +199,7 @@ static void unpark(void)
 	for (unsigned i = 0; i < nparked; i++) {
 		struct msg k = { 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
 
-		sys_reply_to(parked[i], &k);	/* stale if its client ended meanwhile */
-		sys_handle_close(parked[i]);
+		pager_answer_saved(parked[i], &k, true);	/* stale if its client ended */
 	}
 	nparked = 0;
 }
@@ -557,14 +558,14 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	return pa;
 }
 
-uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
+uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
 {
 	const char *why = swap_on ? "out of memory (RAM and swap are full)" : "out of memory";
 	struct client *v = c;
 	uint64_t pa;
 
 	if (swap_on && blk_state == BLK_LOST) {	/* memory comes back with the disk */
-		swap_park(m);
+		swap_park(a);
 		return 0;
 	}
 	for (unsigned i = 1; i < CLIENT_MAX; i++) {
@@ -575,7 +576,7 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
 	}
 	pager_count.oom_kills++;
 	if (v == c) {
-		pager_kill(c, why, va, m);
+		pager_kill(c, why, va, a);
 		return 0;
 	}
 	printf("pager: %s: %s at 0x%lx; killed (the largest client; the fault was %s's)\n",
@@ -583,7 +584,7 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct msg *m)
 	pager_client_end(v, EXIT_INIT_KILLED, PAGER_END_KILLED);
 	pa = reclaim_frame(c, va);
 	if (!pa)
-		pager_kill(c, why, va, m);	/* not even then */
+		pager_kill(c, why, va, a);	/* not even then */
 	return pa;
 }
 
@@ -631,14 +632,14 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 }
 
 void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
-		uint32_t slot, struct msg *m)
+		uint32_t slot, struct pager_act *a)
 {
 	struct swap_slot *e = &swap_area.slots[slot];
 	uint64_t pa = (uint64_t)e->cache << PAGE_SHIFT;
 	int err;
 
 	if (e->flags & SWAP_RESIDENT) {	/* another thread's fault brought it in */
-		pager_resume(m);
+		a->what = DO_RESUME;
 		return;
 	}
 	if (pa) {	/* read ahead already: no I/O */
@@ -648,31 +649,36 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		if (ra_window < READAHEAD)
 			ra_window++;
 	} else if (blk_state == BLK_LOST) {
-		swap_park(m);
+		swap_park(a);
 		return;
 	} else if (blk_state == BLK_GONE) {
-		pager_kill(c, "swap-in impossible: the block driver is gone", va, m);
+		pager_kill(c, "swap-in impossible: the block driver is gone", va, a);
 		return;
-	} else if (!(pa = pager_fault_frame(c, va, m))) {
+	} else if (!(pa = pager_fault_frame(c, va, a))) {
 		return;
 	} else if ((err = read_in(c, slot, pa)) == -ERR_AGAIN) {
-		swap_park(m);	/* @pa is quarantined */
+		swap_park(a);	/* @pa is quarantined */
 		return;
 	} else if (err) {
 		mem_free(pa, 0);
-		pager_kill(c, "swap-in failed: I/O error", va, m);
+		pager_kill(c, "swap-in failed: I/O error", va, a);
 		return;
 	}
 	pager_count.swap_ins++;
-	if (pager_map_fault(c, r, va, pa, m))
-		return;
+	a->kind = kind;
+	pager_do_map(a, c, r, va, pa, 0, MAP_SWAPPED_IN);
+	a->slot = slot;
+}
+
+void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kind)
+{
 	if (kind == FAULT_WRITE) {	/* about to be rewritten: the copy goes */
 		slot_free(c, slot);
 		pager_frame(pa)->slot = SLOT_DIRTY;	/* dirty before the D bit says so */
 		return;
 	}
 	pager_frame(pa)->slot = slot;
-	e->flags = SWAP_RESIDENT;
+	swap_area.slots[slot].flags = SWAP_RESIDENT;
 }
 
 void swap_client_end(struct client *c)
