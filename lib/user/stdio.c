@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * picolibc stdio glue for user programs: stdout and stderr go to the kernel
- * console through SYS_DEBUG_WRITE, a line (or DEBUG_WRITE_MAX bytes) at a time.
+ * console through SYS_DEBUG_WRITE, a line (or 512 bytes) at a time. A line
+ * goes out in one write, so that lines of programs printing at once do not
+ * mix (the pager's counters line is about 260 bytes; a 128-byte buffer once
+ * let init's line land in the middle of it).
  */
 #include <faultline/pager_proto.h>
 #include <stdio.h>
 
 #include "sys.h"
 
-static char line[128];
+static char line[512];
+_Static_assert(sizeof(line) <= DEBUG_WRITE_MAX, "a line is one SYS_DEBUG_WRITE");
 static size_t line_len;
 
 static int user_flush(FILE *f)
