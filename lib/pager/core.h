@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the pager library: what its fault loop (pager.c) and its swap and
+ * Inside the pager library: what its core (pager.c, decide.h), its swap and
  * reclaim code (reclaim.c) share. Not for policies: they see pager.h only.
  */
 #ifndef PAGER_CORE_H
@@ -10,15 +10,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sys.h"
+#include "backend.h"
 #include "pager.h"
 #include "swap.h"
 
 #define POOL_CHUNK	4	/* table frames given to a client at a time */
 
-/* The policy this pager runs and its endpoint. */
+/* The policy this pager runs. */
 extern const struct pager_policy *pager_pol;
-extern long pager_ep;
 
 /* struct frame.slot: no valid swap copy, and the page differs from what a
  * fault would rebuild (it was dirty when an eviction had to give it back). */
@@ -40,7 +39,7 @@ extern struct pager_counters pager_count;
  * The core decides, the serve loop performs. Every message the pager takes
  * goes to the core (the fault path, the requests), which updates its state
  * and says in a struct pager_act how the message is answered; the serve loop
- * (serve, pager.c) is the only place that replies and receives. The result
+ * (serve, target.c) is the only place that replies and receives. The result
  * of a map comes back to the core (pager_mapped, pager_map_failed) before
  * the next message is looked at, so a fault's bookkeeping is done with that
  * fault. Answers to replies saved earlier (init's PAGER_WAIT, parked faults,
@@ -123,6 +122,14 @@ void pager_map_failed(struct pager_act *a, long err);
  * the slot. */
 void pager_mapped_fresh(struct pager_act *a);
 
+/* pager_client_new: a free client slot, named @name (NULL: none free). */
+struct client *pager_client_new(const char *name);
+
+/* pager_image_regions: a region per segment of ELF image @img (its bytes at
+ * @file), and the stack region. 0 or -ERR_*. */
+struct elf_image;
+int pager_image_regions(struct client *c, const struct elf_image *img, const char *file);
+
 /* pager_give_tables: @n more page-table frames to @c's pool; 0 or -ERR_*. */
 int pager_give_tables(struct client *c, unsigned n);
 
@@ -173,7 +180,7 @@ static inline unsigned long page_query(const struct frame *f, unsigned long clea
 {
 	unsigned long a = 0, d = 0;
 
-	sys_vm_query(clients[f->owner].task, (uint64_t)f->vpage << PAGE_SHIFT, QUERY_ONE | clear, &a, &d);
+	be_query(clients[f->owner].task, (uint64_t)f->vpage << PAGE_SHIFT, QUERY_ONE | clear, &a, &d);
 	return (a & 1) | (d & 1) << 1;
 }
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sys.h"
+#include "backend.h"
 
 #define TABLE_SHARE	16		/* 1/16 of the largest range holds page tables */
 #define TABLE_MIN	(256ul << 10)
@@ -63,7 +63,7 @@ static int map_self(long self, long pmem, uint64_t pa, uint64_t offset, uint64_t
 			page = PAGE_SIZE_2M;
 			flags |= VM_2M;
 		}
-		err = sys_vm_map(self, PAGER_DMAP + pa, pmem, offset, flags);
+		err = be_map(self, PAGER_DMAP + pa, pmem, offset, flags);
 		if (err)
 			return (int)err;
 		pa += page;

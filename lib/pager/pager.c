@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pager library's core: it receives all free RAM from init, starts
- * programs from the boot archive on request, and answers every page fault of
- * its clients: nothing is mapped until touched, and a first touch gets a
- * zeroed frame (or the program's bytes) through map-then-reply. A fault
- * outside any region, or against its permissions, ends the client with a
- * one-line report, and everything it held comes back.
+ * The pager core: its clients and their ends, the requests, and what follows
+ * a map (the fault path itself is decide.h, inline in each serve loop).
+ * Nothing is mapped until touched, and a first touch gets a zeroed frame (or
+ * the program's bytes). A fault outside any region, or against its
+ * permissions, ends the client with a one-line report, and everything it
+ * held comes back. The core decides; a backend (backend.h: target.c on
+ * Faultline, tools/simhost.c on the host) performs.
  */
-#include <faultline/cpio.h>
 #include <faultline/elf.h>
 #include <faultline/errno.h>
 #include <faultline/pager_proto.h>
@@ -15,14 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core.h"
-
-#define ARCHIVE_VA	0x2000000000ul	/* the boot archive, read-only */
+#include "decide.h"
 
 const struct pager_policy *pager_pol;
-long pager_ep;
-static long self = -1, archive = -1, blk = -1;
-static unsigned long all_faults;	/* pager_now */
+unsigned long pager_faults;	/* pager_now */
 
 /* Client ends init has not heard of yet, and init's saved PAGER_WAIT reply. */
 #define ENDED_MAX CLIENT_MAX
@@ -30,15 +26,6 @@ static struct { unsigned long id, status, how; } ended[ENDED_MAX];
 static unsigned nended;
 static long waiter = -1;
 static bool blk_news;	/* PAGER_BLK_LOST not yet told to init */
-static uint64_t archive_len;
-static unsigned va_bits;	/* the paging mode's, from PAGER_READY */
-
-/* reply_and_recv: answer the current caller with @label and @w0, take the next message. */
-static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
-{
-	*m = (struct msg){ 0, label, { w0, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
-	ipc(SYS_REPLY_RECV, pager_ep, m);
-}
 
 struct pager_outbox pager_outbox;
 
@@ -66,7 +53,7 @@ int pager_give_tables(struct client *c, unsigned n)
 
 		if (!pa)
 			return -ERR_NOMEM;
-		err = sys_vm_pool_add(c->task, pmem, off);
+		err = be_pool_add(c->task, pmem, off);
 		if (err) {
 			mem_free(pa, 0);
 			return (int)err;
@@ -98,7 +85,7 @@ static void client_release(struct client *c)
 {
 	for (unsigned i = 0; i < c->nregions; i++) {
 		if (c->regions[i].trap_ep >= 0)
-			sys_handle_close(c->regions[i].trap_ep);
+			be_handle_close(c->regions[i].trap_ep);
 		if (c->regions[i].kind == REGION_SHARED)
 			shared_put(c->regions[i].shared);
 	}
@@ -145,10 +132,7 @@ void pager_client_end(struct client *c, int status, unsigned how)
 	};
 	struct msg n;
 
-	sys_task_watch(c->task, IPC_NO_HANDLE);	/* an end we make needs no message */
-	sys_task_destroy(c->task);
-	sys_handle_close(c->watch);
-	sys_handle_close(c->task);
+	be_task_end(c->task, c->watch);
 	swap_client_end(c);
 	client_release(c);
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
@@ -185,7 +169,7 @@ void pager_clients_ended(uint64_t badges)
 
 		/* a bit may be late news: that client ended through us, and
 		 * its slot may hold a new one (whose watch call then succeeds) */
-		if ((badges >> i & 1) && c->used && sys_task_watch(c->task, c->watch) == -ERR_HANDLE)
+		if ((badges >> i & 1) && c->used && be_task_gone(c->task, c->watch))
 			pager_client_end(c, 1, PAGER_END_UNTOLD);
 	}
 }
@@ -202,8 +186,8 @@ void pager_tell_blk_lost(void)
 	waiter = -1;
 }
 
-/* image_regions: a region per segment of @img, reading from @file. */
-static int image_regions(struct client *c, const struct elf_image *img, const char *file)
+/* pager_image_regions: a region per segment of @img, reading from @file. */
+int pager_image_regions(struct client *c, const struct elf_image *img, const char *file)
 {
 	for (unsigned i = 0; i < img->nsegments; i++) {
 		const struct elf_segment *s = &img->segments[i];
@@ -222,8 +206,8 @@ static int image_regions(struct client *c, const struct elf_image *img, const ch
 	return region_add(c, INIT_STACK_TOP - STACK_MAX, INIT_STACK_TOP, VM_R | VM_W, REGION_STACK);
 }
 
-/* client_new: a free client slot. */
-static struct client *client_new(const char *name)
+/* pager_client_new: a free client slot. */
+struct client *pager_client_new(const char *name)
 {
 	for (unsigned i = 1; i < CLIENT_MAX; i++) {
 		struct client *c = &clients[i];
@@ -240,70 +224,6 @@ static struct client *client_new(const char *name)
 	return NULL;
 }
 
-/* spawn: start the program @name from the boot archive as a client. */
-static long spawn(const char *name)
-{
-	const struct cpio_entry *e;
-	struct cpio_entry entry;
-	struct elf_image img;
-	const char *why;
-	struct client *c;
-	long pmem, fault_ep, talk_ep, err;
-	uint64_t off, root;
-
-	if (cpio_find((const void *)ARCHIVE_VA, archive_len, name, &entry))
-		return -ERR_NOENT;
-	e = &entry;
-	err = elf_check(e->data, e->size, 1ul << (va_bits - 1), &img, &why);
-	if (err) {
-		printf("pager: %s: %s\n", name, why);
-		return err;
-	}
-	c = client_new(name);
-	if (!c)
-		return -ERR_NOSPC;
-	root = mem_alloc_table(&pmem, &off);
-	c->task = root ? sys_task_create(pmem, off, name) : -ERR_NOMEM;
-	c->watch = c->task >= 0 ? sys_handle_mint(pager_ep, RIGHT_WRITE, 1ul << c->id) : -1;
-	if (c->task < 0 || c->watch < 0) {
-		if (root)
-			mem_free(root, 0);
-		sys_handle_close(c->task);
-		c->used = false;
-		return c->task < 0 ? c->task : c->watch;
-	}
-	mem_frame(root, NULL, NULL)->owner = (uint16_t)c->id;	/* it comes back too */
-	mem_frame(root, NULL, NULL)->kind = FRAME_TABLE;
-	err = sys_task_watch(c->task, c->watch);	/* a SYS_EXIT of its own ends it too */
-	if (!err)
-		err = image_regions(c, &img, e->data);
-	if (!err)
-		err = pager_give_tables(c, POOL_CHUNK);
-	fault_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, c->id);
-	talk_ep = sys_handle_mint(pager_ep, RIGHT_WRITE | RIGHT_GRANT, c->id);
-	c->thread = err ? -1 : sys_thread_create_in(c->task, img.entry, INIT_STACK_TOP, 0, talk_ep);
-	if (c->thread >= 0)
-		err = sys_thread_set_fault(c->thread, fault_ep);
-	if (!err && c->thread >= 0)
-		err = sys_thread_start(c->thread);
-	sys_handle_close(fault_ep);
-	sys_handle_close(talk_ep);
-	sys_handle_close(c->thread);	/* not needed again: the task's end ends it */
-	if (err || c->thread < 0) {
-		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
-		return err ? err : c->thread;
-	}
-	return c->id;
-}
-
-/* access_ok: does @perms allow the access @kind (FAULT_*: one bit, the same
- * as the VM_* bit it needs; 0 for a fault that is no access, never allowed)? */
-static bool access_ok(unsigned perms, unsigned long kind)
-{
-	_Static_assert(FAULT_READ == VM_R && FAULT_WRITE == VM_W && FAULT_EXEC == VM_X,
-		       "an access kind is the permission it needs");
-	return (perms & kind) != 0;
-}
 
 /* pager_fill: the contents of the page(s) at @va of region @r into the frame at @pa;
  * @bytes: 4 KiB or 2 MiB. */
@@ -337,16 +257,7 @@ void pager_kill_faulting(struct client *c, const struct region *r, uint64_t addr
 	a->what = DO_NOTHING;
 }
 
-/* want_2m: whether to try a 2 MiB page for this fault. */
-static inline __attribute__((always_inline)) bool want_2m(const struct client *c, const struct region *r, uint64_t addr,
-		    unsigned long kind)
-{
-	struct pager_fault f = { c, r, addr, (unsigned)kind };
-	uint64_t base = addr & ~(PAGE_SIZE_2M - 1);
 
-	return pager_pol->on_fault && pager_pol->on_fault(&f) == PAGE_LEVEL_2M && r->kind == REGION_ANON &&
-	       base >= r->start && base + PAGE_SIZE_2M <= r->end;
-}
 
 /* pager_frame_other: pager_frame for a frame outside the last zone used. */
 static struct frame *__attribute__((noinline)) pager_frame_other(uint64_t pa)
@@ -388,14 +299,14 @@ static bool scan_accessed(const struct client *c, uint64_t va)
 	unsigned long a = 0, d;
 
 	if (w->owner != c->id || w->base != base) {
-		sys_vm_query(c->task, base, QUERY_CLEAR_A, &a, &d);
+		be_query(c->task, base, QUERY_CLEAR_A, &a, &d);
 		*w = (struct scan_window){ (uint16_t)c->id, base, a };
 	}
 	return w->accessed >> i & 1;
 }
 
-/* periodic_scan: run the policy's scan with the window snapshots on. */
-static void periodic_scan(void)
+/* pager_periodic_scan: run the policy's scan with the window snapshots on. */
+void pager_periodic_scan(void)
 {
 	memset(scan_windows, 0, sizeof(scan_windows));
 	scanning = true;
@@ -414,39 +325,12 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	return page_query(f, clear ? QUERY_CLEAR_A : 0) & 1;
 }
 
-/* record_frame: frame @pa (2^@order pages, record @f) now backs @va of @c. */
-static inline void record_frame(struct client *c, uint64_t va, uint64_t pa, struct frame *f,
-				unsigned order)
-{
-	*f = (struct frame){ (uint16_t)c->id, FRAME_DATA, (uint8_t)order, (uint32_t)(va >> PAGE_SHIFT),
-			     MEM_NONE, MEM_NONE, 0, 0 };
-	c->pages += 1ul << order;
-	if (pager_pol->on_map)
-		pager_pol->on_map(c, va, pa, f, order);
-}
 
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 {
 	record_frame(c, va, pa, mem_frame(pa, NULL, NULL), order);
 }
 
-/* do_map: pager_do_map, inline on the fault path. */
-static inline __attribute__((always_inline)) void
-do_map(struct pager_act *a, struct client *c, const struct region *r, uint64_t va, uint64_t pa,
-       unsigned order, enum pager_map kind)
-{
-	a->what = DO_MAP;
-	a->map = (unsigned char)kind;
-	a->order = (unsigned char)order;
-	a->c = c;
-	a->r = r;
-	a->va = va;
-	a->pa = pa;
-	a->pmem = -1;
-	a->off = 0;
-	a->flags = r->perms | (kind == MAP_SHOWN ? 0 : order ? VM_2M : VM_4K);
-	a->f = mem_frame(pa, &a->pmem, &a->off);
-}
 
 void pager_do_map(struct pager_act *a, struct client *c, const struct region *r, uint64_t va,
 		  uint64_t pa, unsigned order, enum pager_map kind)
@@ -454,17 +338,6 @@ void pager_do_map(struct pager_act *a, struct client *c, const struct region *r,
 	do_map(a, c, r, va, pa, order, kind);
 }
 
-static inline __attribute__((always_inline)) void mapped_fresh(struct pager_act *a)
-{
-	struct client *c = a->c;
-
-	c->faults++;
-	record_frame(c, a->va, a->pa, a->f, a->order);
-	if (a->map == MAP_SWAPPED_IN)
-		swap_mapped(c, a->pa, a->slot, a->kind);
-	else
-		pager_count.zero_fills++;
-}
 
 void pager_mapped_fresh(struct pager_act *a)
 {
@@ -493,18 +366,6 @@ void pager_map_failed(struct pager_act *a, long err)
 	}
 }
 
-static inline __attribute__((always_inline)) void
-fault_4k(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
-	 struct pager_act *a)
-{
-	uint64_t pa = pager_fault_frame(c, va, a);
-
-	if (!pa)
-		return;
-	pager_fill(r, va, pa, PAGE_SIZE);
-	a->kind = kind;
-	do_map(a, c, r, va, pa, 0, MAP_FILLED);
-}
 
 void pager_fault_4k(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
 		    struct pager_act *a)
@@ -512,57 +373,6 @@ void pager_fault_4k(struct client *c, const struct region *r, uint64_t va, unsig
 	fault_4k(c, r, va, kind, a);
 }
 
-/* fault: decide how to serve the fault in @m (badge = client id) into @a. */
-static inline __attribute__((always_inline)) void fault(const struct msg *m, struct pager_act *a)
-{
-	struct client *c = m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge]
-									    : NULL;
-	uint64_t addr = m->w[FAULT_W_ADDR], va = addr & PAGE_MASK, pa;
-	unsigned long kind = m->w[FAULT_W_ACCESS];
-	struct region *r = c ? region_find(c, addr) : NULL;
-	uint32_t slot;
-
-	all_faults++;
-	if (pager_pol->periodic_scan &&
-	    all_faults % pager_scan_interval(pager_pol) == 0)
-		periodic_scan();
-	if (!r) {
-		pager_kill_faulting(c, r, addr, kind, m->w[FAULT_W_PC], a);
-		return;
-	}
-	if (!access_ok(r->perms, kind)) {
-		pager_count.prot_faults++;
-		if (r->trap_ep >= 0) {	/* the handler answers it (pager_trap_saved) */
-			*a = (struct pager_act){ .what = DO_SAVE, .save = SAVE_TRAP, .c = c, .r = r,
-						 .va = addr, .kind = kind, .pc = m->w[FAULT_W_PC] };
-			return;
-		}
-		pager_kill_faulting(c, r, addr, kind, m->w[FAULT_W_PC], a);
-		return;
-	}
-	if (r->kind == REGION_ALIAS) {
-		pager_alias_fault(c, r, addr, a);
-		return;
-	}
-	if (r->kind == REGION_SHARED) {
-		pager_shared_fault(c, r, addr, a);
-		return;
-	}
-	if (c->swapped && (slot = swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> PAGE_SHIFT)))) {
-		swap_fault(c, r, va, kind, slot, a);
-		return;
-	}
-	if (!c->swapped && want_2m(c, r, addr, kind) && (pa = mem_alloc(PAGE_ORDER_2M))) {
-		uint64_t base = addr & ~(PAGE_SIZE_2M - 1);
-
-		pager_fill(r, base, pa, PAGE_SIZE_2M);
-		a->kind = kind;
-		do_map(a, c, r, base, pa, PAGE_ORDER_2M, MAP_FILLED);
-		a->addr = va;	/* for the 4 KiB path if it does not fit */
-		return;
-	}
-	fault_4k(c, r, va, kind, a);
-}
 
 void pager_kill(struct client *c, const char *why, uint64_t addr, struct pager_act *a)
 {
@@ -581,7 +391,7 @@ long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
 	if (!r)
 		return -ERR_NOENT;
 	mem_frame(pa, &pmem, &off);
-	while ((err = sys_vm_map(c->task, va, pmem, off, r->perms)) == -ERR_POOL &&
+	while ((err = be_map(c->task, va, pmem, off, r->perms)) == -ERR_POOL &&
 	       pager_give_tables(c, POOL_CHUNK) == 0)
 		;
 	return err;
@@ -589,7 +399,7 @@ long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
 
 unsigned long pager_now(void)
 {
-	return all_faults;
+	return pager_faults;
 }
 
 /* map_region: PAGER_MAP from client @c. */
@@ -609,39 +419,8 @@ static long map_region(struct client *c, const struct msg *m)
 	return (long)start;
 }
 
-/* bench_alloc: PAGER_BENCH_ALLOC: time @m's w0 order-0 allocate + free pairs
- * (after 16 untimed) into @r; 0 or -ERR_*. */
-static long bench_alloc(const struct msg *m, struct msg *r)
-{
-	unsigned long n = m->w[0], sum = 0, min = ~0ul, max = 0;
-
-	if (n == 0 || n > PAGER_BENCH_MAX)
-		return -ERR_INVAL;
-	for (unsigned long i = 0; i < 16 + n; i++) {
-		unsigned long t0 = rdinstret(), d;
-		uint64_t pa = mem_alloc(0);
-
-		if (!pa)
-			return -ERR_NOMEM;
-		mem_free(pa, 0);
-		d = rdinstret() - t0;
-		if (i < 16)
-			continue;
-		sum += d;
-		min = d < min ? d : min;
-		max = d > max ? d : max;
-	}
-	r->w[1] = min;
-	r->w[2] = max;
-	r->w[3] = n;
-	return (long)(sum / n);
-}
-
-/* request: carry out request @m (from init when its badge is 0, else from
- * client @c); the answer in @a: DO_ANSWER, DO_NOTHING (the client ended) or
- * DO_SAVE (init waits for an end). */
-static void __attribute__((noinline)) request(const struct msg *m, struct client *c,
-					      struct pager_act *a)
+void __attribute__((noinline)) pager_request(const struct msg *m, struct client *c,
+					     struct pager_act *a)
 {
 	struct msg *r = &a->reply;
 	long ret = -ERR_INVAL;
@@ -667,7 +446,7 @@ static void __attribute__((noinline)) request(const struct msg *m, struct client
 
 		memcpy(name, m->w, sizeof(name));
 		name[PAGER_NAME_MAX - 1] = '\0';
-		ret = spawn(name);
+		ret = be_spawn(name);
 	} else if (m->label == PAGER_GIVE && !m->badge && m->w[0] == PAGER_GIVE_BLK) {
 		ret = swap_on ? swap_blk_again(m->handle) : -ERR_INVAL;	/* after BLK_LOST */
 	} else if (!c) {
@@ -689,13 +468,13 @@ static void __attribute__((noinline)) request(const struct msg *m, struct client
 
 		ret = !reg || m->handle < 0 ? -ERR_INVAL : 0;
 		if (!ret && reg->trap_ep >= 0)
-			sys_handle_close(reg->trap_ep);	/* a new handler replaces the old */
+			be_handle_close(reg->trap_ep);	/* a new handler replaces the old */
 		if (!ret)
 			reg->trap_ep = m->handle;
 		else if (m->handle >= 0)
-			sys_handle_close(m->handle);
+			be_handle_close(m->handle);
 	} else if (m->label == PAGER_SELF) {
-		r->handle = sys_handle_mint(c->task, RIGHT_MANAGE | RIGHT_GRANT, 0);
+		r->handle = be_self_handle(c->task);
 		ret = 0;
 	} else if (m->label == PAGER_DIRTY) {
 		unsigned long bitmap = 0;
@@ -712,7 +491,7 @@ static void __attribute__((noinline)) request(const struct msg *m, struct client
 		r->w[3] = mem_free_pages(true);
 		ret = (long)c->faults;
 	} else if (m->label == PAGER_BENCH_ALLOC) {
-		ret = bench_alloc(m, r);
+		ret = be_bench_alloc(m, r);
 	} else if (m->label == PAGER_SWAP) {
 		r->w[1] = swap_on ? swap_area.used : 0;
 		r->w[2] = mem_free_pages(false);
@@ -722,7 +501,7 @@ static void __attribute__((noinline)) request(const struct msg *m, struct client
 		r->w[1] = pager_count.evictions;
 		r->w[2] = pager_count.write_backs;
 		r->w[3] = pager_count.swap_ins;
-		ret = (long)all_faults;
+		ret = (long)pager_faults;
 	}
 	r->label = ret < 0 ? PAGER_ERROR : 0;
 	r->w[0] = (unsigned long)ret;
@@ -739,177 +518,3 @@ void pager_saved(struct pager_act *a, long h)
 	a->what = DO_NOTHING;
 }
 
-/* decide: the core's decision on message @m into @a. A handle sent with a
- * request is the pager's to close, but TRAP's and a new blk's (kept, or
- * closed when refused). */
-static inline __attribute__((always_inline)) void decide(const struct msg *m, struct pager_act *a)
-{
-	struct client *c;
-	long sent;
-
-	if (m->status) {
-		a->what = DO_NOTHING;
-		return;
-	}
-	if (m->label == LABEL_FAULT) {	/* first: the fast path */
-		fault(m, a);
-		return;
-	}
-	if (m->label == LABEL_ENDED) {	/* the kernel's: no answer */
-		pager_clients_ended(m->w[ENDED_W_BADGES]);
-		a->what = DO_NOTHING;
-		return;
-	}
-	c = m->badge && m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge] : NULL;
-	sent = m->label == PAGER_TRAP ||
-		       (m->label == PAGER_GIVE && !m->badge && swap_on && m->w[0] == PAGER_GIVE_BLK)
-		       ? IPC_NO_HANDLE : m->handle;
-	request(m, c, a);
-	if (sent >= 0)
-		sys_handle_close(sent);
-}
-
-/* outbox_send: the answers to saved replies the core queued. */
-static void __attribute__((noinline)) outbox_send(void)
-{
-	struct pager_outbox *o = &pager_outbox;
-
-	for (unsigned i = 0; i < o->n; i++) {
-		sys_reply_to(o->out[i].handle, &o->out[i].msg);	/* stale if its caller ended */
-		if (o->out[i].close)
-			sys_handle_close(o->out[i].handle);
-	}
-	o->n = 0;
-}
-
-/*
- * serve: the only place that answers and receives once the pager runs (the
- * start-up with init before it is a fixed exchange): hand each message,
- * starting with @first, to the core and perform its decision, for ever. A
- * map's result goes back to the core before the next message is decided on.
- * A handle passed in an answer is a copy the pager then drops.
- */
-static void serve(const struct msg *first)
-{
-	struct pager_act act, *a = &act;
-	struct msg m = *first;
-
-	decide(&m, a);
-	for (;;) {
-		if (pager_outbox.n)
-			outbox_send();
-		if (a->what == DO_MAP) {	/* first: the fast path */
-			sys_vm_map_reply(a->c->task, a->va, a->pmem, a->off, a->flags, pager_ep, &m);
-			if (m.status) {
-				pager_map_failed(a, m.status);	/* and perform what it says */
-				continue;
-			}
-			if (a->map != MAP_SHOWN)
-				mapped_fresh(a);
-			else
-				a->c->faults++;
-		} else if (a->what == DO_ANSWER) {
-			long passed = a->reply.handle;
-
-			m = a->reply;
-			ipc(SYS_REPLY_RECV, pager_ep, &m);
-			if (passed >= 0)
-				sys_handle_close(passed);
-		} else if (a->what == DO_RESUME) {
-			m = (struct msg){ 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
-			ipc(SYS_REPLY_RECV, pager_ep, &m);
-		} else if (a->what == DO_SAVE) {
-			pager_saved(a, syscall3(SYS_REPLY_SAVE, 0, 0, 0));
-			continue;	/* the outbox may have answers now */
-		} else {
-			m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-			ipc(SYS_RECV, pager_ep, &m);
-		}
-		decide(&m, a);
-	}
-}
-
-/* take_resources: PAGER_GIVE messages from init until PAGER_READY, which stays
- * unanswered in @mp. */
-static int take_resources(struct msg *mp)
-{
-	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-
-	ipc(SYS_RECV, pager_ep, &m);
-	while (m.label == PAGER_GIVE) {
-		long ret = 0;
-
-		if (m.w[0] == PAGER_GIVE_SELF) {
-			self = m.handle;
-		} else if (m.w[0] == PAGER_GIVE_ARCHIVE) {
-			archive = m.handle;
-			archive_len = m.w[1];
-			ret = sys_vm_map(self, ARCHIVE_VA, archive, 0, VM_R);
-			for (uint64_t o = PAGE_SIZE; !ret && o < archive_len; o += PAGE_SIZE)
-				ret = sys_vm_map(self, ARCHIVE_VA + o, archive, o, VM_R);
-		} else if (m.w[0] == PAGER_GIVE_RAM) {
-			ret = mem_add_range(m.handle, m.w[2], m.w[3], m.w[1]);
-		} else if (m.w[0] == PAGER_GIVE_BLK) {
-			blk = m.handle;
-		}
-		reply_and_recv(&m, ret ? PAGER_ERROR : 0, (unsigned long)ret);
-	}
-	*mp = m;
-	if (m.label != PAGER_READY || self < 0 || archive < 0)
-		return -ERR_INVAL;
-	va_bits = (unsigned)m.w[0];
-	return 0;
-}
-
-/*
- * serve_on_own_endpoint: answer PAGER_READY (in @m) with an endpoint of the
- * pager's own, which it serves on from now on, and receive the first message
- * there into @m. When the pager dies that endpoint dies with it, so init's
- * waiting call ends (-ERR_HANDLE) instead of waiting on init's endpoint for
- * good. 0, or -1 when no endpoint could be made (init is told).
- */
-static int __attribute__((noinline)) serve_on_own_endpoint(struct msg *m)
-{
-	long own = sys_endpoint_create();
-
-	if (own < 0) {
-		printf("pager: cannot start (%s)\n", err_name((int)own));
-		reply_and_recv(m, PAGER_ERROR, (unsigned long)own);
-		return -1;
-	}
-	pager_ep = own;
-	*m = (struct msg){ 0, 0, { 0 }, own, 0 };
-	ipc(SYS_REPLY_RECV, pager_ep, m);	/* answers PAGER_READY */
-	return 0;
-}
-
-int pager_main(const struct pager_policy *p)
-{
-	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	long err;
-
-	pager_pol = p;
-	pager_ep = user_pager_ep;	/* init started us with its endpoint to us */
-	err = take_resources(&m);
-	if (!err)
-		err = mem_setup(self);
-	printf("pager: policy %s; %lu KiB free for data, %lu KiB for page tables, %u zones; %zu "
-	       "bytes per frame\n",
-	       pager_pol->name, (unsigned long)(mem_free_pages(false) * 4),
-	       (unsigned long)(mem_free_pages(true) * 4), nzones, (size_t)MEM_BYTES_PER_FRAME);
-	if (err) {
-		printf("pager: cannot start (%s)\n", err_name((int)err));
-		reply_and_recv(&m, PAGER_ERROR, (unsigned long)err);
-		return 1;
-	}
-	if (blk >= 0 && (err = swap_setup(blk)))
-		printf("pager: no swap: the disk cannot be used (%s)\n", err_name((int)err));
-	else if (blk < 0)
-		printf("pager: no swap (no block device)\n");
-	printf("pager: free: %lu data pages, %lu table pages\n",
-	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
-	if (serve_on_own_endpoint(&m))
-		return 1;
-	serve(&m);
-	return 0;
-}

@@ -64,7 +64,7 @@ void pager_trap_saved(struct pager_act *a, long rh)
 		pager_kill_faulting(c, a->r, a->va, a->kind, a->pc, a);
 		return;
 	}
-	ipc(SYS_SEND | SYS_NONBLOCK, a->r->trap_ep, &t);
+	be_send(a->r->trap_ep, &t);
 	if (t.status) {	/* nobody to take it: answer the fault ourselves */
 		struct msg k = { 0, LABEL_KILL, { 0 }, IPC_NO_HANDLE, 0 };
 
@@ -74,7 +74,7 @@ void pager_trap_saved(struct pager_act *a, long rh)
 		pager_client_end(c, EXIT_INIT_KILLED, PAGER_END_KILLED);
 		return;
 	}
-	sys_handle_close(rh);	/* the handler has its own copy */
+	be_handle_close(rh);	/* the handler has its own copy */
 }
 
 /* pager_shared_fault: a fault in a shared region maps the object's frame for that
@@ -148,10 +148,10 @@ static int range_args(uint64_t addr, uint64_t pages)
 static void protect_pages(struct client *c, uint64_t start, uint64_t end, unsigned perms)
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		long err = sys_vm_protect(c->task, va, perms);
+		long err = be_protect(c->task, va, perms);
 
 		if (err == -ERR_ALIGN)	/* inside a 2 MiB page: it goes as a whole */
-			sys_vm_protect(c->task, va & ~(PAGE_SIZE_2M - 1), perms);
+			be_protect(c->task, va & ~(PAGE_SIZE_2M - 1), perms);
 	}
 }
 
@@ -190,7 +190,7 @@ long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap)
 	/* the D bits it clears are what eviction tells a clean page by: from
 	 * now on this client's frames stay in RAM */
 	c->pinned = true;
-	return sys_vm_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
+	return be_query(c->task, m->w[0], QUERY_CLEAR_D, &accessed, bitmap);
 }
 
 /* swapped_in_range: whether a page of [@addr, +@pages) of @c is in swap. */

@@ -97,7 +97,7 @@ static long blk_call(unsigned long label, unsigned long w0, unsigned long w1, lo
 		     struct msg *r)
 {
 	*r = (struct msg){ 0, label, { w0, w1, 0, 0 }, handle, 0 };
-	ipc(SYS_CALL, blk_ep, r);
+	be_call(blk_ep, r);
 	if (r->status)
 		return r->status;
 	return r->label == BLK_ERROR ? (long)r->w[0] : (long)r->w[0] < 0 ? -ERR_INVAL : (long)r->w[0];
@@ -164,7 +164,7 @@ int swap_setup(long blk)
 static void blk_lost(long why)
 {
 	blk_state = BLK_LOST;
-	sys_handle_close(blk_ep);
+	be_handle_close(blk_ep);
 	blk_ep = -1;
 	printf("pager: the block driver is gone (%s %s): faults that need the disk wait for a "
 	       "new one\n", why == -ERR_NOREPLY ? "it died in a call," : "its endpoint is dead,",
@@ -211,7 +211,7 @@ int swap_blk_again(long blk)
 	unsigned waited = nparked;
 
 	if (blk_state != BLK_LOST) {
-		sys_handle_close(blk);
+		be_handle_close(blk);
 		return -ERR_INVAL;	/* only after PAGER_BLK_LOST */
 	}
 	if (blk < 0) {
@@ -228,7 +228,7 @@ int swap_blk_again(long blk)
 		      ? -ERR_RANGE : blk_connect();
 	if (err) {
 		printf("pager: the new block driver cannot serve swap (%s)\n", err_name((int)err));
-		sys_handle_close(blk_ep);
+		be_handle_close(blk_ep);
 		blk_ep = -1;
 		return (int)err;
 	}
@@ -490,7 +490,7 @@ static unsigned long evict(unsigned long want)
 		if (!victim_ok(f) || (!room && page_dirty(f)))
 			continue;	/* not ours to take, or nowhere to write it */
 		c = &clients[f->owner];
-		bits = sys_vm_unmap_bits(c->task, (uint64_t)f->vpage << PAGE_SHIFT);
+		bits = be_unmap_bits(c->task, (uint64_t)f->vpage << PAGE_SHIFT);
 		if (bits < 0)
 			continue;
 		forget(pa, f);

@@ -67,15 +67,6 @@ static inline long sys_shutdown(int status)
 }
 
 
-/* A message as sent or received. */
-struct msg {
-	long status;			/* 0 or -ERR_* (out) */
-	unsigned long label;
-	unsigned long w[IPC_WORDS];
-	long handle;			/* to transfer (in) / transferred (out), or -1 */
-	unsigned long badge;		/* the sender's badge (out) */
-};
-
 /* syscall8: a system call with a0..a6 in and out of @r, number @nr in a7; on
  * return r[7] holds a7. */
 static inline void syscall8(long nr, unsigned long r[8])

@@ -238,6 +238,16 @@ static inline bool label_is_user(unsigned long label)
 #define BOOTINFO_MAX	56
 
 #ifndef __ASSEMBLER__
+/* A message as sent or received (lib/user/sys.h's ipc(); the pager core's
+ * events on the host too). */
+struct msg {
+	long status;			/* 0 or -ERR_* (out) */
+	unsigned long label;
+	unsigned long w[IPC_WORDS];
+	long handle;			/* to transfer (in) / transferred (out), or -1 */
+	unsigned long badge;		/* the sender's badge (out) */
+};
+
 struct bootinfo_handle {
 	unsigned int handle;
 	unsigned int type;		/* HANDLE_* */
