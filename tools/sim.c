@@ -1,44 +1,51 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sim: the page-replacement simulator (tools/faultline sim, docs/pager.md).
- * meson builds it once per pager server that chooses victims, linked with
- * that server's own policy file and lib/pager/list.c (tools/meson.build):
- * this file plays the pager library's part for the policy's hooks.
+ * It runs the pager's real core (lib/pager: the fault path, reclaim, swap,
+ * the frame allocator) and the real policy file over the host backend
+ * (tools/simhost.c), which simulates the kernel's page tables with their A
+ * and D bits and a disk. meson builds it once per pager server that chooses
+ * victims, linked with that server's policy file (tools/meson.build).
  *
- *	sim-pager-NAME --frames N [--scan N] [--opt] FILE
+ *	sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] FILE
  *
  * FILE is a page reference string: one reference a line, a decimal page
  * number and then W for a write; blank lines and # comments are allowed
- * (`tools/faultline trace decode --format refs` writes one). The machine has
- * N frames, each with the record the policy threads its lists through
- * (pager_frame) and the A and D bits of the page it holds. A reference to a
- * resident page sets A, and D for W. A miss is a fault, served the way the
- * pager serves one: the fault is counted (pager_now), every scan_faults-th
- * fault runs periodic_scan first, the page gets a free frame or the one
- * choose_victim names (on_evict, on_release; a write-back if it was dirty),
- * on_map, and then the reference sets A (and D). pager_page_clean writes a
- * dirty page back (counted) and clears D. --opt puts Belady's OPT in the
- * policy's place. Prints "faults: N", "evictions: N" and "write-backs: N".
+ * (`tools/faultline trace decode --format refs` writes one). The pages are
+ * numbered densely (in page-number order) and laid out in one anonymous
+ * region of one client. Textbook mode: exactly N data frames are free, the
+ * watermarks are 1 and 1 and nothing is read ahead, so every miss with no
+ * free frame evicts one victim (written to swap first if dirty). A reference
+ * to a mapped page sets its A bit (and D for W) in the simulated page table;
+ * a miss is a page fault the core serves as on Faultline, after which the
+ * reference sets the bits. Every reference checks the page's first word: a
+ * read sees what the last write left (a stamp of the reference's index), so
+ * a page lost or mixed up in swap fails the run. --opt and --lru put
+ * Belady's OPT or an exact LRU (the simulator sees every reference) in the
+ * policy's place, as policies of the same core. Prints "faults: N",
+ * "evictions: N" and "write-backs: N" (the core's counters).
  *
  * Exit status: 0; 64 for a bad option or a malformed line ("sim: FILE:LINE:
- * ..." and nothing else); 66 when FILE cannot be read; 70 when the policy
- * names no frame in use as its victim.
+ * ..." and nothing else); 66 when FILE cannot be read; 70 when the core
+ * cannot serve the string (more distinct pages than swap holds, a client
+ * killed, a word read back wrong).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include <pager.h>
+#include "simhost.h"
 
 #define EXIT_USAGE	64	/* sysexits.h: EX_USAGE, EX_NOINPUT, EX_SOFTWARE */
 #define EXIT_NOINPUT	66
 #define EXIT_SOFTWARE	70
 
-#define BASE_PFN	0x80000u	/* frame i is physical page BASE_PFN + i */
 #define FRAMES_MAX	(1u << 24)
-#define NONE		UINT32_MAX
+#define PAGES_MAX	(1u << 16)	/* distinct pages: what swap holds with room */
 #define NEVER		SIZE_MAX	/* OPT: a page not referenced again */
+#define SIM_BASE	MAP_BASE	/* the client's region */
 
 /* A reference string, its pages also numbered densely in page-number order. */
 struct refs {
@@ -50,26 +57,21 @@ struct refs {
 	uint32_t npages;
 };
 
-/* The simulated memory and its counts (one machine a run). */
-static struct {
-	uint32_t nframes, used;
-	struct frame *rec;	/* the records the policy sees */
-	bool *a, *d;		/* the MMU's bits for the page each frame holds */
-	uint32_t *holds;	/* frame -> page id */
-	uint32_t *where;	/* page id -> frame, or NONE */
-	size_t *next_use;	/* OPT: frame -> next reference to its page */
-	unsigned long faults, evictions, write_backs;
-} m;
-
-static const struct client sim_client = { .used = true, .id = 1, .name = "sim" };
+struct args {
+	unsigned long frames, scan;	/* scan 0: the policy's own */
+	bool opt, lru, stats;
+	const char *path;
+};
 
 /* usage: the command line, to @f. */
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sim-pager-NAME --frames N [--scan N] [--opt] FILE\n"
+	fprintf(f, "usage: sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] FILE\n"
 		   "  --frames N  frames of memory (1..%u)\n"
 		   "  --scan N    call periodic_scan every N faults (default: the policy's)\n"
-		   "  --opt       Belady's OPT instead of the linked policy (%s)\n",
+		   "  --opt       Belady's OPT instead of the linked policy (%s)\n"
+		   "  --lru       an exact LRU instead of the linked policy\n"
+		   "  --stats     how long reading and simulating took, to stderr\n",
 		FRAMES_MAX, pager_policy.name);
 }
 
@@ -97,66 +99,57 @@ static bool parse_count(const char *s, unsigned long min, unsigned long max, uns
 	return !errno && !*end && *v >= min && *v <= max;
 }
 
-/* frame_of: the frame index of physical address @pa, or NONE. */
-static uint32_t frame_of(uint64_t pa)
+/* bad_usage: report a usage error, @what (then @arg quoted, if any), and exit 64. */
+static void bad_usage(const char *what, const char *arg)
 {
-	uint64_t i = (pa >> PAGE_SHIFT) - BASE_PFN;
-
-	return (pa & (PAGE_SIZE - 1)) || i >= m.nframes ? NONE : (uint32_t)i;
+	if (arg)
+		fprintf(stderr, "sim: %s '%s'\n", what, arg);
+	else
+		fprintf(stderr, "sim: %s\n", what);
+	usage(stderr);
+	exit(EXIT_USAGE);
 }
 
-/* pa_of: the physical address of frame index @frame. */
-static uint64_t pa_of(uint32_t frame)
+/* parse_args: the command line into @a; exits 0 after --help, 64 when wrong. */
+static void parse_args(int argc, char **argv, struct args *a)
 {
-	return (uint64_t)(BASE_PFN + frame) << PAGE_SHIFT;
-}
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		bool frames = !strcmp(o, "--frames");
 
-/* The pager library's functions a policy calls, with pager.h's contracts. */
-
-/* pager_frame: the record of frame @pa, or NULL if it is not a frame here. */
-struct frame *pager_frame(uint64_t pa)
-{
-	uint32_t i = frame_of(pa);
-
-	return i == NONE ? NULL : &m.rec[i];
-}
-
-/* pager_page_accessed: the A bit of the page in frame @pa, cleared if @clear. */
-bool pager_page_accessed(uint64_t pa, bool clear)
-{
-	uint32_t i = frame_of(pa);
-	bool a = i != NONE && i < m.used && m.a[i];
-
-	if (a && clear)
-		m.a[i] = false;
-	return a;
-}
-
-/* pager_page_dirty: the D bit of the page in frame @pa. */
-bool pager_page_dirty(uint64_t pa)
-{
-	uint32_t i = frame_of(pa);
-
-	return i != NONE && i < m.used && m.d[i];
-}
-
-/* pager_page_clean: write the page in frame @pa back if it is dirty (counted,
- * D cleared); true if there was a write. */
-bool pager_page_clean(uint64_t pa)
-{
-	uint32_t i = frame_of(pa);
-
-	if (i == NONE || i >= m.used || !m.d[i])
-		return false;
-	m.d[i] = false;
-	m.write_backs++;
-	return true;
-}
-
-/* pager_now: the faults so far, the current one included. */
-unsigned long pager_now(void)
-{
-	return m.faults;
+		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			usage(stdout);
+			exit(0);
+		} else if (frames || !strcmp(o, "--scan")) {
+			if (++i == argc || !parse_count(argv[i], 1, FRAMES_MAX,
+							frames ? &a->frames : &a->scan)) {
+				fprintf(stderr, "sim: %s takes a number from 1 to %u, not '%s'\n",
+					o, FRAMES_MAX, i < argc ? argv[i] : "");
+				usage(stderr);
+				exit(EXIT_USAGE);
+			}
+		} else if (!strcmp(o, "--opt")) {
+			a->opt = true;
+		} else if (!strcmp(o, "--lru")) {
+			a->lru = true;
+		} else if (!strcmp(o, "--stats")) {
+			a->stats = true;
+		} else if (o[0] == '-' && o[1]) {
+			bad_usage("unknown option", o);
+		} else if (a->path) {
+			bad_usage("one reference string at a time; also got", o);
+		} else {
+			a->path = o;
+		}
+	}
+	if (!a->frames)
+		bad_usage("how many frames? (--frames N)", NULL);
+	if (!a->path)
+		bad_usage("which reference string? (FILE)", NULL);
+	if (a->opt && a->lru)
+		bad_usage("--opt or --lru, not both", NULL);
+	if (!a->opt && !a->lru && !pager_policy.choose_victim)
+		bad_usage("this policy chooses no victims: only --opt or --lru can run", NULL);
 }
 
 /* parse_line: one line of a reference string, comment cut off: 1 with the
@@ -245,38 +238,102 @@ static int read_refs(const char *path, struct refs *r)
 	return status;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* A page number -> first-seen index table (open addressing, grown at half full). */
+struct seen {
+	uint64_t *page;
+	uint32_t *index;	/* UINT32_MAX: empty */
+	size_t size, used;
+};
+
+/* seen_slot: where @page is, or would go, in @t. */
+static size_t seen_slot(const struct seen *t, uint64_t page)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	size_t i = (size_t)((page * 0x9e3779b97f4a7c15ull) >> 20) & (t->size - 1);
+
+	while (t->index[i] != UINT32_MAX && t->page[i] != page)
+		i = (i + 1) & (t->size - 1);
+	return i;
+}
+
+/* seen_grow: @t with twice the room (or its first 1024). */
+static void seen_grow(struct seen *t)
+{
+	struct seen n = { NULL, NULL, t->size ? 2 * t->size : 1024, t->used };
+
+	n.page = xalloc(n.size, sizeof(*n.page));
+	n.index = xalloc(n.size, sizeof(*n.index));
+	memset(n.index, 0xff, n.size * sizeof(*n.index));
+	for (size_t i = 0; i < t->size; i++) {
+		if (t->index[i] != UINT32_MAX) {
+			size_t j = seen_slot(&n, t->page[i]);
+
+			n.page[j] = t->page[i];
+			n.index[j] = t->index[i];
+		}
+	}
+	free(t->page);
+	free(t->index);
+	*t = n;
+}
+
+struct ranked {
+	uint64_t page;
+	uint32_t first;	/* first-seen index */
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	uint64_t x = ((const struct ranked *)a)->page, y = ((const struct ranked *)b)->page;
 
 	return (x > y) - (x < y);
 }
 
 /* refs_number: give each page its rank among the distinct pages (so a lower
- * id is a lower page number) and each reference the next one to its page. */
+ * id is a lower page number) and each reference the next one to its page:
+ * a hash table finds the distinct pages, and only they are sorted. */
 static void refs_number(struct refs *r)
 {
-	uint64_t *sorted = xalloc(r->n, sizeof(*sorted));
+	struct seen t = { 0 };
+	struct ranked *pages;
+	uint32_t *rank;
 	size_t *last;
 
-	if (r->n)
-		memcpy(sorted, r->page, r->n * sizeof(*sorted));
-	qsort(sorted, r->n, sizeof(*sorted), cmp_u64);
-	for (size_t i = 0; i < r->n; i++)
-		if (!i || sorted[i] != sorted[r->npages - 1])
-			sorted[r->npages++] = sorted[i];
 	r->id = xalloc(r->n, sizeof(*r->id));
 	r->next = xalloc(r->n, sizeof(*r->next));
+	seen_grow(&t);
+	for (size_t i = 0; i < r->n; i++) {
+		size_t j = seen_slot(&t, r->page[i]);
+
+		if (t.index[j] == UINT32_MAX) {
+			t.page[j] = r->page[i];
+			t.index[j] = (uint32_t)t.used++;
+			if (2 * t.used > t.size) {
+				seen_grow(&t);
+				j = seen_slot(&t, r->page[i]);
+			}
+		}
+		r->id[i] = t.index[j];	/* first-seen for now */
+	}
+	r->npages = (uint32_t)t.used;
+	pages = xalloc(r->npages, sizeof(*pages));
+	for (size_t i = 0; i < t.size; i++)
+		if (t.index[i] != UINT32_MAX)
+			pages[t.index[i]] = (struct ranked){ t.page[i], t.index[i] };
+	qsort(pages, r->npages, sizeof(*pages), cmp_ranked);
+	rank = xalloc(r->npages, sizeof(*rank));
+	for (uint32_t k = 0; k < r->npages; k++)
+		rank[pages[k].first] = k;
 	last = xalloc(r->npages, sizeof(*last));
-	for (size_t i = 0; i < r->n; i++)
-		r->id[i] = (uint32_t)((uint64_t *)bsearch(&r->page[i], sorted, r->npages,
-							    sizeof(*sorted), cmp_u64) - sorted);
 	for (size_t i = r->n; i-- > 0;) {
+		r->id[i] = rank[r->id[i]];
 		r->next[i] = last[r->id[i]] ? last[r->id[i]] - 1 : NEVER;
 		last[r->id[i]] = i + 1;
 	}
 	free(last);
-	free(sorted);
+	free(rank);
+	free(pages);
+	free(t.page);
+	free(t.index);
 }
 
 /* refs_free: give back what @r holds. */
@@ -288,164 +345,237 @@ static void refs_free(struct refs *r)
 	free(r->next);
 }
 
-/* opt_victim: Belady's OPT: the frame whose page is next referenced farthest
- * ahead; among pages never referenced again, the lowest page number. */
-static uint64_t opt_victim(void)
-{
-	uint32_t v = 0;
+/*
+ * The yardsticks, as policies of the same core: the simulator knows every
+ * reference, which no real policy does. Both keep the mapped 4 KiB frames on
+ * a list; LRU moves a frame to the tail at each reference to its page and
+ * evicts the head; OPT evicts the frame whose page is used again last
+ * (next_use, kept by the reference loop; of pages never used again, the
+ * lowest), from a heap.
+ */
+static struct frame_list yard = FRAME_LIST_INIT;
+static size_t *next_use;	/* page id -> index of its next reference (OPT) */
 
-	for (uint32_t i = 1; i < m.used; i++)
-		if (m.next_use[i] > m.next_use[v] ||
-		    (m.next_use[i] == m.next_use[v] && m.holds[i] < m.holds[v]))
-			v = i;
-	return pa_of(v);
+static void yard_on_map(const struct client *c, uint64_t va, uint64_t pa, struct frame *fr,
+			unsigned order)
+{
+	(void)c;
+	(void)va;
+	(void)fr;
+	if (order == 0)
+		frame_list_add_tail(&yard, pa);
 }
 
-/* evict: free a frame for the fault at hand, chosen by OPT (@opt) or the
- * policy; its index. Exits 70 if the policy names no frame in use. */
-static uint32_t evict(bool opt)
+static void yard_on_release(uint64_t pa, struct frame *fr, unsigned order)
 {
-	uint64_t pa = opt ? opt_victim() : pager_policy.choose_victim();
-	uint32_t i = frame_of(pa);
-
-	if (i == NONE || i >= m.used) {
-		fprintf(stderr, "sim: %s chose 0x%llx as its victim, not one of the %u frames "
-				"in use\n", pager_policy.name, (unsigned long long)pa, m.used);
-		exit(EXIT_SOFTWARE);
-	}
-	if (!opt)
-		pager_policy_evicted(&pager_policy, pa, &m.rec[i]);
-	if (m.d[i])
-		m.write_backs++;
-	m.where[m.holds[i]] = NONE;
-	m.evictions++;
-	return i;
+	(void)fr;
+	if (order == 0)
+		frame_list_remove(&yard, pa);
 }
 
-/* fault: serve the miss of reference @k of @r (@scan: periodic_scan every so
- * many faults, 0 never); returns the frame that now holds its page. */
-static uint32_t fault(const struct refs *r, size_t k, bool opt, unsigned long scan)
+static uint64_t lru_choose_victim(void)
 {
-	uint32_t i;
-
-	m.faults++;
-	if (scan && m.faults % scan == 0)
-		pager_policy.periodic_scan();
-	i = m.used < m.nframes ? m.used++ : evict(opt);
-	m.rec[i] = (struct frame){ .owner = 1, .kind = FRAME_DATA, .vpage = (uint32_t)r->page[k],
-				   .link_next = MEM_NONE, .link_prev = MEM_NONE };
-	m.a[i] = m.d[i] = false;
-	m.holds[i] = r->id[k];
-	m.where[r->id[k]] = i;
-	if (!opt && pager_policy.on_map)
-		pager_policy.on_map(&sim_client, r->page[k] << PAGE_SHIFT, pa_of(i), &m.rec[i], 0);
-	return i;
+	return frame_list_head(&yard);
 }
 
-/* simulate: play @r through @nframes frames. */
-static void simulate(const struct refs *r, uint32_t nframes, bool opt, unsigned long scan)
-{
-	m.nframes = nframes;
-	m.rec = xalloc(nframes, sizeof(*m.rec));
-	m.a = xalloc(nframes, sizeof(*m.a));
-	m.d = xalloc(nframes, sizeof(*m.d));
-	m.holds = xalloc(nframes, sizeof(*m.holds));
-	m.next_use = xalloc(nframes, sizeof(*m.next_use));
-	m.where = xalloc(r->npages, sizeof(*m.where));
-	memset(m.where, 0xff, r->npages * sizeof(*m.where));
-	m.faults = m.evictions = m.write_backs = 0;
-	for (size_t k = 0; k < r->n; k++) {
-		uint32_t i = m.where[r->id[k]];
-
-		if (i == NONE)
-			i = fault(r, k, opt, scan);
-		m.a[i] = true;
-		m.d[i] |= r->write[k];
-		m.next_use[i] = r->next[k];
-	}
-}
-
-/* machine_free: give back the simulated memory. */
-static void machine_free(void)
-{
-	free(m.rec);
-	free(m.a);
-	free(m.d);
-	free(m.holds);
-	free(m.next_use);
-	free(m.where);
-}
-
-/* bad_usage: report a usage error, @what (then @arg quoted, if any), and exit 64. */
-static void bad_usage(const char *what, const char *arg)
-{
-	if (arg)
-		fprintf(stderr, "sim: %s '%s'\n", what, arg);
-	else
-		fprintf(stderr, "sim: %s\n", what);
-	usage(stderr);
-	exit(EXIT_USAGE);
-}
-
-/* Options. */
-struct args {
-	unsigned long frames, scan;	/* scan 0: the policy's own */
-	bool opt;
-	const char *path;
+/*
+ * OPT's candidates: a max-heap of (next use, page) entries, ordered by next
+ * use and then by the lower page. The reference loop pushes an entry at every
+ * reference to a mapped page; an entry is stale once its page was referenced
+ * again (next_use moved on) or is no longer in that frame, and is dropped
+ * when it comes to the top. When stale entries pile up (more than four per
+ * frame) the heap is rebuilt from the frames on the list.
+ */
+struct opt_ent {
+	size_t key;	/* the page's next use */
+	uint32_t id;
+	uint64_t pa;
 };
+static struct opt_ent *heap;
+static size_t nheap, capheap;
 
-/* parse_args: the command line into @a; exits 0 after --help, 64 when wrong. */
-static void parse_args(int argc, char **argv, struct args *a)
+static bool opt_before(const struct opt_ent *a, const struct opt_ent *b)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
-		bool frames = !strcmp(o, "--frames");
+	return a->key != b->key ? a->key > b->key : a->id < b->id;
+}
 
-		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-			usage(stdout);
-			exit(0);
-		} else if (frames || !strcmp(o, "--scan")) {
-			if (++i == argc || !parse_count(argv[i], 1, FRAMES_MAX,
-							frames ? &a->frames : &a->scan)) {
-				fprintf(stderr, "sim: %s takes a number from 1 to %u, not '%s'\n",
-					o, FRAMES_MAX, i < argc ? argv[i] : "");
-				usage(stderr);
-				exit(EXIT_USAGE);
-			}
-		} else if (!strcmp(o, "--opt")) {
-			a->opt = true;
-		} else if (o[0] == '-' && o[1]) {
-			bad_usage("unknown option", o);
-		} else if (a->path) {
-			bad_usage("one reference string at a time; also got", o);
-		} else {
-			a->path = o;
+static void opt_push(size_t key, uint32_t id, uint64_t pa)
+{
+	size_t i = nheap++;
+
+	if (nheap > capheap) {
+		capheap = capheap ? 2 * capheap : 1024;
+		heap = realloc(heap, capheap * sizeof(*heap));
+		if (!heap) {
+			fprintf(stderr, "sim: out of memory\n");
+			exit(EXIT_SOFTWARE);
 		}
 	}
-	if (!a->frames)
-		bad_usage("how many frames? (--frames N)", NULL);
-	if (!a->path)
-		bad_usage("which reference string? (FILE)", NULL);
-	if (!a->opt && !pager_policy.choose_victim)
-		bad_usage("this policy chooses no victims: only --opt can run", NULL);
+	for (; i && opt_before(&(struct opt_ent){ key, id, pa }, &heap[(i - 1) / 2]); i = (i - 1) / 2)
+		heap[i] = heap[(i - 1) / 2];
+	heap[i] = (struct opt_ent){ key, id, pa };
 }
 
-/* scan_interval: the faults from one periodic_scan to the next: --scan, else
- * the policy's scan_faults (0: PAGER_SCAN_FAULTS, as in the pager); 0 when
- * nothing scans (OPT, or a policy without periodic_scan). */
-static unsigned long scan_interval(const struct args *a)
+static struct opt_ent opt_pop(void)
 {
-	if (a->opt || !pager_policy.periodic_scan)
-		return 0;
-	if (a->scan)
-		return a->scan;
-	return pager_scan_interval(&pager_policy);
+	struct opt_ent top = heap[0], last = heap[--nheap];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= nheap)
+			break;
+		if (c + 1 < nheap && opt_before(&heap[c + 1], &heap[c]))
+			c++;
+		if (!opt_before(&heap[c], &last))
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (nheap)
+		heap[i] = last;
+	return top;
+}
+
+/* opt_valid: whether @e still names its page's frame and next use. */
+static bool opt_valid(const struct opt_ent *e)
+{
+	const struct frame *f = pager_frame(e->pa);
+
+	return f && f->kind == FRAME_DATA && f->vpage == (SIM_BASE >> PAGE_SHIFT) + e->id &&
+	       next_use[e->id] == e->key;
+}
+
+/* opt_note: page @id (frame @pa) was referenced; its next use is next_use[id]. */
+static void opt_note(uint32_t id, uint64_t pa)
+{
+	if (nheap > 4 * (size_t)yard.count + 64) {	/* rebuild from the frames */
+		nheap = 0;
+		for (uint64_t f = frame_list_head(&yard); f;) {
+			const struct frame *fr = pager_frame(f);
+			uint32_t fid = fr->vpage - (SIM_BASE >> PAGE_SHIFT);
+
+			opt_push(next_use[fid], fid, f);
+			f = fr->link_next == MEM_NONE ? 0 : (uint64_t)fr->link_next << PAGE_SHIFT;
+		}
+	}
+	opt_push(next_use[id], id, pa);
+}
+
+static uint64_t opt_choose_victim(void)
+{
+	while (nheap) {
+		struct opt_ent e = opt_pop();
+
+		if (opt_valid(&e))
+			return e.pa;
+	}
+	return frame_list_head(&yard);	/* (every mapped page has an entry) */
+}
+
+static const struct pager_policy lru_policy = {
+	.name = "LRU (exact, the simulator's yardstick)",
+	.on_map = yard_on_map,
+	.on_release = yard_on_release,
+	.choose_victim = lru_choose_victim,
+};
+
+static const struct pager_policy opt_policy = {
+	.name = "OPT (Belady, the simulator's yardstick)",
+	.on_map = yard_on_map,
+	.on_release = yard_on_release,
+	.choose_victim = opt_choose_victim,
+};
+
+/* fail: the core could not serve the string: say why, exit 70. */
+static void fail(const char *why, size_t i)
+{
+	fprintf(stderr, "sim: reference %zu: %s\n", i + 1, why);
+	exit(EXIT_SOFTWARE);
+}
+
+/* machine: RAM, disk and the core set up for textbook mode with @frames data
+ * frames free and room in swap for @npages pages; the client in *@cp. */
+static void machine(uint32_t frames, uint32_t npages, struct client **cp)
+{
+	uint64_t extra = npages / 4 + 2048, ram = ((uint64_t)frames + extra) << PAGE_SHIFT;
+	uint64_t disk = ((uint64_t)npages + frames + 64) << PAGE_SHIFT, free;
+	struct client *c;
+
+	swap_tuning = (struct swap_tuning){ 0, 1, 1 };
+	if (simhost_init(ram, disk, 39, sizeof(uint64_t)) || mem_setup(SIMHOST_SELF) ||
+	    swap_setup(SIMHOST_BLK))
+		fail("cannot set up the simulated machine", 0);
+	free = mem_free_pages(false);
+	if (free < frames || swap_area.nslots < npages + 2)
+		fail("the simulated machine came out too small", 0);
+	while (free-- > frames) {	/* ballast: exactly @frames stay free */
+		uint64_t pa = mem_alloc(0);
+
+		if (!pa)
+			fail("cannot set the frame count", 0);
+		mem_frame(pa, NULL, NULL)->kind = FRAME_SELF;
+	}
+	c = pager_client_new("sim");
+	if (!c || simhost_task_new(c) ||
+	    region_add(c, SIM_BASE, SIM_BASE + ((uint64_t)npages << PAGE_SHIFT), VM_R | VM_W,
+		       REGION_ANON) || pager_give_tables(c, POOL_CHUNK))
+		fail("cannot make the client", 0);
+	*cp = c;
+}
+
+/* simulate: run @r through the core with @frames frames (@lru, @opt: the
+ * yardstick's bookkeeping at each reference). */
+static void simulate(const struct refs *r, uint32_t frames, bool lru, bool opt)
+{
+	uint64_t *stamp = xalloc(r->npages, sizeof(*stamp));	/* what each page holds */
+	struct client *c;
+
+	machine(frames, r->npages, &c);
+	for (size_t i = 0; i < r->n; i++) {
+		uint32_t id = r->id[i];
+		uint64_t va = SIM_BASE + ((uint64_t)id << PAGE_SHIFT), *word, pa;
+		bool w = r->write[i];
+
+		next_use[id] = r->next[i];
+		pa = simhost_access(c, va, w);
+		if (!pa) {
+			if (simhost_fault(c, va, w ? FAULT_WRITE : FAULT_READ))
+				fail("the core ended the client", i);
+			pa = simhost_access(c, va, w);
+			if (!pa)
+				fail("the fault was served but the page is not mapped", i);
+		}
+		if (lru)
+			frame_list_to_tail(&yard, pa);
+		else if (opt)
+			opt_note(id, pa);
+		word = mem_ptr(pa);
+		if (*word != stamp[id])
+			fail("the page does not hold what was written to it", i);
+		if (w)
+			*word = stamp[id] = i + 1;
+	}
+	free(stamp);
+}
+
+
+/* seconds: a monotonic clock. */
+static double seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
 	struct refs r = { 0 };
+	struct pager_policy policy;
+	double t0 = seconds(), t1, t2;
 	int status;
 
 	parse_args(argc, argv, &a);
@@ -455,10 +585,28 @@ int main(int argc, char **argv)
 		return status;
 	}
 	refs_number(&r);
-	simulate(&r, (uint32_t)a.frames, a.opt, scan_interval(&a));
-	printf("faults: %lu\nevictions: %lu\nwrite-backs: %lu\n", m.faults, m.evictions,
-	       m.write_backs);
-	machine_free();
+	if (r.npages > PAGES_MAX) {
+		fprintf(stderr, "sim: %s: %u distinct pages; the simulator takes at most %u\n",
+			a.path, r.npages, PAGES_MAX);
+		refs_free(&r);
+		return EXIT_USAGE;
+	}
+	policy = a.opt ? opt_policy : a.lru ? lru_policy : pager_policy;
+	if (a.scan && policy.periodic_scan)
+		policy.scan_faults = (unsigned)a.scan;
+	pager_pol = &policy;
+	next_use = xalloc(r.npages ? r.npages : 1, sizeof(*next_use));
+	t1 = seconds();
+	simulate(&r, (uint32_t)a.frames, a.lru, a.opt);
+	t2 = seconds();
+	if (a.stats)
+		fprintf(stderr, "sim: %zu references, %u pages: read in %.2f s, simulated in %.2f s "
+				"(%.2f million references a second)\n",
+			r.n, r.npages, t1 - t0, t2 - t1, t2 > t1 ? (double)r.n / (t2 - t1) / 1e6 : 0.0);
+	printf("faults: %lu\nevictions: %lu\nwrite-backs: %lu\n", pager_now(),
+	       pager_count.evictions, pager_count.write_backs);
+	free(next_use);
+	free(heap);
 	refs_free(&r);
 	return 0;
 }

@@ -209,6 +209,16 @@ void pager_tell_blk_lost(void);
 extern bool swap_on;
 extern struct swap_area swap_area;
 
+/* What swap_setup uses instead of its own choices when set before it: the
+ * most slots read ahead (default 7; 0: none), and the watermarks (low 0: the
+ * pager's own, 1/64 of the data frames + 16 and twice that). The simulator's
+ * textbook mode sets 0 and 1/1: one victim per miss, no read-ahead. */
+struct swap_tuning {
+	unsigned readahead;
+	uint64_t low, high;
+};
+extern struct swap_tuning swap_tuning;
+
 /* reclaim_frame: a free 4 KiB data frame for the fault at @va of @c,
  * evicting pages first when free memory is below the low watermark (swap on)
  * or gone (swap off), never that page itself (another thread's fault may have

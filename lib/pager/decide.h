@@ -9,6 +9,8 @@
 #ifndef PAGER_DECIDE_H
 #define PAGER_DECIDE_H
 
+#include <faultline/pager_proto.h>
+
 #include "core.h"
 
 /* pager_faults: faults taken so far (pager_now). */

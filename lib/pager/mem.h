@@ -141,11 +141,21 @@ static inline void mem_free(uint64_t pa, unsigned order)
 	mem_free_slow(pa, order);
 }
 
-/* mem_ptr: the pager's pointer to the data frame @pa. */
+/* mem_ptr: the pager's pointer to the data frame @pa. On the host (the
+ * simulator's backend, tools/simhost.c) RAM is an array: frame @pa is at
+ * mem_host_dmap + @pa. */
+#ifdef PAGER_HOST
+extern uintptr_t mem_host_dmap;
+static inline void *mem_ptr(uint64_t pa)
+{
+	return (void *)(mem_host_dmap + pa);
+}
+#else
 static inline void *mem_ptr(uint64_t pa)
 {
 	return (void *)(PAGER_DMAP + pa);
 }
+#endif
 
 /* MEM_BYTES_PER_FRAME: what the frame table costs per frame. */
 #define MEM_BYTES_PER_FRAME (sizeof(struct buddy_frame) + sizeof(struct frame))

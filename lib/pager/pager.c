@@ -267,7 +267,12 @@ static struct frame *__attribute__((noinline)) pager_frame_other(uint64_t pa)
 
 /* The policies' frame lists call this twice a fault: the last zone's frames
  * inline and with no stack frame, the rest a tail call. */
-__attribute__((optimize("omit-frame-pointer"))) struct frame *pager_frame(uint64_t pa)
+#ifdef __clang__	/* the host fuzzer's build: clang has no such attribute */
+#define OMIT_FRAME_POINTER
+#else
+#define OMIT_FRAME_POINTER __attribute__((optimize("omit-frame-pointer")))
+#endif
+OMIT_FRAME_POINTER struct frame *pager_frame(uint64_t pa)
 {
 	if (mem_in_last_zone(pa))
 		return mem_zone_frame(mem_last_zone, pa);

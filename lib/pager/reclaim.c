@@ -49,7 +49,8 @@ static uint32_t segs = BLK_SEGS_MAX;	/* frames a request, as blk allows */
 static uint16_t guard_owner;		/* the page a fault is being served for: */
 static uint32_t guard_vpage;		/* never its own victim */
 static struct frame_list cache = FRAME_LIST_INIT;	/* FRAME_CACHE frames, oldest first */
-static unsigned ra_window = READAHEAD;	/* read-ahead now: 1..READAHEAD slots */
+struct swap_tuning swap_tuning = { READAHEAD, 0, 0 };
+static unsigned ra_window = READAHEAD;	/* read-ahead now: 1..swap_tuning.readahead slots */
 static uint64_t table_pa;		/* the request table's frame */
 
 /* blk's state: serving; lost (it died: swap waits for a new one); gone (init
@@ -152,8 +153,9 @@ int swap_setup(long blk)
 		return (int)err;
 	}
 	data = mem_free_pages(false);
-	low_water = data / 64 + 16;
-	high_water = 2 * low_water;
+	low_water = swap_tuning.low ? swap_tuning.low : data / 64 + 16;
+	high_water = swap_tuning.low ? swap_tuning.high : 2 * low_water;
+	ra_window = swap_tuning.readahead < READAHEAD ? swap_tuning.readahead : READAHEAD;
 	swap_on = true;
 	printf("pager: swap: %u slots (%u MiB) on blk; watermarks %lu/%lu free pages\n",
 	       nslots - 1, (nslots - 1) / 256, (unsigned long)low_water, (unsigned long)high_water);
@@ -646,7 +648,7 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 		frame_list_remove(&cache, pa);
 		e->cache = 0;
 		pager_count.readahead_hits++;
-		if (ra_window < READAHEAD)
+		if (ra_window < swap_tuning.readahead && ra_window < READAHEAD)
 			ra_window++;
 	} else if (blk_state == BLK_LOST) {
 		swap_park(a);

@@ -3,9 +3,12 @@
  * libFuzzer target: the policy simulator's reference-string reader
  * (tools/sim.c's read_refs, and the renumbering after it), on any file a
  * user could give `tools/faultline sim`. sim.c is included whole, its main
- * renamed; the policy it links with is Clock (servers/pager/main.c).
+ * renamed; it links with the pager core's host build and Clock
+ * (servers/pager/main.c), which this target does not run.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #define main sim_main
 #include "sim.c"
 #undef main
