@@ -19,7 +19,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "qemu"))
 import harness  # noqa: E402  (the QEMU command and disk image of the tests)
 
-POLICIES = ["pager", "pager-fifo", "pager-aging", "pager-wsclock"]
+# Policies by the names every command takes (tools/faultline run --policy,
+# sim --policy), and the pager server each names (pager= underneath).
+POLICIES = {"clock": "pager", "fifo": "pager-fifo", "aging": "pager-aging",
+            "wsclock": "pager-wsclock"}
 COUNTERS = re.compile(r"^pager: counters: faults (\d+) \(zero-fill \d+, swap-in (\d+), .*"
                       r"write-backs (\d+), .* (\d+) errors", re.M)
 WORDS = re.compile(r"^(ptest-soak(?:-short)?): (\d+) words checked, (\d+) wrong", re.M)
@@ -46,7 +49,7 @@ def parse(argv):
     p.add_argument("--initrd", required=True, help=argparse.SUPPRESS)
     p.add_argument("--page-outs", type=positive, default=1000000, metavar="N",
                    help="page-outs per configuration (default 1000000)")
-    p.add_argument("--policy", action="append", choices=POLICIES,
+    p.add_argument("--policy", action="append", choices=list(POLICIES),
                    help="only this policy (again for more; default all four that swap)")
     p.add_argument("--sv", action="append", choices=["39", "48"],
                    help="only this paging mode (default both)")
@@ -67,7 +70,7 @@ def boot(args, policy, sv, smp):
     h = harness.parse_args(["--qemu", args.qemu, "--kernel", args.kernel, "--initrd", args.initrd,
                             "--mem", "32M", "--blk", "modern", "--disk-size", "128M",
                             "--smp", smp, "--timeout", str(args.timeout),
-                            "--append", f"sv={sv} pager={policy} run={client}"])
+                            "--append", f"sv={sv} pager={POLICIES[policy]} run={client}"])
     _, status, out = harness.run(h)
     counters = COUNTERS.findall(out)
     words = WORDS.search(out)
