@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pager core under random events, on the host: the real core (lib/pager)
+ * and a real policy file over the host backend (tools/simhost.c), built with
+ * AddressSanitizer and UBSan, once per policy that swaps. Clients come and
+ * go and touch pages of regions larger than RAM at random (with locality),
+ * so that pages are evicted, written to swap in batches, read back with
+ * read-ahead and dropped clean. After every step the checks hold:
+ *
+ *   - every word a client wrote reads back (the first and last word of each
+ *     page it wrote; a page never written reads zero), whichever way the page
+ *     went through swap;
+ *   - no frame is lost or mapped twice: every data frame the core records is
+ *     mapped at its page in its owner's page table (or waits unmapped in the
+ *     read-ahead cache), and each client's resident count agrees;
+ *   - the frame allocator's own check passes;
+ *   - when every client has ended, free data and table frames and swap slots
+ *     are back where they started.
+ *
+ * The seed is fixed (a failure replays); CORE_TEST_SEED in the environment
+ * picks another, CORE_TEST_STEPS another length.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <faultline/pager_proto.h>
+
+#include "simhost.h"
+
+#define RAM_BYTES	(6ul << 20)	/* about 1,100 data frames after the tables */
+#define DISK_BYTES	(64ul << 20)
+#define CLIENTS		4
+#define WORDS		(PAGE_SIZE / sizeof(uint64_t))
+
+static struct sim_client {
+	struct client *c;
+	uint64_t pages;
+	uint64_t *stamp;	/* page -> what its first and last words hold */
+} sims[CLIENTS];
+
+static uint64_t rng_state;
+static unsigned long stamp_next = 1;
+
+/* rnd: the next number of a xorshift64* sequence. */
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned long env_number(const char *name, unsigned long dflt)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtoul(s, NULL, 0) : dflt;
+}
+
+/* client_start: sim client @i with a region of @pages pages. */
+static void client_start(unsigned i, uint64_t pages)
+{
+	struct sim_client *s = &sims[i];
+	struct client *c = pager_client_new("core-test");
+
+	assert_non_null(c);
+	assert_int_equal(simhost_task_new(c), 0);
+	assert_int_equal(region_add(c, MAP_BASE, MAP_BASE + (pages << PAGE_SHIFT), VM_R | VM_W,
+				    REGION_ANON), 0);
+	assert_int_equal(pager_give_tables(c, POOL_CHUNK), 0);
+	s->c = c;
+	s->pages = pages;
+	s->stamp = calloc(pages, sizeof(*s->stamp));
+	assert_non_null(s->stamp);
+}
+
+/* client_end: sim client @i exits (PAGER_EXIT). */
+static void client_end(unsigned i)
+{
+	struct sim_client *s = &sims[i];
+
+	pager_client_end(s->c, 0, PAGER_END_EXITED);
+	assert_false(s->c->used);
+	free(s->stamp);
+	memset(s, 0, sizeof(*s));
+}
+
+/* touch: client @i reads or writes page @page, faulting it in as needed, and
+ * checks what the page holds. */
+static void touch(unsigned i, uint64_t page, bool write)
+{
+	struct sim_client *s = &sims[i];
+	uint64_t va = MAP_BASE + (page << PAGE_SHIFT), pa = simhost_access(s->c, va, write);
+	uint64_t *w;
+
+	if (!pa) {
+		assert_int_equal(simhost_fault(s->c, va, write ? FAULT_WRITE : FAULT_READ), 0);
+		pa = simhost_access(s->c, va, write);
+		assert_true(pa != 0);
+	}
+	w = mem_ptr(pa);
+	if (w[0] != s->stamp[page] || w[WORDS - 1] != s->stamp[page]) {
+		fail_msg("client %u page %lu: holds %lx/%lx, wrote %lx", i, (unsigned long)page,
+			 (unsigned long)w[0], (unsigned long)w[WORDS - 1],
+			 (unsigned long)s->stamp[page]);
+	}
+	if (write)
+		w[0] = w[WORDS - 1] = s->stamp[page] = stamp_next++;
+}
+
+/* check_frames: every data frame is mapped where its record says (or is a
+ * read-ahead frame, unmapped), and the clients' resident counts agree. */
+static void check_frames(void)
+{
+	unsigned long resident[CLIENT_MAX] = { 0 };
+
+	for (unsigned z = 0; z < nzones; z++) {
+		for (uint32_t k = 0; k < zones[z].buddy.npages; k++) {
+			const struct frame *f = &zones[z].frames[k];
+			uint64_t pa = (zones[z].buddy.base_pfn + k) << PAGE_SHIFT;
+			uint64_t va = (uint64_t)f->vpage << PAGE_SHIFT;
+
+			if (f->kind == FRAME_CACHE) {
+				assert_true(clients[f->owner].used);
+				assert_int_equal(simhost_frame_of(&clients[f->owner], va), 0);
+			}
+			if (f->kind != FRAME_DATA || !f->owner)
+				continue;
+			assert_true(f->owner < CLIENT_MAX && clients[f->owner].used);
+			if (simhost_frame_of(&clients[f->owner], va) != pa)
+				fail_msg("frame 0x%lx: recorded at 0x%lx of client %u, not mapped there",
+					 (unsigned long)pa, (unsigned long)va, f->owner);
+			resident[f->owner]++;
+		}
+	}
+	for (unsigned i = 1; i < CLIENT_MAX; i++)
+		if (clients[i].used)
+			assert_int_equal(clients[i].pages, resident[i]);
+	assert_int_equal(mem_check(), 0);
+}
+
+static void test_random_events(void **state)
+{
+	unsigned long steps = env_number("CORE_TEST_STEPS", 60000);
+	uint64_t data0, tables0;
+	unsigned long evicted;
+
+	(void)state;
+	rng_state = env_number("CORE_TEST_SEED", 1981) * 2 + 1;
+	print_message("seed %lu, %lu steps\n", (unsigned long)env_number("CORE_TEST_SEED", 1981),
+		      steps);
+	assert_int_equal(simhost_init(RAM_BYTES, DISK_BYTES, 39, 0), 0);
+	assert_int_equal(mem_setup(SIMHOST_SELF), 0);
+	assert_int_equal(swap_setup(SIMHOST_BLK), 0);
+	assert_true(swap_on);
+	data0 = mem_free_pages(false);
+	tables0 = mem_free_pages(true);
+	for (unsigned long n = 0; n < steps; n++) {
+		unsigned i = (unsigned)(rnd() % CLIENTS);
+		struct sim_client *s = &sims[i];
+		uint64_t r = rnd() % 1000;
+
+		if (!s->c) {	/* a region of 1/8 to 9/8 of the data frames */
+			client_start(i, data0 / 8 + rnd() % data0);
+			continue;
+		}
+		if (r == 0) {
+			client_end(i);
+			check_frames();
+			continue;
+		}
+		/* locality: mostly a window that drifts, sometimes anywhere */
+		uint64_t base = (n / 64 * 37 + i * 1000) % s->pages;
+		uint64_t page = r < 900 ? (base + rnd() % 96) % s->pages : rnd() % s->pages;
+
+		touch(i, page, rnd() % 3 == 0);
+		if (n % 4096 == 0)
+			check_frames();
+	}
+	evicted = pager_count.evictions;
+	for (unsigned i = 0; i < CLIENTS; i++)
+		if (sims[i].c)
+			client_end(i);
+	check_frames();
+	print_message("%lu faults, %lu evictions (%lu write-backs, %lu clean drops), %lu swap-ins, "
+		      "%lu read ahead (%lu hits)\n", pager_now(), evicted, pager_count.write_backs,
+		      pager_count.clean_drops, pager_count.swap_ins, pager_count.readahead,
+		      pager_count.readahead_hits);
+	/* it must really have paged, or the checks above checked little */
+	assert_true(pager_count.write_backs > 1000);
+	assert_true(pager_count.swap_ins > 1000);
+	assert_true(pager_count.clean_drops > 0);
+	assert_true(pager_count.readahead_hits > 0);
+	assert_int_equal(pager_count.io_errors, 0);
+	assert_int_equal(mem_free_pages(false), data0);
+	assert_int_equal(mem_free_pages(true), tables0);
+	assert_int_equal(swap_area.used, 0);
+	assert_int_equal(swap_check(&swap_area), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_events),
+	};
+
+	pager_pol = &pager_policy;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
