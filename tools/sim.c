@@ -7,7 +7,7 @@
  * and D bits and a disk. meson builds it once per pager server that chooses
  * victims, linked with that server's policy file (tools/meson.build).
  *
- *	sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] FILE
+ *	sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] FILE | --workload NAME
  *
  * FILE is a page reference string: one reference a line, a decimal page
  * number and then W for a write; blank lines and # comments are allowed
@@ -36,6 +36,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <faultline/workload.h>
+
 #include "simhost.h"
 
 #define EXIT_USAGE	64	/* sysexits.h: EX_USAGE, EX_NOINPUT, EX_SOFTWARE */
@@ -61,17 +63,21 @@ struct args {
 	unsigned long frames, scan;	/* scan 0: the policy's own */
 	bool opt, lru, stats;
 	const char *path;
+	const char *workload;	/* --workload NAME instead of a file */
 };
 
 /* usage: the command line, to @f. */
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] FILE\n"
+	fprintf(f, "usage: sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] "
+		   "FILE | --workload NAME\n"
 		   "  --frames N  frames of memory (1..%u)\n"
 		   "  --scan N    call periodic_scan every N faults (default: the policy's)\n"
 		   "  --opt       Belady's OPT instead of the linked policy (%s)\n"
 		   "  --lru       an exact LRU instead of the linked policy\n"
-		   "  --stats     how long reading and simulating took, to stderr\n",
+		   "  --stats     how long reading and simulating took, to stderr\n"
+		   "  --workload NAME  the suite's generator (seq, loop, zipf, hotscan, phases,\n"
+		   "              uniform) sized for N frames, seed 1, instead of FILE\n",
 		FRAMES_MAX, pager_policy.name);
 }
 
@@ -134,6 +140,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->lru = true;
 		} else if (!strcmp(o, "--stats")) {
 			a->stats = true;
+		} else if (!strcmp(o, "--workload")) {
+			if (++i == argc || wl_kind_of(argv[i]) == WL_KINDS)
+				bad_usage("--workload takes seq, loop, zipf, hotscan, phases or uniform, "
+					  "not", i < argc ? argv[i] : "");
+			a->workload = argv[i];
 		} else if (o[0] == '-' && o[1]) {
 			bad_usage("unknown option", o);
 		} else if (a->path) {
@@ -144,8 +155,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 	}
 	if (!a->frames)
 		bad_usage("how many frames? (--frames N)", NULL);
-	if (!a->path)
-		bad_usage("which reference string? (FILE)", NULL);
+	if (!a->path && !a->workload)
+		bad_usage("which reference string? (FILE or --workload NAME)", NULL);
+	if (a->path && a->workload)
+		bad_usage("a FILE or --workload, not both; also got", a->path);
 	if (a->opt && a->lru)
 		bad_usage("--opt or --lru, not both", NULL);
 	if (!a->opt && !a->lru && !pager_policy.choose_victim)
@@ -561,6 +574,20 @@ static void simulate(const struct refs *r, uint32_t frames, bool lru, bool opt)
 }
 
 
+/* workload_refs: the references of the suite's workload @name sized for
+ * @frames frames (seed 1, as the wl-NAME clients run it) into @r; 0. */
+static int workload_refs(const char *name, unsigned long frames, struct refs *r)
+{
+	struct wl w;
+	uint64_t page;
+	bool write;
+
+	wl_start(&w, wl_kind_of(name), frames, 1);
+	while (wl_next(&w, &page, &write))
+		refs_add(r, page, write);
+	return 0;
+}
+
 /* seconds: a monotonic clock. */
 static double seconds(void)
 {
@@ -579,7 +606,7 @@ int main(int argc, char **argv)
 	int status;
 
 	parse_args(argc, argv, &a);
-	status = read_refs(a.path, &r);
+	status = a.workload ? workload_refs(a.workload, a.frames, &r) : read_refs(a.path, &r);
 	if (status) {
 		refs_free(&r);
 		return status;
@@ -587,7 +614,7 @@ int main(int argc, char **argv)
 	refs_number(&r);
 	if (r.npages > PAGES_MAX) {
 		fprintf(stderr, "sim: %s: %u distinct pages; the simulator takes at most %u\n",
-			a.path, r.npages, PAGES_MAX);
+			a.path ? a.path : a.workload, r.npages, PAGES_MAX);
 		refs_free(&r);
 		return EXIT_USAGE;
 	}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The workload suite's page-reference generators (lib/shared/workload.c):
+ * one source for the pager clients that run them on Faultline (wl-NAME) and
+ * for the simulator (tools/faultline sim --workload NAME). Each is
+ * deterministic for its seed and sized relative to the memory it runs in
+ * (@mem: free data frames): docs/pager.md, "Workloads".
+ */
+#ifndef FAULTLINE_WORKLOAD_H
+#define FAULTLINE_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum wl_kind {
+	WL_SEQ,		/* sequential scans of 2x memory */
+	WL_LOOP,	/* a loop over 9/8 of memory: LRU's worst case */
+	WL_ZIPF,	/* zipf-like (log-uniform ranks) over 4x memory */
+	WL_HOTSCAN,	/* a hot set of half of memory, with periodic scans of 2x memory */
+	WL_PHASES,	/* a working set of half of memory that shifts in phases */
+	WL_UNIFORM,	/* uniform random over 2x memory */
+	WL_KINDS
+};
+
+struct wl {
+	enum wl_kind kind;
+	uint64_t pages;		/* the footprint: pages 0 .. pages-1 */
+	uint64_t refs;		/* references in all */
+	uint64_t i;		/* references made */
+	uint64_t rng;		/* xorshift64* state */
+	uint64_t unit;		/* the kind's size unit (memory, hot set, working set) */
+	unsigned writes;	/* of 100 references, writes */
+};
+
+/* wl_kind_of: the kind named @name ("seq", "loop", "zipf", "hotscan",
+ * "phases", "uniform"), or WL_KINDS. */
+enum wl_kind wl_kind_of(const char *name);
+
+/* wl_name: the name of @kind. */
+const char *wl_name(enum wl_kind kind);
+
+/* wl_start: @w to generate @kind's references for @mem free frames (at
+ * least 16), from @seed. */
+void wl_start(struct wl *w, enum wl_kind kind, uint64_t mem, uint64_t seed);
+
+/* wl_next: the next reference into *@page and *@write; false when all are made. */
+bool wl_next(struct wl *w, uint64_t *page, bool *write);
+
+#endif

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The workload suite's reference generators (<faultline/workload.h>): integer
+ * arithmetic only, no allocation, so the same code runs in a pager client on
+ * Faultline and in the host simulator.
+ */
+#include <faultline/workload.h>
+#include <string.h>
+
+static const char *const names[WL_KINDS] = {
+	[WL_SEQ] = "seq", [WL_LOOP] = "loop", [WL_ZIPF] = "zipf",
+	[WL_HOTSCAN] = "hotscan", [WL_PHASES] = "phases", [WL_UNIFORM] = "uniform",
+};
+
+enum wl_kind wl_kind_of(const char *name)
+{
+	for (unsigned k = 0; k < WL_KINDS; k++)
+		if (!strcmp(name, names[k]))
+			return (enum wl_kind)k;
+	return WL_KINDS;
+}
+
+const char *wl_name(enum wl_kind kind)
+{
+	return kind < WL_KINDS ? names[kind] : "?";
+}
+
+/* rnd: the next number of @w's xorshift64* sequence. */
+static uint64_t rnd(struct wl *w)
+{
+	w->rng ^= w->rng >> 12;
+	w->rng ^= w->rng << 25;
+	w->rng ^= w->rng >> 27;
+	return w->rng * 0x2545f4914f6cdd1dull;
+}
+
+void wl_start(struct wl *w, enum wl_kind kind, uint64_t mem, uint64_t seed)
+{
+	if (mem < 16)
+		mem = 16;
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	w->rng = seed * 2 + 1;
+	w->writes = 30;
+	w->unit = mem;
+	switch (kind) {
+	case WL_SEQ:		/* two passes over 2x memory */
+		w->pages = 2 * mem;
+		w->refs = 2 * w->pages;
+		break;
+	case WL_LOOP:		/* four turns of a loop 1/8 larger than memory */
+		w->pages = mem + mem / 8;
+		w->refs = 4 * w->pages;
+		break;
+	case WL_ZIPF:
+		w->pages = 4 * mem;
+		w->refs = 8 * mem;
+		break;
+	case WL_HOTSCAN:	/* rounds: 4x the hot set's size at random in it, then a scan */
+		w->unit = mem / 2;
+		w->pages = w->unit + 2 * mem;
+		w->refs = 4 * (4 * w->unit + 2 * mem);
+		break;
+	case WL_PHASES:		/* 4 phases of 4x the set, each shifted by half of it */
+		w->unit = mem / 2;
+		w->pages = w->unit + 3 * (w->unit / 2);
+		w->refs = 4 * 4 * w->unit;
+		break;
+	default:		/* uniform */
+		w->kind = WL_UNIFORM;
+		w->pages = 2 * mem;
+		w->refs = 4 * mem;
+		break;
+	}
+}
+
+/* zipf_rank: a rank below @n, rank r drawn with probability about 1/r (a
+ * magnitude uniform in 1..log2 n, then a rank uniform in it). */
+static uint64_t zipf_rank(struct wl *w, uint64_t n)
+{
+	unsigned bits = 0;
+
+	while ((2ull << bits) <= n)
+		bits++;
+	uint64_t top = 1ull << (rnd(w) % (bits + 1));	/* 1 .. 2^bits */
+	uint64_t r = top - 1 + rnd(w) % top;		/* [top-1, 2top-1) */
+
+	return r < n ? r : n - 1;
+}
+
+bool wl_next(struct wl *w, uint64_t *page, bool *write)
+{
+	uint64_t i = w->i, p;
+
+	if (i >= w->refs)
+		return false;
+	switch (w->kind) {
+	case WL_SEQ:
+	case WL_LOOP:
+		p = i % w->pages;
+		break;
+	case WL_ZIPF:		/* ranks scattered over the pages (a bijection) */
+		p = (zipf_rank(w, w->pages) * 2654435761ull) % w->pages;
+		break;
+	case WL_HOTSCAN: {
+		uint64_t round = 4 * w->unit + (w->pages - w->unit), at = i % round;
+
+		p = at < 4 * w->unit ? rnd(w) % w->unit : w->unit + (at - 4 * w->unit);
+		break;
+	}
+	case WL_PHASES: {
+		uint64_t phase = i / (4 * w->unit);
+
+		p = phase * (w->unit / 2) + rnd(w) % w->unit;
+		break;
+	}
+	default:
+		p = rnd(w) % w->pages;
+		break;
+	}
+	*page = p;
+	*write = rnd(w) % 100 < w->writes;
+	w->i++;
+	return true;
+}
