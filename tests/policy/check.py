@@ -158,6 +158,8 @@ def refusals(sims, faultline, tmp):
             (["--frames", "3", "--bogus", good], 64, r"sim: unknown option '--bogus'"),
             (["--frames", "3", good, good], 64, r"sim: one reference string at a time"),
             (["--frames", "3", os.path.join(tmp, "missing.ref")], 66, r"sim: .*missing\.ref: "),
+            (["--frames", "3", "--workload", "nope"], 64, r"sim: --workload takes seq, loop, "),
+            (["--frames", "3", "--workload", "loop", good], 64, r"sim: a FILE or --workload, not both"),
     ]:
         ok, diag = refused([sim] + args, status, pattern)
         results.append((ok, f"sim {' '.join(a if a != good else 'FILE' for a in args)}: "
@@ -169,6 +171,8 @@ def refusals(sims, faultline, tmp):
             (["--policy", "fifo", "--frames", "0", good], r"faultline: sim: --frames takes"),
             (["--policy", "fifo", good], r"faultline: sim: --frames N is required"),
             (["--frames", "3", good], r"faultline: sim: --policy NAME is required"),
+            (["--policy", "fifo", "--frames", "3", "--workload", "nope", good],
+             r"faultline: sim: --workload takes seq, loop, zipf"),
     ]:
         ok, diag = refused(["bash", faultline, "sim"] + args, 64, pattern, env)
         ok = ok and not os.path.exists(env["FAULTLINE_BUILD"])
