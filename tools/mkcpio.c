@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mkcpio: build Faultline's boot archive, a CPIO newc archive.
- *   mkcpio -o ARCHIVE NAME=FILE...
+ *   mkcpio -o ARCHIVE [-a BASE] NAME=FILE...
  * Each NAME=FILE adds FILE's contents as entry NAME (e.g. init=servers/init.elf).
+ * -a BASE first copies every entry of the archive BASE (tools/faultline run
+ * --replay adds a reference string to the boot archive this way).
  */
 #include <faultline/cpio.h>
 #include <stdio.h>
@@ -11,7 +13,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mkcpio -o ARCHIVE NAME=FILE...\n");
+	fprintf(stderr, "usage: mkcpio -o ARCHIVE [-a BASE] NAME=FILE...\n");
 	return 64;
 }
 
@@ -54,16 +56,45 @@ static int put_entry(FILE *out, uint32_t ino, uint32_t mode, const char *name,
 	return 0;
 }
 
+/* copy_base: put every entry of the archive at @path to @out; 0, or 1 after
+ * saying what is wrong. */
+static int copy_base(FILE *out, const char *path)
+{
+	size_t size = 0, off = 0;
+	char *base = read_file(path, &size);
+	struct cpio_entry e;
+	uint32_t ino = 1000;
+	int got, status = 0;
+
+	if (!base)
+		return 1;
+	while (!status && (got = cpio_next(base, size, &off, &e)) == 1)
+		if (put_entry(out, ino++, CPIO_MODE_FILE, e.name, e.data, e.size))
+			status = 1;
+	if (!status && got < 0) {
+		fprintf(stderr, "mkcpio: %s: not a CPIO newc archive\n", path);
+		status = 1;
+	}
+	free(base);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
-	const char *output = NULL;
+	const char *output = NULL, *base = NULL;
 	FILE *out;
-	int i, status = 0;
+	int i, first = 3, status = 0;
 
 	if (argc < 4 || strcmp(argv[1], "-o"))
 		return usage();
 	output = argv[2];
-	for (i = 3; i < argc; i++) {
+	if (!strcmp(argv[3], "-a")) {
+		if (argc < 6)
+			return usage();
+		base = argv[4];
+		first = 5;
+	}
+	for (i = first; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 
 		if (!eq || eq == argv[i] || (size_t)(eq - argv[i]) > CPIO_NAME_MAX || !eq[1]) {
@@ -76,7 +107,9 @@ int main(int argc, char **argv)
 		perror(output);
 		return 1;
 	}
-	for (i = 3; i < argc && !status; i++) {
+	if (base)
+		status = copy_base(out, base);
+	for (i = first; i < argc && !status; i++) {
 		char name[CPIO_NAME_MAX + 1];
 		const char *eq = strchr(argv[i], '=');
 		size_t size = 0;

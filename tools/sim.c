@@ -61,7 +61,7 @@ struct refs {
 
 struct args {
 	unsigned long frames, scan;	/* scan 0: the policy's own */
-	bool opt, lru, stats;
+	bool opt, lru, stats, check;
 	const char *path;
 	const char *workload;	/* --workload NAME instead of a file */
 };
@@ -76,6 +76,7 @@ static void usage(FILE *f)
 		   "  --opt       Belady's OPT instead of the linked policy (%s)\n"
 		   "  --lru       an exact LRU instead of the linked policy\n"
 		   "  --stats     how long reading and simulating took, to stderr\n"
+		   "  --check     only read FILE: say whether it is a reference string\n"
 		   "  --workload NAME  the suite's generator (seq, loop, zipf, hotscan, phases,\n"
 		   "              uniform) sized for N frames, seed 1, instead of FILE\n",
 		FRAMES_MAX, pager_policy.name);
@@ -140,6 +141,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->lru = true;
 		} else if (!strcmp(o, "--stats")) {
 			a->stats = true;
+		} else if (!strcmp(o, "--check")) {
+			a->check = true;
 		} else if (!strcmp(o, "--workload")) {
 			if (++i == argc || wl_kind_of(argv[i]) == WL_KINDS)
 				bad_usage("--workload takes seq, loop, zipf, hotscan, phases or uniform, "
@@ -153,7 +156,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->path = o;
 		}
 	}
-	if (!a->frames)
+	if (!a->frames && !a->check)
 		bad_usage("how many frames? (--frames N)", NULL);
 	if (!a->path && !a->workload)
 		bad_usage("which reference string? (FILE or --workload NAME)", NULL);
@@ -612,6 +615,11 @@ int main(int argc, char **argv)
 		return status;
 	}
 	refs_number(&r);
+	if (a.check) {	/* tools/faultline run --replay checks its FILE so */
+		printf("%zu references, %u pages\n", r.n, r.npages);
+		refs_free(&r);
+		return 0;
+	}
 	if (r.npages > PAGES_MAX) {
 		fprintf(stderr, "sim: %s: %u distinct pages; the simulator takes at most %u\n",
 			a.path ? a.path : a.workload, r.npages, PAGES_MAX);

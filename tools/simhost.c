@@ -371,6 +371,14 @@ long be_spawn(const char *name)
 	return -ERR_NOTSUP;	/* the simulator makes its clients itself */
 }
 
+long be_archive_file(const char *name, const char **data, uint64_t *size)
+{
+	(void)name;
+	(void)data;
+	(void)size;
+	return -ERR_NOENT;	/* no boot archive here */
+}
+
 long be_bench_alloc(const struct msg *m, struct msg *r)
 {
 	(void)m;

@@ -62,6 +62,10 @@ void be_call(long ep, struct msg *m);
  * -ERR_*. */
 long be_spawn(const char *name);
 
+/* be_archive_file: the bytes of file @name of the boot archive in *@data
+ * and *@size (PAGER_FILE); 0 or -ERR_NOENT. */
+long be_archive_file(const char *name, const char **data, uint64_t *size);
+
 /* be_bench_alloc: PAGER_BENCH_ALLOC (@m): time @m->w[0] order-0 allocate +
  * free pairs of the pager's frame allocator (after 16 untimed) in retired
  * instructions; the mean, with min, max and count in @r's w1..w3, or

@@ -407,6 +407,36 @@ unsigned long pager_now(void)
 	return pager_faults;
 }
 
+/* map_file: PAGER_FILE from client @c: a read-only image region of the
+ * archive file named in @m; its address, its length in @r's w1. */
+static long map_file(struct client *c, const struct msg *m, struct msg *r)
+{
+	char name[PAGER_NAME_MAX];
+	const char *data;
+	uint64_t size, pages, start = c->next_map;
+	struct region *reg;
+	long err;
+
+	memcpy(name, m->w, sizeof(name));
+	name[PAGER_NAME_MAX - 1] = '\0';
+	err = be_archive_file(name, &data, &size);
+	if (err)
+		return err;
+	pages = size ? (size + PAGE_SIZE - 1) >> PAGE_SHIFT : 1;
+	if (pages > REGION_PAGES_MAX)
+		return -ERR_RANGE;
+	err = region_add(c, start, start + (pages << PAGE_SHIFT), VM_R, REGION_IMAGE);
+	if (err)
+		return err;
+	reg = region_find(c, start);
+	reg->file = data;
+	reg->file_start = 0;
+	reg->file_end = size;
+	c->next_map = start + (pages << PAGE_SHIFT) + PAGE_SIZE;	/* a gap between regions */
+	r->w[1] = size;
+	return (long)start;
+}
+
 /* map_region: PAGER_MAP from client @c. */
 static long map_region(struct client *c, const struct msg *m)
 {
@@ -462,6 +492,8 @@ void __attribute__((noinline)) pager_request(const struct msg *m, struct client 
 		return;
 	} else if (m->label == PAGER_MAP) {
 		ret = map_region(c, m);
+	} else if (m->label == PAGER_FILE) {
+		ret = map_file(c, m, r);
 	} else if (m->label == PAGER_PROT || m->label == PAGER_UNPROT) {
 		ret = pager_prot(c, m, m->label == PAGER_UNPROT);
 	} else if (m->label == PAGER_MAP2) {

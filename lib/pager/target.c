@@ -117,6 +117,17 @@ static void reply_and_recv(struct msg *m, unsigned long label, unsigned long w0)
 
 
 
+long be_archive_file(const char *name, const char **data, uint64_t *size)
+{
+	struct cpio_entry e;
+
+	if (cpio_find((const void *)ARCHIVE_VA, archive_len, name, &e))
+		return -ERR_NOENT;
+	*data = e.data;
+	*size = e.size;
+	return 0;
+}
+
 long be_spawn(const char *name)
 {
 	const struct cpio_entry *e;

@@ -9,21 +9,122 @@
  * page holds that (or 0 if it was never written): a page lost on the way
  * through swap, or read back from another page's slot, shows. Ends with the
  * references made, the words wrong and the pager's counters.
+ *
+ * wl-replay (tools/faultline run --replay FILE) plays a page reference string
+ * instead: the file replay.ref of the boot archive, which the pager shows it
+ * as a read-only region (PAGER_FILE), in the simulator's format (a page
+ * number a line, W after it for a store; blank lines and # comments). Its
+ * pages are laid out from 0 to the highest number in it.
  */
 #include <faultline/syscall.h>
 #include <faultline/workload.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pager_client.h"
 
 #define SEED 1
+#define PAGES_MAX (1u << 20)
 
-static uint8_t written[(1u << 20) / 8];	/* a bit a page: written yet? */
+static uint8_t written[PAGES_MAX / 8];	/* a bit a page: written yet? */
+static unsigned long wrong;
+
+/* touch: reference @page of the region at @base (a store if @write), checking
+ * what a load finds. */
+static void touch(long base, uint64_t page, bool write)
+{
+	volatile uint64_t *word = (volatile uint64_t *)(base + page * 4096);
+	uint64_t want = written[page / 8] >> (page % 8) & 1 ? page + 1 : 0;
+
+	if (write) {
+		*word = page + 1;
+		written[page / 8] |= (uint8_t)(1u << (page % 8));
+	} else if (*word != want) {
+		wrong++;
+	}
+}
+
+#ifdef WL_REPLAY
+/* next_ref: the reference on the line at *@at of @text (@len bytes), moving
+ * *@at past it and any lines without one; false at the end, and false with
+ * *@bad set for a malformed line. */
+static bool next_ref(const char *text, uint64_t len, uint64_t *at, uint64_t *page, bool *write,
+		     bool *bad)
+{
+	while (*at < len) {
+		uint64_t i = *at, n = 0;
+		bool digits = false;
+
+		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+			i++;
+		for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, digits = true)
+			n = n * 10 + (uint64_t)(text[i] - '0');
+		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+			i++;
+		*write = i < len && text[i] == 'W';
+		if (*write)
+			i++;
+		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+			i++;
+		if (i < len && text[i] == '#')
+			while (i < len && text[i] != '\n')
+				i++;
+		*bad = i < len && text[i] != '\n';
+		if (*bad || (*write && !digits) || n >= PAGES_MAX) {
+			*bad = true;
+			return false;
+		}
+		*at = i + 1;
+		if (digits) {
+			*page = n;
+			return true;
+		}
+	}
+	return false;
+}
+
+int main(void)
+{
+	struct msg m = { 0, PAGER_FILE, { 0 }, IPC_NO_HANDLE, 0 };
+	unsigned long k[4], refs = 0;
+	uint64_t at = 0, page, pages = 0, len;
+	const char *text;
+	bool write, bad = false;
+	long base;
+
+	memcpy(m.w, "replay.ref", sizeof("replay.ref"));
+	ipc(SYS_CALL, user_pager_ep, &m);
+	if (m.status || m.label == PAGER_ERROR) {
+		printf("wl-replay: no replay.ref in the boot archive (tools/faultline run --replay FILE)\n");
+		return 1;
+	}
+	text = (const char *)m.w[0];
+	len = m.w[1];
+	while (next_ref(text, len, &at, &page, &write, &bad))
+		pages = page + 1 > pages ? page + 1 : pages;
+	if (bad) {
+		printf("wl-replay: replay.ref: a malformed line at byte %lu\n", (unsigned long)at);
+		return 1;
+	}
+	base = pages ? pager_map(pages, VM_R | VM_W) : 0;
+	if (pages && base <= 0) {
+		printf("wl-replay: cannot map %lu pages (%ld)\n", (unsigned long)pages, base);
+		return 1;
+	}
+	printf("wl-replay: replay.ref, %lu bytes, %lu pages\n", (unsigned long)len,
+	       (unsigned long)pages);
+	for (at = 0; next_ref(text, len, &at, &page, &write, &bad); refs++)
+		touch(base, page, write);
+	pager_counters(k);
+	printf("wl-replay: %lu references, %lu wrong\n", refs, wrong);
+	return wrong ? 1 : 0;
+}
+#else
 
 int main(void)
 {
 	struct pager_stats st;
-	unsigned long k[4], wrong = 0;
+	unsigned long k[4];
 	uint64_t page;
 	bool write;
 	struct wl w;
@@ -44,18 +145,10 @@ int main(void)
 	}
 	printf("wl-%s: %lu references over %lu pages, %lu free frames, seed %d\n", wl_name(w.kind),
 	       (unsigned long)w.refs, (unsigned long)w.pages, st.free_data, SEED);
-	while (wl_next(&w, &page, &write)) {
-		volatile uint64_t *word = (volatile uint64_t *)(base + page * 4096);
-		uint64_t want = written[page / 8] >> (page % 8) & 1 ? page + 1 : 0;
-
-		if (write) {
-			*word = page + 1;
-			written[page / 8] |= (uint8_t)(1u << (page % 8));
-		} else if (*word != want) {
-			wrong++;
-		}
-	}
+	while (wl_next(&w, &page, &write))
+		touch(base, page, write);
 	pager_counters(k);
 	printf("wl-%s: %lu references, %lu wrong\n", wl_name(w.kind), (unsigned long)w.refs, wrong);
 	return wrong ? 1 : 0;
 }
+#endif

@@ -3,6 +3,7 @@
 before QEMU starts (TAP). Usage: toolcheck.py FAULTLINE BUILD_DIR."""
 import os
 import subprocess
+import tempfile
 import sys
 
 CASES = [
@@ -17,6 +18,9 @@ CASES = [
     (["run=ptest-lazy+nonexistent"], "no program 'nonexistent' in the boot archive", "ptest-lazy"),
     (["init=nonexistent"], "no program 'nonexistent' in the boot archive", None),
     (["run="], "run=: name a program", None),
+    (["--replay", "/nonexistent.ref"], "--replay: no such file '/nonexistent.ref'", None),
+    (["--replay", "BAD_REF"], "--replay: sim: ", ":3: 'x': not a page number"),
+    (["--replay", "BAD_REF", "run=demo"], "--replay runs wl-replay; 'run=demo'", None),
 ]
 
 
@@ -25,7 +29,11 @@ def main(argv):
     env = dict(os.environ, FAULTLINE_BUILD=build)
     print(f"1..{len(CASES)}")
     failed = 0
+    bad = tempfile.NamedTemporaryFile("w", suffix=".ref", delete=False)
+    bad.write("1\n2 W\nx\n")
+    bad.close()
     for i, (args, want, also) in enumerate(CASES, 1):
+        args = [bad.name if a == "BAD_REF" else a for a in args]
         p = subprocess.run([tool, "run"] + args, env=env, capture_output=True, text=True,
                            timeout=300)
         lines = [l for l in p.stderr.splitlines() if l.strip()]
@@ -33,10 +41,11 @@ def main(argv):
               and want in lines[0] and (also is None or also in lines[0])
               and "OpenSBI" not in p.stdout)
         failed += not ok
-        print(f"{'ok' if ok else 'not ok'} {i} - run {' '.join(args)}")
+        print(f"{'ok' if ok else 'not ok'} {i} - run {' '.join(args).replace(bad.name, 'BAD.ref')}")
         if not ok:
             print(f"# status {p.returncode}; stderr: {p.stderr.strip()!r}; stdout ends: "
                   f"{p.stdout[-200:]!r}")
+    os.unlink(bad.name)
     return 1 if failed else 0
 
 

@@ -40,6 +40,12 @@
  * faults served, w1 = evictions, w2 = write-backs, w3 = swap-ins. */
 #define PAGER_COUNTERS	0x11d
 
+/* client -> pager: a read-only region holding the bytes of a file of the boot
+ * archive, w0..w3 = its name (up to 31 bytes, NUL padded); its pages are
+ * filled from the archive on first touch, as a program's image is. Reply w0 =
+ * the address, w1 = the length in bytes; -ERR_NOENT for no such file. */
+#define PAGER_FILE	0x11f
+
 /* client -> pager: reply w0 = swap slots (4 KiB pages; 0: no swap), w1 =
  * slots in use, w2 = free data pages. */
 #define PAGER_SWAP	0x11e
