@@ -61,6 +61,7 @@ struct refs {
 
 struct args {
 	unsigned long frames, scan;	/* scan 0: the policy's own */
+	unsigned long free;		/* --free N: the pager's own tuning, N frames free */
 	bool opt, lru, stats, check;
 	const char *path;
 	const char *workload;	/* --workload NAME instead of a file */
@@ -71,7 +72,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] "
 		   "FILE | --workload NAME\n"
-		   "  --frames N  frames of memory (1..%u)\n"
+		   "  --frames N  frames of memory (1..%u), textbook mode: one victim per miss\n"
+		   "  --free N    the pager's own tuning with N data frames free, as its boot line\n"
+		   "              'pager: free: N data pages' says: watermarks, batches,\n"
+		   "              read-ahead, swap cache; adds the pager's counters line\n"
 		   "  --scan N    call periodic_scan every N faults (default: the policy's)\n"
 		   "  --opt       Belady's OPT instead of the linked policy (%s)\n"
 		   "  --lru       an exact LRU instead of the linked policy\n"
@@ -122,14 +126,15 @@ static void parse_args(int argc, char **argv, struct args *a)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
-		bool frames = !strcmp(o, "--frames");
+		bool frames = !strcmp(o, "--frames"), free = !strcmp(o, "--free");
 
 		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			usage(stdout);
 			exit(0);
-		} else if (frames || !strcmp(o, "--scan")) {
+		} else if (frames || free || !strcmp(o, "--scan")) {
 			if (++i == argc || !parse_count(argv[i], 1, FRAMES_MAX,
-							frames ? &a->frames : &a->scan)) {
+							frames ? &a->frames : free ? &a->free
+							: &a->scan)) {
 				fprintf(stderr, "sim: %s takes a number from 1 to %u, not '%s'\n",
 					o, FRAMES_MAX, i < argc ? argv[i] : "");
 				usage(stderr);
@@ -155,6 +160,12 @@ static void parse_args(int argc, char **argv, struct args *a)
 		} else {
 			a->path = o;
 		}
+	}
+	if (a->frames && a->free)
+		bad_usage("--frames (textbook) or --free (the pager's tuning), not both", NULL);
+	if (a->free) {
+		a->frames = a->free;
+		a->free = 1;	/* from here on: a flag */
 	}
 	if (!a->frames && !a->check)
 		bad_usage("how many frames? (--frames N)", NULL);
@@ -511,15 +522,19 @@ static void fail(const char *why, size_t i)
 	exit(EXIT_SOFTWARE);
 }
 
-/* machine: RAM, disk and the core set up for textbook mode with @frames data
- * frames free and room in swap for @npages pages; the client in *@cp. */
-static void machine(uint32_t frames, uint32_t npages, struct client **cp)
+/* machine: RAM, disk and the core set up with @frames data frames free and
+ * room in swap for @npages pages, in textbook mode (@textbook) or with the
+ * pager's own tuning (the watermarks it computes for that many free frames,
+ * read-ahead); the client in *@cp. */
+static void machine(uint32_t frames, uint32_t npages, bool textbook, struct client **cp)
 {
 	uint64_t extra = npages / 4 + 2048, ram = ((uint64_t)frames + extra) << PAGE_SHIFT;
 	uint64_t disk = ((uint64_t)npages + frames + 64) << PAGE_SHIFT, free;
+	uint64_t low = frames / 64 + 16;	/* swap_setup's own rule, for @frames */
 	struct client *c;
 
-	swap_tuning = (struct swap_tuning){ 0, 1, 1 };
+	swap_tuning = textbook ? (struct swap_tuning){ 0, 1, 1 }
+			       : (struct swap_tuning){ 7, low, 2 * low };
 	if (simhost_init(ram, disk, 39, sizeof(uint64_t)) || mem_setup(SIMHOST_SELF) ||
 	    swap_setup(SIMHOST_BLK))
 		fail("cannot set up the simulated machine", 0);
@@ -543,12 +558,12 @@ static void machine(uint32_t frames, uint32_t npages, struct client **cp)
 
 /* simulate: run @r through the core with @frames frames (@lru, @opt: the
  * yardstick's bookkeeping at each reference). */
-static void simulate(const struct refs *r, uint32_t frames, bool lru, bool opt)
+static void simulate(const struct refs *r, uint32_t frames, bool textbook, bool lru, bool opt)
 {
 	uint64_t *stamp = xalloc(r->npages, sizeof(*stamp));	/* what each page holds */
 	struct client *c;
 
-	machine(frames, r->npages, &c);
+	machine(frames, r->npages, textbook, &c);
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t id = r->id[i];
 		uint64_t va = SIM_BASE + ((uint64_t)id << PAGE_SHIFT), *word, pa;
@@ -632,7 +647,7 @@ int main(int argc, char **argv)
 	pager_pol = &policy;
 	next_use = xalloc(r.npages ? r.npages : 1, sizeof(*next_use));
 	t1 = seconds();
-	simulate(&r, (uint32_t)a.frames, a.lru, a.opt);
+	simulate(&r, (uint32_t)a.frames, !a.free, a.lru, a.opt);
 	t2 = seconds();
 	if (a.stats)
 		fprintf(stderr, "sim: %zu references, %u pages: read in %.2f s, simulated in %.2f s "
@@ -640,6 +655,12 @@ int main(int argc, char **argv)
 			r.n, r.npages, t1 - t0, t2 - t1, t2 > t1 ? (double)r.n / (t2 - t1) / 1e6 : 0.0);
 	printf("faults: %lu\nevictions: %lu\nwrite-backs: %lu\n", pager_now(),
 	       pager_count.evictions, pager_count.write_backs);
+	if (a.free) {	/* the line a live pager prints, to compare */
+		fflush(stdout);
+		simhost_log = stdout;
+		counters_print();
+		simhost_log = NULL;
+	}
 	free(next_use);
 	free(heap);
 	refs_free(&r);

@@ -169,7 +169,7 @@ def refusals(sims, faultline, tmp):
             (["--policy", "nope", "--frames", "3", good],
              r"faultline: sim: unknown policy 'nope' \(fifo, clock, aging, wsclock, opt, lru\)"),
             (["--policy", "fifo", "--frames", "0", good], r"faultline: sim: --frames takes"),
-            (["--policy", "fifo", good], r"faultline: sim: --frames N is required"),
+            (["--policy", "fifo", good], r"faultline: sim: --frames N \(or --free N\) is required"),
             (["--frames", "3", good], r"faultline: sim: --policy NAME is required"),
             (["--policy", "fifo", "--frames", "3", "--workload", "nope", good],
              r"faultline: sim: --workload takes seq, loop, zipf"),
