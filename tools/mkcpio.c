@@ -56,9 +56,20 @@ static int put_entry(FILE *out, uint32_t ino, uint32_t mode, const char *name,
 	return 0;
 }
 
-/* copy_base: put every entry of the archive at @path to @out; 0, or 1 after
- * saying what is wrong. */
-static int copy_base(FILE *out, const char *path)
+/* given: whether NAME=FILE arguments @argv[@first..@argc) name entry @name. */
+static int given(const char *name, int argc, char **argv, int first)
+{
+	size_t n = strlen(name);
+
+	for (int i = first; i < argc; i++)
+		if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
+			return 1;
+	return 0;
+}
+
+/* copy_base: put every entry of the archive at @path to @out but those the
+ * command line gives anew; 0, or 1 after saying what is wrong. */
+static int copy_base(FILE *out, const char *path, int argc, char **argv, int first)
 {
 	size_t size = 0, off = 0;
 	char *base = read_file(path, &size);
@@ -69,7 +80,8 @@ static int copy_base(FILE *out, const char *path)
 	if (!base)
 		return 1;
 	while (!status && (got = cpio_next(base, size, &off, &e)) == 1)
-		if (put_entry(out, ino++, CPIO_MODE_FILE, e.name, e.data, e.size))
+		if (!given(e.name, argc, argv, first) &&
+		    put_entry(out, ino++, CPIO_MODE_FILE, e.name, e.data, e.size))
 			status = 1;
 	if (!status && got < 0) {
 		fprintf(stderr, "mkcpio: %s: not a CPIO newc archive\n", path);
@@ -89,8 +101,8 @@ int main(int argc, char **argv)
 		return usage();
 	output = argv[2];
 	if (!strcmp(argv[3], "-a")) {
-		if (argc < 6)
-			return usage();
+		if (argc < 6 || !strcmp(argv[4], output))
+			return usage();	/* (-o would empty it before it is read) */
 		base = argv[4];
 		first = 5;
 	}
@@ -108,7 +120,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (base)
-		status = copy_base(out, base);
+		status = copy_base(out, base, argc, argv, first);
 	for (i = first; i < argc && !status; i++) {
 		char name[CPIO_NAME_MAX + 1];
 		const char *eq = strchr(argv[i], '=');

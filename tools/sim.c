@@ -528,7 +528,10 @@ static void fail(const char *why, size_t i)
  * read-ahead); the client in *@cp. */
 static void machine(uint32_t frames, uint32_t npages, bool textbook, struct client **cp)
 {
-	uint64_t extra = npages / 4 + 2048, ram = ((uint64_t)frames + extra) << PAGE_SHIFT;
+	/* room for the frames, then for what mem_setup and swap_setup take of
+	 * it: 1/16 for page tables, the frame records, the swap slot table */
+	uint64_t base = (uint64_t)frames + npages / 4 + 2048;
+	uint64_t ram = (base + base / 15 + 1 + base * MEM_BYTES_PER_FRAME / 4000 + 64) << PAGE_SHIFT;
 	uint64_t disk = ((uint64_t)npages + frames + 64) << PAGE_SHIFT, free;
 	uint64_t low = frames / 64 + 16;	/* swap_setup's own rule, for @frames */
 	struct client *c;

@@ -173,29 +173,34 @@ long be_map(long task, uint64_t va, long pmem, uint64_t off, unsigned long flags
 	return pt_put(slot.pte, h.ram_base + off, pte | PTE_U);
 }
 
-/* leaf: the 4 KiB leaf PTE at @va of @t, or NULL. */
-static pte_t *leaf(const struct host_task *t, uint64_t va)
+/* leaf: the leaf PTE that maps @va in @t (a 4 KiB page or a superpage), its
+ * size in *@size; NULL if nothing maps it. */
+static pte_t *leaf(const struct host_task *t, uint64_t va, uint64_t *size)
 {
 	struct pt_slot slot;
 
 	if (va >= (1ull << (h.mode->va_bits - 1)))
 		return NULL;
 	slot = pt_walk(h.mode, t->root, va, 0);
-	return slot.err || !pte_is_leaf(*slot.pte) || slot.level ? NULL : slot.pte;
+	if (slot.err || !pte_is_leaf(*slot.pte))
+		return NULL;
+	*size = pt_level_size(slot.level);
+	return slot.pte;
 }
 
 long be_unmap_bits(long task, uint64_t va)
 {
 	struct host_task *t = task_of(task);
+	uint64_t size;
 	pte_t *p, pte;
 
 	if (!t)
 		return -ERR_HANDLE;
-	if (va & (PAGE_SIZE - 1))
-		return -ERR_ALIGN;
-	p = leaf(t, va);
+	p = leaf(t, va, &size);
 	if (!p)
 		return -ERR_NOENT;
+	if (va & (size - 1))
+		return -ERR_ALIGN;	/* inside a superpage: it goes whole, from its start */
 	pte = *p;
 	*p = 0;
 	return (pte & PTE_A ? UNMAP_ACCESSED : 0) | (pte & PTE_D ? UNMAP_DIRTY : 0);
@@ -225,6 +230,15 @@ long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, uns
 		n = PT_ENTRIES - pt_index(page, 0);	/* entries left in this table */
 		if (n > pages - i)
 			n = pages - i;
+		if (!slot.err && slot.level && pte_is_leaf(*slot.pte)) {	/* in a superpage */
+			pte_t *p = slot.pte;	/* its bits for this page, cleared as the kernel does */
+
+			*a |= (*p & PTE_A ? 1ul : 0) << i;
+			*d |= (*p & PTE_D ? 1ul : 0) << i;
+			*p &= ~bits;
+			i++;
+			continue;
+		}
 		if (slot.err || slot.level) {	/* no last-level table: nothing mapped */
 			i += n;
 			continue;
@@ -245,16 +259,18 @@ long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, uns
 long be_protect(long task, uint64_t va, unsigned long perms)
 {
 	struct host_task *t = task_of(task);
-	uint64_t pte = perms & ~(unsigned long)VM_PERMS ? 0 : pte_perms(perms);
+	uint64_t pte = perms & ~(unsigned long)VM_PERMS ? 0 : pte_perms(perms), size;
 	pte_t *p;
 
 	if (!t)
 		return -ERR_HANDLE;
 	if (!pte)
 		return -ERR_INVAL;
-	p = leaf(t, va);
+	p = leaf(t, va, &size);
 	if (!p)
 		return -ERR_NOENT;
+	if (va & (size - 1))
+		return -ERR_ALIGN;
 	*p = (*p & ~(pte_t)(PTE_R | PTE_W | PTE_X)) | pte;
 	return 0;
 }
@@ -389,20 +405,22 @@ long be_bench_alloc(const struct msg *m, struct msg *r)
 uint64_t simhost_access(struct client *c, uint64_t va, bool write)
 {
 	struct host_task *t = task_of(c->task);
-	pte_t *p = t ? leaf(t, va & PAGE_MASK) : NULL;
+	uint64_t size = PAGE_SIZE;
+	pte_t *p = t ? leaf(t, va & PAGE_MASK, &size) : NULL;
 
 	if (!p || !(*p & (write ? PTE_W : PTE_R)))
 		return 0;	/* a fault */
 	*p |= PTE_A | (write ? PTE_D : 0);
-	return pte_pa(*p);
+	return pte_pa(*p) + ((va & PAGE_MASK) & (size - 1));
 }
 
 uint64_t simhost_frame_of(struct client *c, uint64_t va)
 {
 	struct host_task *t = task_of(c->task);
-	pte_t *p = t ? leaf(t, va & PAGE_MASK) : NULL;
+	uint64_t size = PAGE_SIZE;
+	pte_t *p = t ? leaf(t, va & PAGE_MASK, &size) : NULL;
 
-	return p ? pte_pa(*p) : 0;
+	return p ? pte_pa(*p) + ((va & PAGE_MASK) & (size - 1)) : 0;
 }
 
 int simhost_fault(struct client *c, uint64_t addr, unsigned long kind)

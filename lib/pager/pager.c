@@ -418,7 +418,8 @@ static long map_file(struct client *c, const struct msg *m, struct msg *r)
 	long err;
 
 	memcpy(name, m->w, sizeof(name));
-	name[PAGER_NAME_MAX - 1] = '\0';
+	if (!memchr(name, '\0', sizeof(name)))
+		return -ERR_INVAL;	/* not cut short: that could name another file */
 	err = be_archive_file(name, &data, &size);
 	if (err)
 		return err;

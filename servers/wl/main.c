@@ -57,11 +57,15 @@ static bool next_ref(const char *text, uint64_t len, uint64_t *at, uint64_t *pag
 
 		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
 			i++;
-		for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, digits = true)
+		for (; i < len && text[i] >= '0' && text[i] <= '9' && n < PAGES_MAX; i++, digits = true)
 			n = n * 10 + (uint64_t)(text[i] - '0');
+		if (i < len && text[i] >= '0' && text[i] <= '9')
+			n = PAGES_MAX;	/* too large: refused below */
+		uint64_t gap = i;
+
 		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
 			i++;
-		*write = i < len && text[i] == 'W';
+		*write = i < len && text[i] == 'W' && i > gap;	/* "5W" is not "5 W" */
 		if (*write)
 			i++;
 		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
