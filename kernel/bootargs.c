@@ -54,6 +54,7 @@ static const struct bootarg_key bootarg_keys[] = {
 	{ "pager", NULL, offsetof(struct boot_args, pager), 0, NULL, NULL, false },
 	{ "run", NULL, offsetof(struct boot_args, run), 0, NULL, NULL, false },
 	{ "asid_bits", NULL, offsetof(struct boot_args, asid_bits), 16, NULL, NULL, false },
+	{ "frames", NULL, offsetof(struct boot_args, frames), 1u << 30, NULL, NULL, false },
 	{ "trace", NULL, offsetof(struct boot_args, trace), 0, trace_mask_parse,
 	  "a comma-separated list of faults, vm, ipc (or all, none)", false },
 	{ "trace_out", trace_out_values, offsetof(struct boot_args, trace_out), 0, NULL, NULL, false },
@@ -153,7 +154,7 @@ static int bootarg_apply(const char *word, struct boot_args *args, char *why, si
 int bootargs_parse(const char *cmdline, struct boot_args *args, char *why, size_t why_len)
 {
 	const struct boot_args defaults = {
-		0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", "pager", "demo", 16, 0, BOOT_TRACE_AUTO,
+		0, BOOT_TIMER_AUTO, BOOT_TEST_NONE, "init", "pager", "demo", 16, 0, 0, BOOT_TRACE_AUTO,
 		"faultline.trace",
 	};
 	struct boot_args parsed = defaults;

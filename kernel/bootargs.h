@@ -18,6 +18,10 @@
  *   pager=NAME           the pager server init starts (default "pager")
  *   run=NAME[+NAME...]   the programs init asks the pager to run, together
  *                        (default "demo")
+ *   frames=N             the pager keeps exactly N data frames and tunes
+ *                        itself for N (0, the default: all it is given);
+ *                        a run that does not depend on the build's size,
+ *                        for the simulator to predict (docs/pager.md)
  *   asid_bits=N          use at most N of the hart's ASID bits (0..16; the
  *                        default, 16, uses all it has): small N forces ASID
  *                        rollover, for testing
@@ -58,6 +62,7 @@ struct boot_args {
 	char pager[BOOTARG_NAME_MAX];	/* passed to init in the boot info */
 	char run[BOOTARG_NAME_MAX];
 	unsigned asid_bits;
+	unsigned frames;		/* passed to init in the boot info */
 	unsigned trace;			/* TRACE_* classes */
 	enum boot_trace_out trace_out;
 	char trace_file[BOOTARG_NAME_MAX];

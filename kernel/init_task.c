@@ -94,6 +94,7 @@ static int give_resources(struct task *task, const struct pt_alloc *alloc,
 	strncpy(bi->pager, res->pager, sizeof(bi->pager) - 1);
 	strncpy(bi->run, res->run, sizeof(bi->run) - 1);
 	bi->init_test = res->init_test;
+	bi->pager_frames = res->pager_frames;
 	err = give_handle(task, bi, &task->obj, 0, 0, task->name, RIGHTS_ALL);
 	for (unsigned i = 0; !err && i < res->free->n; i++) {
 		const struct mem_range *r = &res->free->r[i];

@@ -19,6 +19,7 @@ struct init_resources {
 	unsigned nharts;
 	const char *pager, *run;	/* boot arguments for init */
 	unsigned init_test;		/* BOOTINFO_TEST_*, from test= */
+	unsigned pager_frames;		/* frames= */
 	paddr_t archive;		/* the boot archive (page aligned) */
 	uint64_t archive_size;
 	uint64_t boot_instret;		/* instret at kernel entry, for the boot info */

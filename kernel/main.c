@@ -428,7 +428,7 @@ static void boot_init_task(unsigned long instret0)
 				      : args.test == BOOT_TEST_KILL_BLK_FOR_GOOD
 					      ? BOOTINFO_TEST_KILL_BLK_FOR_GOOD
 					      : BOOTINFO_TEST_NONE,
-				      0,	      0, instret0 };
+				      args.frames,    0,	      0, instret0 };
 	const char *why;
 	char sz[24];
 	uint64_t before;

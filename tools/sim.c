@@ -536,8 +536,8 @@ static void machine(uint32_t frames, uint32_t npages, bool textbook, struct clie
 	uint64_t low = frames / 64 + 16;	/* swap_setup's own rule, for @frames */
 	struct client *c;
 
-	swap_tuning = textbook ? (struct swap_tuning){ 0, 1, 1 }
-			       : (struct swap_tuning){ 7, low, 2 * low };
+	swap_tuning = textbook ? (struct swap_tuning){ 0, 1, 1, 0 }
+			       : (struct swap_tuning){ 7, low, 2 * low, 0 };
 	if (simhost_init(ram, disk, 39, sizeof(uint64_t)) || mem_setup(SIMHOST_SELF) ||
 	    swap_setup(SIMHOST_BLK))
 		fail("cannot set up the simulated machine", 0);

@@ -387,12 +387,26 @@ long be_spawn(const char *name)
 	return -ERR_NOTSUP;	/* the simulator makes its clients itself */
 }
 
+/* The one file of the simulated boot archive (simhost_file). */
+static struct {
+	const char *name, *data;
+	uint64_t size;
+} archive_file;
+
+void simhost_file(const char *name, const char *data, uint64_t size)
+{
+	archive_file.name = name;
+	archive_file.data = data;
+	archive_file.size = size;
+}
+
 long be_archive_file(const char *name, const char **data, uint64_t *size)
 {
-	(void)name;
-	(void)data;
-	(void)size;
-	return -ERR_NOENT;	/* no boot archive here */
+	if (!archive_file.name || strcmp(name, archive_file.name))
+		return -ERR_NOENT;
+	*data = archive_file.data;
+	*size = archive_file.size;
+	return 0;
 }
 
 long be_bench_alloc(const struct msg *m, struct msg *r)
@@ -450,4 +464,19 @@ int simhost_fault(struct client *c, uint64_t addr, unsigned long kind)
 		}
 		return c->used ? 0 : -ERR_HANDLE;
 	}
+}
+
+long simhost_request(struct client *c, struct msg *m)
+{
+	struct pager_act a;
+
+	m->status = 0;
+	m->handle = IPC_NO_HANDLE;
+	m->badge = c->id;
+	pager_decide(m, &a);
+	pager_outbox.n = 0;
+	if (a.what != DO_ANSWER)
+		return c->used ? -ERR_INVAL : -ERR_HANDLE;
+	*m = a.reply;
+	return (long)m->w[0];
 }

@@ -47,6 +47,15 @@ uint64_t simhost_access(struct client *c, uint64_t va, bool write);
  * would resume, -ERR_HANDLE when the fault ended the client. */
 int simhost_fault(struct client *c, uint64_t addr, unsigned long kind);
 
+/* simhost_request: @c sends request @m (label and words set) to the core,
+ * as through its pager endpoint: the answer in @m, its w0 returned (a
+ * negative -ERR_* when refused); -ERR_HANDLE if the request ended @c. */
+long simhost_request(struct client *c, struct msg *m);
+
+/* simhost_file: the boot archive holds file @name, @size bytes at @data
+ * (PAGER_FILE); one at a time. */
+void simhost_file(const char *name, const char *data, uint64_t size);
+
 /* simhost_frame_of: the physical address of the page @va of @c maps, or 0. */
 uint64_t simhost_frame_of(struct client *c, uint64_t va);
 

@@ -35,6 +35,9 @@ struct pager_counters {
 
 extern struct pager_counters pager_count;
 
+/* pager_faults: faults taken so far (pager_now). */
+extern unsigned long pager_faults;
+
 /*
  * The core decides, the serve loop performs. Every message the pager takes
  * goes to the core (the fault path, the requests), which updates its state
@@ -173,6 +176,10 @@ long pager_share(struct client *c, const struct msg *m);
 long pager_prot(struct client *c, const struct msg *m, bool unprot);
 long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap);
 long pager_map2(struct client *c, const struct msg *m);
+long pager_wire(struct client *c, const struct msg *m);
+
+/* Pages all clients keep wired (PAGER_WIRE), at most 1/8 of the data zones. */
+extern unsigned long pager_wired;
 
 /* page_query: the accessed (bit 0) and dirty (bit 1) bits of the one page
  * data frame @f backs in its owner, clearing the QUERY_CLEAR_* in @clear. */
@@ -210,12 +217,15 @@ extern bool swap_on;
 extern struct swap_area swap_area;
 
 /* What swap_setup uses instead of its own choices when set before it: the
- * most slots read ahead (default 7; 0: none), and the watermarks (low 0: the
- * pager's own, 1/64 of the data frames + 16 and twice that). The simulator's
- * textbook mode sets 0 and 1/1: one victim per miss, no read-ahead. */
+ * most slots read ahead (default 7; 0: none), the watermarks (low 0: the
+ * pager's own, 1/64 of the data frames + 16 and twice that), and the data
+ * frames it tunes itself for (0: those free; frames=N, which the pager then
+ * keeps with mem_keep, as the simulator does). The simulator's textbook mode
+ * sets 0 and 1/1: one victim per miss, no read-ahead. */
 struct swap_tuning {
 	unsigned readahead;
 	uint64_t low, high;
+	uint64_t frames;
 };
 extern struct swap_tuning swap_tuning;
 

@@ -13,9 +13,6 @@
 
 #include "core.h"
 
-/* pager_faults: faults taken so far (pager_now). */
-extern unsigned long pager_faults;
-
 /* pager_periodic_scan: run the policy's periodic scan (pager.c). */
 void pager_periodic_scan(void);
 

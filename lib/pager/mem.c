@@ -259,6 +259,32 @@ uint64_t mem_free_pages(bool tables)
 	return tables ? n : n + mem_nhot;
 }
 
+uint64_t mem_data_pages(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < nzones; i++)
+		if (!zones[i].tables)
+			n += zones[i].buddy.npages;
+	return n;
+}
+
+int mem_keep(uint64_t n)
+{
+	uint64_t free = mem_free_pages(false);
+
+	if (free < n)
+		return -ERR_NOMEM;
+	for (; free > n; free--) {
+		uint64_t pa = mem_alloc(0);
+
+		if (!pa)
+			return -ERR_NOMEM;	/* not reached: the count said it was free */
+		mem_frame(pa, NULL, NULL)->kind = FRAME_SELF;
+	}
+	return 0;
+}
+
 int mem_check(void)
 {
 	for (unsigned i = 0; i < nzones; i++) {

@@ -21,7 +21,7 @@
  * slot that holds a copy of the page, and a word the policy keeps per frame. */
 struct frame {
 	uint16_t owner;		/* client id, 0 = the pager or free */
-	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE */
+	uint8_t kind;		/* FRAME_FREE, FRAME_DATA, ..., FRAME_WIRED */
 	uint8_t order;		/* DATA: the block's order (the first frame's record) */
 	uint32_t vpage;		/* virtual page number in the owner */
 	uint32_t link_next;	/* the policy's list: page numbers, MEM_NONE at the ends */
@@ -30,8 +30,10 @@ struct frame {
 	uint32_t pword;		/* the policy's own (aging counter, time of last use) */
 };
 
-/* FRAME_CACHE: read ahead from swap, not mapped yet (owner and vpage say whose). */
-enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE };
+/* FRAME_CACHE: read ahead from swap, not mapped yet (owner and vpage say whose).
+ * FRAME_WIRED: a client's data page kept in RAM (PAGER_WIRE): mapped like a
+ * FRAME_DATA page, but on no policy's list and never evicted. */
+enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE, FRAME_WIRED };
 
 #define MEM_NONE UINT32_MAX
 
@@ -167,6 +169,14 @@ void mem_zero(uint64_t pa, uint64_t bytes);
 /* mem_free_pages: free pages in the data zones (the hot list's among them)
  * and in the table zone. */
 uint64_t mem_free_pages(bool tables);
+
+/* mem_data_pages: the pages of the data zones, free or not. */
+uint64_t mem_data_pages(void);
+
+/* mem_keep: set free data frames aside (as the pager's own) until exactly @n
+ * are free (frames=, the simulator's --free). 0, or -ERR_NOMEM when fewer
+ * than @n are free (nothing is set aside then). */
+int mem_keep(uint64_t n);
 
 /* mem_check: buddy_check of every zone and the hot list's own check (every
  * entry a data frame, allocated as far as the buddy lists know, listed once);

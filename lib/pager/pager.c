@@ -95,13 +95,15 @@ static void client_release(struct client *c)
 			uint64_t pa = (zones[z].buddy.base_pfn + i) << PAGE_SHIFT;
 			unsigned order = f->kind == FRAME_DATA ? f->order : 0;
 
-			if (f->owner != c->id || (f->kind != FRAME_DATA && f->kind != FRAME_TABLE))
+			if (f->owner != c->id ||
+			    (f->kind != FRAME_DATA && f->kind != FRAME_TABLE && f->kind != FRAME_WIRED))
 				continue;
 			if (f->kind == FRAME_DATA && pager_pol->on_release)
 				pager_pol->on_release(pa, f, order);
 			mem_free(pa, order);
 		}
 	}
+	pager_wired -= c->wired;
 	c->used = false;
 }
 
@@ -497,6 +499,8 @@ void __attribute__((noinline)) pager_request(const struct msg *m, struct client 
 		ret = map_file(c, m, r);
 	} else if (m->label == PAGER_PROT || m->label == PAGER_UNPROT) {
 		ret = pager_prot(c, m, m->label == PAGER_UNPROT);
+	} else if (m->label == PAGER_WIRE) {
+		ret = pager_wire(c, m);
 	} else if (m->label == PAGER_MAP2) {
 		ret = pager_map2(c, m);
 	} else if (m->label == PAGER_SHARE) {

@@ -2,7 +2,8 @@
 /*
  * The pager library's Appel-Li primitives and shared memory (docs/pager.md):
  * faults on alias (MAP2) and shared regions, forbidden accesses handed to a
- * client's TRAP handler, and the requests PROT/UNPROT, DIRTY, MAP2 and SHARE.
+ * client's TRAP handler, and the requests PROT/UNPROT, DIRTY, MAP2 and SHARE;
+ * and WIRE.
  */
 #include <faultline/errno.h>
 #include <faultline/pager_proto.h>
@@ -21,7 +22,8 @@ static uint64_t frame_at(const struct client *c, uint64_t va)
 			const struct frame *f = &zones[z].frames[i];
 			uint64_t base = (uint64_t)f->vpage << PAGE_SHIFT, size = PAGE_SIZE << f->order;
 
-			if (f->owner == c->id && f->kind == FRAME_DATA && va >= base && va < base + size)
+			if (f->owner == c->id && (f->kind == FRAME_DATA || f->kind == FRAME_WIRED) &&
+			    va >= base && va < base + size)
 				return ((zones[z].buddy.base_pfn + i) << PAGE_SHIFT) + (va - base);
 		}
 	}
@@ -231,3 +233,80 @@ long pager_map2(struct client *c, const struct msg *m)
 	return (long)start;
 }
 
+
+unsigned long pager_wired;
+
+/* wire_check: whether page @va of @c can be wired (0, *@pa its frame or 0
+ * when it is not mapped, *@more whether it needs wiring) or why not. */
+static long wire_check(struct client *c, uint64_t va, uint64_t *pa, bool *more)
+{
+	const struct region *r = region_find(c, va);
+	const struct frame *f;
+
+	if (!r || (r->kind != REGION_IMAGE && r->kind != REGION_STACK && r->kind != REGION_ANON))
+		return -ERR_INVAL;
+	*pa = frame_at(c, va);
+	f = *pa ? pager_frame(*pa) : NULL;
+	if (f && f->order)
+		return -ERR_INVAL;	/* a 2 MiB page */
+	if (!f && c->swapped && swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> PAGE_SHIFT)))
+		return -ERR_AGAIN;
+	*more = !f || f->kind != FRAME_WIRED;
+	return 0;
+}
+
+/* pager_wire: PAGER_WIRE: the range is checked whole first (a refusal wires
+ * nothing); a mapped page leaves its policy's lists, a page not mapped is
+ * filled and mapped as its fault would be (and counted as one: the pager's
+ * clock stays the same whether the client touched the page before or not). */
+long pager_wire(struct client *c, const struct msg *m)
+{
+	uint64_t start = m->w[0], pages = m->w[1], pa, n = 0;
+	bool more;
+	long err;
+
+	if (start & (PAGE_SIZE - 1))
+		return -ERR_ALIGN;
+	if (pages == 0 || pages > PAGER_WIRE_MAX)
+		return -ERR_INVAL;
+	for (uint64_t i = 0; i < pages; i++) {
+		if ((err = wire_check(c, start + (i << PAGE_SHIFT), &pa, &more)))
+			return err;
+		n += more;
+	}
+	if (c->wired + n > PAGER_WIRE_MAX || pager_wired + n > mem_data_pages() / 8)
+		return -ERR_QUOTA;
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t va = start + (i << PAGE_SHIFT);
+		struct frame *f;
+
+		wire_check(c, va, &pa, &more);
+		if (!more)
+			continue;
+		if (pa) {	/* mapped: off the policy's lists */
+			f = pager_frame(pa);
+			if (pager_pol->on_release)
+				pager_pol->on_release(pa, f, 0);
+			f->kind = FRAME_WIRED;
+		} else {
+			pa = swap_on ? 0 : mem_alloc(0);
+			if (!pa && !(pa = reclaim_frame(c, va)))
+				return -ERR_NOMEM;
+			pager_fill(region_find(c, va), va, pa, PAGE_SIZE);
+			if ((err = pager_map_back(c, va, pa))) {
+				mem_free(pa, 0);
+				return err;
+			}
+			f = pager_frame(pa);
+			*f = (struct frame){ (uint16_t)c->id, FRAME_WIRED, 0, (uint32_t)(va >> PAGE_SHIFT),
+					     MEM_NONE, MEM_NONE, 0, 0 };
+			c->pages++;
+			c->faults++;
+			pager_faults++;
+			pager_count.zero_fills++;
+		}
+		c->wired++;
+		pager_wired++;
+	}
+	return 0;
+}

@@ -49,7 +49,7 @@ static uint32_t segs = BLK_SEGS_MAX;	/* frames a request, as blk allows */
 static uint16_t guard_owner;		/* the page a fault is being served for: */
 static uint32_t guard_vpage;		/* never its own victim */
 static struct frame_list cache = FRAME_LIST_INIT;	/* FRAME_CACHE frames, oldest first */
-struct swap_tuning swap_tuning = { READAHEAD, 0, 0 };
+struct swap_tuning swap_tuning = { READAHEAD, 0, 0, 0 };
 static unsigned ra_window = READAHEAD;	/* read-ahead now: 1..swap_tuning.readahead slots */
 static uint64_t table_pa;		/* the request table's frame */
 
@@ -123,7 +123,7 @@ static long blk_connect(void)
 
 int swap_setup(long blk)
 {
-	uint64_t slots_pa, data = mem_free_pages(false);
+	uint64_t slots_pa, data = swap_tuning.frames ? swap_tuning.frames : mem_free_pages(false);
 	long cap, err = 0;
 	uint32_t nslots;
 	struct msg r;
@@ -152,7 +152,7 @@ int swap_setup(long blk)
 		self_free(slots_pa, swap_bytes(nslots));
 		return (int)err;
 	}
-	data = mem_free_pages(false);
+	data = swap_tuning.frames ? swap_tuning.frames : mem_free_pages(false);
 	low_water = swap_tuning.low ? swap_tuning.low : data / 64 + 16;
 	high_water = swap_tuning.low ? swap_tuning.high : 2 * low_water;
 	ra_window = swap_tuning.readahead < READAHEAD ? swap_tuning.readahead : READAHEAD;

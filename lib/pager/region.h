@@ -53,6 +53,7 @@ struct client {
 	unsigned long faults, pages, tables, evictions;
 	unsigned long swapped;		/* swap slots it holds (a hint for the fault path) */
 	bool pinned;			/* MAP2 or DIRTY used: its frames stay in RAM */
+	unsigned long wired;		/* pages kept in RAM by PAGER_WIRE */
 };
 
 extern struct client clients[CLIENT_MAX];

@@ -273,6 +273,7 @@ static int take_resources(struct msg *mp)
 	if (m.label != PAGER_READY || self < 0 || archive < 0)
 		return -ERR_INVAL;
 	va_bits = (unsigned)m.w[0];
+	swap_tuning.frames = m.w[1];
 	return 0;
 }
 
@@ -321,6 +322,13 @@ int pager_main(const struct pager_policy *p)
 		printf("pager: no swap: the disk cannot be used (%s)\n", err_name((int)err));
 	else if (blk < 0)
 		printf("pager: no swap (no block device)\n");
+	if (swap_tuning.frames && mem_keep(swap_tuning.frames)) {
+		printf("pager: cannot start: frames=%lu, but only %lu data frames are free (more "
+		       "RAM, or fewer frames)\n", (unsigned long)swap_tuning.frames,
+		       (unsigned long)mem_free_pages(false));
+		reply_and_recv(&m, PAGER_ERROR, (unsigned long)-ERR_NOMEM);
+		return 1;
+	}
 	printf("pager: free: %lu data pages, %lu table pages\n",
 	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
 	if (serve_on_own_endpoint(&m))

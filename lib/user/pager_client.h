@@ -25,6 +25,12 @@ static inline long pager_map(unsigned long pages, unsigned long perms)
 	return pager_call(PAGER_MAP, pages, perms, PAGER_REGION_ANON);
 }
 
+/* pager_wire: keep @pages pages from @addr in RAM (PAGER_WIRE). */
+static inline long pager_wire(unsigned long addr, unsigned long pages)
+{
+	return pager_call(PAGER_WIRE, addr, pages, 0);
+}
+
 /* The Appel-Li primitives (<faultline/pager_proto.h>). PROT1 is pager_prot(a, 1, p). */
 static inline long pager_pagesize(void)
 {

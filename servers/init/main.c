@@ -126,7 +126,8 @@ static long start_pager(const struct bootinfo *bi, const struct bootinfo_handle 
 	}
 	if (!err && blk >= 0)
 		err = give(ep, PAGER_GIVE_BLK, blk, 0, 0, 0);
-	m = (struct msg){ 0, PAGER_READY, { bi->va_bits, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+	m = (struct msg){ 0, PAGER_READY, { bi->va_bits, bi->pager_frames, 0, 0 }, IPC_NO_HANDLE,
+			    0 };
 	if (!err)
 		ipc(SYS_CALL, ep, &m);
 	err = err ? err : m.status ? m.status : m.label == PAGER_ERROR ? (long)m.w[0] : 0;

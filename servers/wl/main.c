@@ -29,6 +29,24 @@
 static uint8_t written[PAGES_MAX / 8];	/* a bit a page: written yet? */
 static unsigned long wrong;
 
+extern char _image_start[], _end[];	/* lib/user/user.ld */
+
+/* wire_own: keep this program's image and the top of its stack in RAM, so
+ * that only the workload's pages compete for frames, as in the simulator
+ * (sim --image); 0 or the pager's error, said. */
+static long wire_own(const char *name)
+{
+	unsigned long lo = (unsigned long)_image_start & ~(PAGE_SIZE - 1);
+	unsigned long hi = ((unsigned long)_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	long err = pager_wire(lo, (hi - lo) / PAGE_SIZE);
+
+	if (!err)
+		err = pager_wire(INIT_STACK_TOP - WL_STACK_PAGES * PAGE_SIZE, WL_STACK_PAGES);
+	if (err)
+		printf("%s: cannot wire its own pages (%ld)\n", name, err);
+	return err;
+}
+
 /* touch: reference @page of the region at @base (a store if @write), checking
  * what a load finds. */
 static void touch(long base, uint64_t page, bool write)
@@ -96,6 +114,8 @@ int main(void)
 	bool write, bad = false;
 	long base;
 
+	if (wire_own("wl-replay"))
+		return 1;
 	memcpy(m.w, "replay.ref", sizeof("replay.ref"));
 	ipc(SYS_CALL, user_pager_ep, &m);
 	if (m.status || m.label == PAGER_ERROR) {
@@ -104,6 +124,9 @@ int main(void)
 	}
 	text = (const char *)m.w[0];
 	len = m.w[1];
+	if (len && pager_wire((unsigned long)text, (len + PAGE_SIZE - 1) / PAGE_SIZE))
+		printf("wl-replay: replay.ref not wired (too large): its pages compete with the "
+		       "references'\n");
 	while (next_ref(text, len, &at, &page, &write, &bad))
 		pages = page + 1 > pages ? page + 1 : pages;
 	if (bad) {
@@ -134,6 +157,8 @@ int main(void)
 	struct wl w;
 	long base;
 
+	if (wire_own("wl"))
+		return 1;
 	pager_stats(&st);
 	wl_start(&w, WL_KIND, st.free_data, SEED);
 	if (w.pages > sizeof(written) * 8) {

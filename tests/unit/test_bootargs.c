@@ -16,7 +16,8 @@
 static void test_defaults(void **state)
 {
 	struct boot_args a = {
-		48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", "y", "z", 3, 7, BOOT_TRACE_CONSOLE, "f",
+		48, BOOT_TIMER_SBI, BOOT_TEST_KERNEL_FAULT, "x", "y", "z", 3, 5, 7, BOOT_TRACE_CONSOLE,
+		"f",
 	};
 	char why[128] = "";
 	(void)state;
@@ -29,6 +30,7 @@ static void test_defaults(void **state)
 	assert_int_equal(a.sv, 0);
 	assert_string_equal(a.init, "init");
 	assert_int_equal(a.asid_bits, 16);
+	assert_int_equal(a.frames, 0);
 	assert_string_equal(a.pager, "pager");
 	assert_string_equal(a.run, "demo");
 	assert_int_equal(a.trace, 0);
@@ -84,6 +86,13 @@ static void test_number(void **state)
 	assert_int_equal(bootargs_parse("asid_bits=17", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'asid_bits=17': expected a number from 0 to 16");
 	assert_int_equal(a.asid_bits, 16);
+	assert_int_equal(bootargs_parse("frames=5000", &a, why, sizeof(why)), 0);
+	assert_int_equal(a.frames, 5000);
+	assert_int_equal(bootargs_parse("frames=1073741825", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "bad value in 'frames=1073741825': expected a number from 0 to "
+				 "1073741824");
+	assert_int_equal(a.frames, 0);
+	assert_int_equal(bootargs_parse("frames=-1", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("asid_bits=1x", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("asid_bits=", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("asid_bits=99999999999999999999", &a, why, sizeof(why)),
@@ -139,7 +148,8 @@ static void test_errors_leave_defaults(void **state)
 	assert_int_equal(bootargs_parse("timer", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'timer': expected timer=auto|sstc|sbi");
 	assert_int_equal(bootargs_parse("sv=39 swap=on", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_string_equal(why, "unknown boot argument 'swap=on' (known: sv= timer= test= init= pager= run= asid_bits= trace= trace_out= trace_file=)");
+	assert_string_equal(why, "unknown boot argument 'swap=on' (known: sv= timer= test= init= pager= run= asid_bits= frames= trace= trace_out= "
+				 "trace_file=)");
 	assert_int_equal(a.sv, 0);
 	assert_int_equal(bootargs_parse("svx=39", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_int_equal(bootargs_parse("s=39", &a, why, sizeof(why)), -ERR_INVAL);

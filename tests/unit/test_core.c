@@ -129,7 +129,7 @@ static void check_frames(void)
 				assert_true(clients[f->owner].used);
 				assert_int_equal(simhost_frame_of(&clients[f->owner], va), 0);
 			}
-			if (f->kind != FRAME_DATA || !f->owner)
+			if ((f->kind != FRAME_DATA && f->kind != FRAME_WIRED) || !f->owner)
 				continue;
 			assert_true(f->owner < CLIENT_MAX && clients[f->owner].used);
 			if (simhost_frame_of(&clients[f->owner], va) != pa)
@@ -174,6 +174,15 @@ static void test_random_events(void **state)
 			check_frames();
 			continue;
 		}
+		if (r == 1) {	/* wire a few pages: refused whole or done (check_frames) */
+			struct msg m = { 0, PAGER_WIRE, { MAP_BASE + (rnd() % s->pages << PAGE_SHIFT),
+							  1 + rnd() % 8, 0, 0 }, IPC_NO_HANDLE, 0 };
+			long err = simhost_request(s->c, &m);
+
+			assert_true(err == 0 || err == -ERR_AGAIN || err == -ERR_INVAL ||
+				    err == -ERR_QUOTA);
+			continue;
+		}
 		/* locality: mostly a window that drifts, sometimes anywhere */
 		uint64_t base = (n / 64 * 37 + i * 1000) % s->pages;
 		uint64_t page = r < 900 ? (base + rnd() % 96) % s->pages : rnd() % s->pages;
@@ -201,12 +210,67 @@ static void test_random_events(void **state)
 	assert_int_equal(mem_free_pages(true), tables0);
 	assert_int_equal(swap_area.used, 0);
 	assert_int_equal(swap_check(&swap_area), 0);
+	assert_int_equal(pager_wired, 0);
+}
+
+/* wire: client @i's PAGER_WIRE of @pages pages from page @page (or the
+ * address @va when @page is -1): its answer. */
+static long wire(unsigned i, long page, uint64_t pages, uint64_t va)
+{
+	struct msg m = { 0, PAGER_WIRE, { page < 0 ? va : MAP_BASE + ((uint64_t)page << PAGE_SHIFT),
+					  pages, 0, 0 }, IPC_NO_HANDLE, 0 };
+
+	return simhost_request(sims[i].c, &m);
+}
+
+/* PAGER_WIRE (after test_random_events, on its machine): refusals change
+ * nothing; wired pages are filled, counted as faults, never evicted while a
+ * neighbour pages through twice the RAM, and come back when their client
+ * ends. */
+static void test_wire(void **state)
+{
+	uint64_t data0 = mem_free_pages(false), cap = mem_data_pages() / 8;
+	unsigned long faults0 = pager_now(), evictions0 = pager_count.evictions;
+
+	(void)state;
+	client_start(0, 2 * cap);
+	client_start(1, 2 * data0);
+	assert_int_equal(wire(0, -1, 1, MAP_BASE + 8), -ERR_ALIGN);
+	assert_int_equal(wire(0, 0, 0, 0), -ERR_INVAL);
+	assert_int_equal(wire(0, 0, PAGER_WIRE_MAX + 1, 0), -ERR_INVAL);
+	assert_int_equal(wire(0, (long)(2 * cap - 1), 2, 0), -ERR_INVAL);	/* past the region */
+	assert_int_equal(wire(0, -1, 1, 0x1000), -ERR_INVAL);			/* no region there */
+	assert_int_equal(wire(0, 0, cap + 1, 0), -ERR_QUOTA);			/* over 1/8 */
+	assert_int_equal(mem_free_pages(false), data0);	/* refusals took nothing */
+	assert_int_equal(pager_now(), faults0);
+	assert_int_equal(pager_wired, 0);
+	touch(0, 3, true);	/* one page mapped before: it is wired where it is */
+	assert_int_equal(wire(0, 0, cap, 0), 0);
+	assert_int_equal(pager_wired, cap);
+	assert_int_equal(pager_now(), faults0 + cap);	/* each page once */
+	assert_int_equal(mem_free_pages(false), data0 - cap);
+	assert_int_equal(wire(0, 0, cap, 0), 0);	/* again: nothing more */
+	assert_int_equal(pager_wired, cap);
+	assert_int_equal(wire(0, (long)cap, 1, 0), -ERR_QUOTA);
+	for (uint64_t p = 0; p < 2 * data0; p++)	/* the neighbour pages through */
+		touch(1, p, p % 3 == 0);
+	assert_true(pager_count.evictions > evictions0 + data0 / 2);
+	check_frames();	/* the wired pages are still mapped */
+	for (uint64_t p = 0; p < cap; p++)
+		touch(0, p, false);	/* without a fault: still there, page 3 as written */
+	assert_int_equal(sims[0].c->faults, cap);
+	client_end(0);
+	client_end(1);
+	check_frames();
+	assert_int_equal(pager_wired, 0);
+	assert_int_equal(mem_free_pages(false), data0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_events),
+		cmocka_unit_test(test_wire),
 	};
 
 	pager_pol = &pager_policy;

@@ -17,7 +17,9 @@
 				 * Also later, after PAGER_BLK_LOST: a new blk on the
 				 * same disk (swap goes on), or -1 (none comes: swap
 				 * is gone) */
-#define PAGER_READY	0x101	/* no more resources, w0 = va_bits: the pager starts
+#define PAGER_READY	0x101	/* no more resources, w0 = va_bits, w1 = the data
+				 * frames to keep (boot argument frames=; 0: all):
+				 * the pager starts
 				 * serving; the reply says it is up and carries the
 				 * endpoint it serves on from now on (its own, so
 				 * that calls on it end when the pager dies) */
@@ -39,6 +41,20 @@
  * write-backs, clean drops, read-ahead, I/O) on the console; reply w0 =
  * faults served, w1 = evictions, w2 = write-backs, w3 = swap-ins. */
 #define PAGER_COUNTERS	0x11d
+
+/* client -> pager: keep the pages [w0, w0 + w1 pages) of the caller's own
+ * image, stack or PAGER_MAP regions in RAM from now on (as mlock does): each
+ * one not mapped yet is filled now, counted as a fault; none is evicted
+ * again. At most PAGER_WIRE_MAX pages a client, and together at most 1/8 of
+ * the data frames. -ERR_ALIGN for an unaligned w0; -ERR_INVAL for no pages,
+ * more than PAGER_WIRE_MAX, a page outside those regions or a 2 MiB page;
+ * -ERR_AGAIN if a page of it is out in swap (touch it first); -ERR_QUOTA
+ * past either bound; nothing is wired after any of these. -ERR_NOMEM if
+ * memory ran out on the way (the pages before stay wired). The
+ * workload clients wire their own pages so that only the workload's compete
+ * (docs/pager.md, "Live and simulated"). */
+#define PAGER_WIRE	0x122
+#define PAGER_WIRE_MAX	1024
 
 /* client -> pager: a read-only region holding the bytes of a file of the boot
  * archive, w0..w3 = its name (up to 31 bytes, NUL padded); its pages are

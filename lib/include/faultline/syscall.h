@@ -271,6 +271,7 @@ struct bootinfo {
 	char pager[64];			/* boot argument pager=: the pager to start */
 	char run[64];			/* boot argument run=: the programs to run */
 	unsigned int init_test;		/* BOOTINFO_TEST_*: a test= hook for init */
+	unsigned int pager_frames;	/* boot argument frames=: the pager's data frames */
 	struct bootinfo_handle handles[BOOTINFO_MAX];
 	unsigned long boot_instret;	/* the boot hart's instret at kernel entry */
 };

@@ -22,6 +22,12 @@ enum wl_kind {
 	WL_KINDS
 };
 
+/* The workload clients keep their own pages in RAM (PAGER_WIRE) before the
+ * first reference: their image and the top WL_STACK_PAGES of their stack, and
+ * wl-replay the file it plays; the simulator's --image does the same, so that
+ * only the workload's pages compete for frames on both sides. */
+#define WL_STACK_PAGES 4
+
 struct wl {
 	enum wl_kind kind;
 	uint64_t pages;		/* the footprint: pages 0 .. pages-1 */
