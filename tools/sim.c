@@ -25,6 +25,14 @@
  * policy's place, as policies of the same core. Prints "faults: N",
  * "evictions: N" and "write-backs: N" (the core's counters).
  *
+ * --free N runs the pager's own tuning for N frames instead, and --mem SIZE
+ * the N a live workload run with --mem SIZE gets (frames_for); with --image
+ * ELF the client is that program (a wl-NAME, or wl-replay for FILE) doing
+ * what it does before its first reference (it wires its image, the top of
+ * its stack and FILE, sizes a workload by the frames then free, maps its
+ * region) and each page sits at its own page number, so that the counters
+ * line equals the live one (docs/pager.md, "Live and simulated").
+ *
  * Exit status: 0; 64 for a bad option or a malformed line ("sim: FILE:LINE:
  * ..." and nothing else); 66 when FILE cannot be read; 70 when the core
  * cannot serve the string (more distinct pages than swap holds, a client
@@ -36,6 +44,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <faultline/elf.h>
+#include <faultline/pager_proto.h>
 #include <faultline/workload.h>
 
 #include "simhost.h"
@@ -47,7 +57,6 @@
 #define FRAMES_MAX	(1u << 24)
 #define PAGES_MAX	(1u << 16)	/* distinct pages: what swap holds with room */
 #define NEVER		SIZE_MAX	/* OPT: a page not referenced again */
-#define SIM_BASE	MAP_BASE	/* the client's region */
 
 /* A reference string, its pages also numbered densely in page-number order. */
 struct refs {
@@ -59,12 +68,28 @@ struct refs {
 	uint32_t npages;
 };
 
+/* Where the client's region of the reference string starts, and where in
+ * it each page is: page number id (the dense numbering) or, with --image,
+ * at its own page number as the live client lays it out (read-ahead reads
+ * neighbouring pages, so the layout counts): off_of[id], and id_at[] back. */
+static uint64_t sim_base = MAP_BASE;
+static uint64_t *off_of;
+static uint32_t *id_at;
+
+/* page_off: where in the region page @id is. */
+static inline uint64_t page_off(uint32_t id)
+{
+	return off_of ? off_of[id] : id;
+}
+
 struct args {
 	unsigned long frames, scan;	/* scan 0: the policy's own */
 	unsigned long free;		/* --free N: the pager's own tuning, N frames free */
 	bool opt, lru, stats, check;
 	const char *path;
 	const char *workload;	/* --workload NAME instead of a file */
+	const char *image;	/* --image ELF: the client program whose pages it wires */
+	unsigned long disk;	/* --disk-pages N (0: room for the string) */
 };
 
 /* usage: the command line, to @f. */
@@ -82,7 +107,16 @@ static void usage(FILE *f)
 		   "  --stats     how long reading and simulating took, to stderr\n"
 		   "  --check     only read FILE: say whether it is a reference string\n"
 		   "  --workload NAME  the suite's generator (seq, loop, zipf, hotscan, phases,\n"
-		   "              uniform) sized for N frames, seed 1, instead of FILE\n",
+		   "              uniform) sized for N frames, seed 1, instead of FILE\n"
+		   "  --image ELF with --free: the client is the program ELF (a wl-NAME, or\n"
+		   "              wl-replay for FILE) and does what it does before its first\n"
+		   "              reference: wires its image and stack (and FILE), sizes the\n"
+		   "              workload by the frames then free, maps its region\n"
+		   "  --disk-pages N  the swap disk's size in pages (default: room for the string)\n"
+		   "  --mem SIZE  --free N with the N frames a live workload run with --mem SIZE\n"
+		   "              gets (7/8 of the pages less 2048: boot argument frames=)\n"
+		   "  --swap SIZE the swap disk's size, e.g. 256M (as run --swap)\n"
+		   "  --frames-for SIZE  print that N and exit\n",
 		FRAMES_MAX, pager_policy.name);
 }
 
@@ -108,6 +142,40 @@ static bool parse_count(const char *s, unsigned long min, unsigned long max, uns
 	errno = 0;
 	*v = strtoul(s, &end, 10);
 	return !errno && !*end && *v >= min && *v <= max;
+}
+
+/* parse_size: @s as a size like 32M or 2G (1M..1024G) in bytes into *@v;
+ * false if not. */
+static bool parse_size(const char *s, uint64_t *v)
+{
+	unsigned long n;
+	size_t len = strlen(s);
+	char unit = len ? s[len - 1] : 0, digits[16];
+
+	if (len < 2 || len > sizeof(digits) || (unit != 'M' && unit != 'G'))
+		return false;
+	memcpy(digits, s, len - 1);
+	digits[len - 1] = '\0';
+	if (!parse_count(digits, 1, unit == 'G' ? 1024 : 1024 * 1024, &n))
+		return false;
+	*v = (uint64_t)n << (unit == 'G' ? 30 : 20);
+	return true;
+}
+
+/*
+ * frames_for: the data frames a workload run gets on a machine with
+ * @ram_bytes of RAM: 7/8 of its pages less 2,048. The boot argument frames=
+ * holds the live pager to exactly that many (tools/faultline run --workload
+ * and --replay pass it, asking --frames-for), so that a run is the same
+ * whatever the size of the kernel, its servers and the boot archive, which
+ * take less than the rest (at least 500 frames to spare at 24 MiB, the
+ * tightest; docs/pager.md), and --mem SIZE here runs the same frames.
+ */
+static uint64_t frames_for(uint64_t ram_bytes)
+{
+	uint64_t pages = ram_bytes >> PAGE_SHIFT;
+
+	return pages * 7 / 8 > 2048 + 16 ? pages * 7 / 8 - 2048 : 16;
 }
 
 /* bad_usage: report a usage error, @what (then @arg quoted, if any), and exit 64. */
@@ -148,6 +216,30 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->stats = true;
 		} else if (!strcmp(o, "--check")) {
 			a->check = true;
+		} else if (!strcmp(o, "--mem") || !strcmp(o, "--frames-for")) {
+			uint64_t bytes;
+
+			if (++i == argc || !parse_size(argv[i], &bytes))
+				bad_usage("a size like 32M or 2G (1M to 1024G) after", o);
+			if (o[2] == 'f') {	/* --frames-for: what run's frames= is */
+				printf("%llu\n", (unsigned long long)frames_for(bytes));
+				exit(0);
+			}
+			a->free = frames_for(bytes);
+		} else if (!strcmp(o, "--swap")) {
+			uint64_t bytes;
+
+			if (++i == argc || !parse_size(argv[i], &bytes))
+				bad_usage("a size like 256M or 1G after", o);
+			a->disk = bytes >> PAGE_SHIFT;
+		} else if (!strcmp(o, "--image")) {
+			if (++i == argc)
+				bad_usage("--image needs a program (an ELF file)", NULL);
+			a->image = argv[i];
+		} else if (!strcmp(o, "--disk-pages")) {
+			if (++i == argc || !parse_count(argv[i], 1, FRAMES_MAX, &a->disk))
+				bad_usage("--disk-pages takes a number from 1 to 16777216, not",
+					  i < argc ? argv[i] : "");
 		} else if (!strcmp(o, "--workload")) {
 			if (++i == argc || wl_kind_of(argv[i]) == WL_KINDS)
 				bad_usage("--workload takes seq, loop, zipf, hotscan, phases or uniform, "
@@ -173,6 +265,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 		bad_usage("which reference string? (FILE or --workload NAME)", NULL);
 	if (a->path && a->workload)
 		bad_usage("a FILE or --workload, not both; also got", a->path);
+	if (a->image && !a->free)
+		bad_usage("--image runs with the pager's own tuning: give --free N", NULL);
 	if (a->opt && a->lru)
 		bad_usage("--opt or --lru, not both", NULL);
 	if (!a->opt && !a->lru && !pager_policy.choose_victim)
@@ -470,7 +564,7 @@ static bool opt_valid(const struct opt_ent *e)
 {
 	const struct frame *f = pager_frame(e->pa);
 
-	return f && f->kind == FRAME_DATA && f->vpage == (SIM_BASE >> PAGE_SHIFT) + e->id &&
+	return f && f->kind == FRAME_DATA && f->vpage == (sim_base >> PAGE_SHIFT) + page_off(e->id) &&
 	       next_use[e->id] == e->key;
 }
 
@@ -481,7 +575,9 @@ static void opt_note(uint32_t id, uint64_t pa)
 		nheap = 0;
 		for (uint64_t f = frame_list_head(&yard); f;) {
 			const struct frame *fr = pager_frame(f);
-			uint32_t fid = fr->vpage - (SIM_BASE >> PAGE_SHIFT);
+			uint32_t fid = fr->vpage - (sim_base >> PAGE_SHIFT);
+
+			fid = id_at ? id_at[fid] : fid;
 
 			opt_push(next_use[fid], fid, f);
 			f = fr->link_next == MEM_NONE ? 0 : (uint64_t)fr->link_next << PAGE_SHIFT;
@@ -522,54 +618,126 @@ static void fail(const char *why, size_t i)
 	exit(EXIT_SOFTWARE);
 }
 
-/* machine: RAM, disk and the core set up with @frames data frames free and
- * room in swap for @npages pages, in textbook mode (@textbook) or with the
- * pager's own tuning (the watermarks it computes for that many free frames,
- * read-ahead); the client in *@cp. */
-static void machine(uint32_t frames, uint32_t npages, bool textbook, struct client **cp)
+/* machine: RAM, a disk of @disk_pages pages and the core set up with
+ * @frames data frames free, in textbook mode (@textbook) or with the pager's
+ * own tuning (the watermarks it computes for that many frames, read-ahead),
+ * as a live pager with frames=@frames sets itself up. */
+static void machine(uint32_t frames, uint64_t disk_pages, bool textbook)
 {
 	/* room for the frames, then for what mem_setup and swap_setup take of
 	 * it: 1/16 for page tables, the frame records, the swap slot table */
-	uint64_t base = (uint64_t)frames + npages / 4 + 2048;
+	uint64_t slots = disk_pages < 8ull * frames ? disk_pages : 8ull * frames;
+	uint64_t base = (uint64_t)frames + slots / 4 + 2048;
 	uint64_t ram = (base + base / 15 + 1 + base * MEM_BYTES_PER_FRAME / 4000 + 64) << PAGE_SHIFT;
-	uint64_t disk = ((uint64_t)npages + frames + 64) << PAGE_SHIFT, free;
-	uint64_t low = frames / 64 + 16;	/* swap_setup's own rule, for @frames */
-	struct client *c;
 
+	/* textbook: the watermarks are set, and swap takes what the disk has */
 	swap_tuning = textbook ? (struct swap_tuning){ 0, 1, 1, 0 }
-			       : (struct swap_tuning){ 7, low, 2 * low, 0 };
-	if (simhost_init(ram, disk, 39, sizeof(uint64_t)) || mem_setup(SIMHOST_SELF) ||
-	    swap_setup(SIMHOST_BLK))
+			       : (struct swap_tuning){ 7, 0, 0, frames };
+	if (simhost_init(ram, disk_pages << PAGE_SHIFT, 39, sizeof(uint64_t)) ||
+	    mem_setup(SIMHOST_SELF) || swap_setup(SIMHOST_BLK))
 		fail("cannot set up the simulated machine", 0);
-	free = mem_free_pages(false);
-	if (free < frames || swap_area.nslots < npages + 2)
+	if (mem_keep(frames))	/* exactly @frames stay free */
 		fail("the simulated machine came out too small", 0);
-	while (free-- > frames) {	/* ballast: exactly @frames stay free */
-		uint64_t pa = mem_alloc(0);
-
-		if (!pa)
-			fail("cannot set the frame count", 0);
-		mem_frame(pa, NULL, NULL)->kind = FRAME_SELF;
-	}
-	c = pager_client_new("sim");
-	if (!c || simhost_task_new(c) ||
-	    region_add(c, SIM_BASE, SIM_BASE + ((uint64_t)npages << PAGE_SHIFT), VM_R | VM_W,
-		       REGION_ANON) || pager_give_tables(c, POOL_CHUNK))
-		fail("cannot make the client", 0);
-	*cp = c;
 }
 
-/* simulate: run @r through the core with @frames frames (@lru, @opt: the
+/* client_plain: one client with one anonymous region of @npages pages. */
+static struct client *client_plain(uint32_t npages)
+{
+	struct client *c = pager_client_new("sim");
+
+	if (!c || simhost_task_new(c) ||
+	    region_add(c, sim_base, sim_base + ((uint64_t)npages << PAGE_SHIFT), VM_R | VM_W,
+		       REGION_ANON) || pager_give_tables(c, POOL_CHUNK))
+		fail("cannot make the client", 0);
+	return c;
+}
+
+/* request: @c's request @label (w0, w1, w2) through the core; its w0, or
+ * the run fails with @what. */
+static long request(struct client *c, unsigned long label, unsigned long w0, unsigned long w1,
+		    unsigned long w2, const char *what)
+{
+	struct msg m = { 0, label, { w0, w1, w2, 0 }, IPC_NO_HANDLE, 0 };
+	long ret = simhost_request(c, &m);
+
+	if (ret < 0 && what) {
+		fprintf(stderr, "sim: %s: %s\n", what, err_name((int)ret));
+		exit(EXIT_SOFTWARE);
+	}
+	return ret;
+}
+
+/* client_program: the client program @img (its bytes at @elf) as the pager
+ * spawns it, which then does what the wl clients (servers/wl/main.c) do
+ * before their first reference: wire its image and the top of its stack;
+ * wl-replay also the file @text (@len bytes) of the boot archive it plays.
+ * The workload's region (@npages pages) is made later (client_region). */
+static struct client *client_program(const struct elf_image *img, const char *elf,
+				     const char *text, uint64_t len)
+{
+	struct client *c = pager_client_new("sim");
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	if (!c || simhost_task_new(c) || pager_image_regions(c, img, elf) ||
+	    pager_give_tables(c, POOL_CHUNK))
+		fail("cannot make the client", 0);
+	for (unsigned i = 0; i < img->nsegments; i++) {
+		const struct elf_segment *sg = &img->segments[i];
+
+		lo = sg->vaddr < lo ? sg->vaddr : lo;
+		hi = sg->vaddr + sg->memsz > hi ? sg->vaddr + sg->memsz : hi;
+	}
+	request(c, PAGER_WIRE, lo, (hi - lo) >> PAGE_SHIFT, 0, "cannot wire the image");
+	request(c, PAGER_WIRE, INIT_STACK_TOP - WL_STACK_PAGES * PAGE_SIZE, WL_STACK_PAGES, 0,
+		"cannot wire the stack");
+	if (text) {
+		struct msg m = { 0, PAGER_FILE, { 0 }, IPC_NO_HANDLE, 0 };
+		long at;
+
+		simhost_file("replay.ref", text, len);
+		memcpy(m.w, "replay.ref", sizeof("replay.ref"));
+		at = simhost_request(c, &m);
+		if (at < 0)
+			fail("cannot show the file", 0);
+		if (len)	/* refused when too large, as live: then it is not wired */
+			request(c, PAGER_WIRE, (uint64_t)at, (len + PAGE_SIZE - 1) >> PAGE_SHIFT, 0,
+				NULL);
+	}
+	return c;
+}
+
+/* client_region: @c's region for the references of @r (PAGER_MAP), each
+ * page at its own page number, as the wl clients lay them out. */
+static void client_region(struct client *c, const struct refs *r)
+{
+	uint64_t pages = 1;
+
+	for (size_t i = 0; i < r->n; i++)
+		pages = r->page[i] + 1 > pages ? r->page[i] + 1 : pages;
+	if (pages > REGION_PAGES_MAX) {
+		fprintf(stderr, "sim: page numbers up to %llu: a region holds at most %lu pages\n",
+			(unsigned long long)pages - 1, (unsigned long)REGION_PAGES_MAX);
+		exit(EXIT_USAGE);
+	}
+	off_of = xalloc(r->npages ? r->npages : 1, sizeof(*off_of));
+	id_at = xalloc(pages, sizeof(*id_at));
+	for (size_t i = 0; i < r->n; i++) {
+		off_of[r->id[i]] = r->page[i];
+		id_at[r->page[i]] = r->id[i];
+	}
+	sim_base = (uint64_t)request(c, PAGER_MAP, pages, VM_R | VM_W, PAGER_REGION_ANON,
+				     "cannot map the region");
+}
+
+/* simulate: run @r through the core as client @c (@lru, @opt: the
  * yardstick's bookkeeping at each reference). */
-static void simulate(const struct refs *r, uint32_t frames, bool textbook, bool lru, bool opt)
+static void simulate(const struct refs *r, struct client *c, bool lru, bool opt)
 {
 	uint64_t *stamp = xalloc(r->npages, sizeof(*stamp));	/* what each page holds */
-	struct client *c;
 
-	machine(frames, r->npages, textbook, &c);
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t id = r->id[i];
-		uint64_t va = SIM_BASE + ((uint64_t)id << PAGE_SHIFT), *word, pa;
+		uint64_t va = sim_base + (page_off(id) << PAGE_SHIFT), *word, pa;
 		bool w = r->write[i];
 
 		next_use[id] = r->next[i];
@@ -618,16 +786,77 @@ static double seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* read_whole: the bytes of file @path (NUL after them), their count in *@len;
+ * exits 66 when it cannot be read. */
+static char *read_whole(const char *path, uint64_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f) {
+		fprintf(stderr, "sim: cannot read %s: %s\n", path, strerror(errno));
+		exit(EXIT_NOINPUT);
+	}
+	do {
+		if (n + 65536 + 1 > cap) {
+			cap = 2 * cap + 65536 + 1;
+			buf = realloc(buf, cap);
+			if (!buf) {
+				fprintf(stderr, "sim: out of memory\n");
+				exit(EXIT_SOFTWARE);
+			}
+		}
+		got = fread(buf + n, 1, 65536, f);
+		n += got;
+	} while (got);
+	if (ferror(f)) {
+		fprintf(stderr, "sim: cannot read %s: %s\n", path, strerror(errno));
+		exit(EXIT_NOINPUT);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* check_pages: exit 64 if @r has more distinct pages than the simulator takes. */
+static void check_pages(const struct args *a, struct refs *r)
+{
+	if (r->npages <= PAGES_MAX)
+		return;
+	fprintf(stderr, "sim: %s: %u distinct pages; the simulator takes at most %u\n",
+		a->path ? a->path : a->workload, r->npages, PAGES_MAX);
+	refs_free(r);
+	exit(EXIT_USAGE);
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
 	struct refs r = { 0 };
 	struct pager_policy policy;
+	struct elf_image img;
+	struct client *c;
+	char *elf = NULL, *text = NULL;
+	uint64_t elf_len = 0, text_len = 0;
 	double t0 = seconds(), t1, t2;
-	int status;
+	int status = 0;
 
 	parse_args(argc, argv, &a);
-	status = a.workload ? workload_refs(a.workload, a.frames, &r) : read_refs(a.path, &r);
+	if (a.image) {
+		const char *why;
+
+		elf = read_whole(a.image, &elf_len);
+		if (elf_check(elf, elf_len, 1ull << 38, &img, &why)) {
+			fprintf(stderr, "sim: %s: %s\n", a.image, why);
+			return EXIT_USAGE;
+		}
+	}
+	if (a.path)
+		status = read_refs(a.path, &r);
+	else if (!a.image)	/* with --image: sized once the program has started */
+		status = workload_refs(a.workload, a.frames, &r);
 	if (status) {
 		refs_free(&r);
 		return status;
@@ -638,19 +867,35 @@ int main(int argc, char **argv)
 		refs_free(&r);
 		return 0;
 	}
-	if (r.npages > PAGES_MAX) {
-		fprintf(stderr, "sim: %s: %u distinct pages; the simulator takes at most %u\n",
-			a.path ? a.path : a.workload, r.npages, PAGES_MAX);
-		refs_free(&r);
-		return EXIT_USAGE;
-	}
+	check_pages(&a, &r);
 	policy = a.opt ? opt_policy : a.lru ? lru_policy : pager_policy;
 	if (a.scan && policy.periodic_scan)
 		policy.scan_faults = (unsigned)a.scan;
 	pager_pol = &policy;
+	if (a.image) {	/* as the wl client: wire, size, map */
+		if (a.path)
+			text = read_whole(a.path, &text_len);
+		machine((uint32_t)a.frames, a.disk ? a.disk : r.npages + a.frames + 64, false);
+		c = client_program(&img, elf, text, text_len);
+		if (a.workload) {
+			struct msg st = { 0, PAGER_STATS, { 0 }, IPC_NO_HANDLE, 0 };
+
+			simhost_request(c, &st);
+			workload_refs(a.workload, st.w[2], &r);
+			refs_number(&r);
+			check_pages(&a, &r);
+		}
+		client_region(c, &r);
+	} else {
+		machine((uint32_t)a.frames, a.disk ? a.disk : r.npages + a.frames + 64, !a.free);
+		if (swap_area.nslots < r.npages + 2)
+			fail("more distinct pages than swap holds: the pager takes at most 8 swap "
+			     "slots a data frame", 0);
+		c = client_plain(r.npages);
+	}
 	next_use = xalloc(r.npages ? r.npages : 1, sizeof(*next_use));
 	t1 = seconds();
-	simulate(&r, (uint32_t)a.frames, !a.free, a.lru, a.opt);
+	simulate(&r, c, a.lru, a.opt);
 	t2 = seconds();
 	if (a.stats)
 		fprintf(stderr, "sim: %zu references, %u pages: read in %.2f s, simulated in %.2f s "
@@ -666,6 +911,10 @@ int main(int argc, char **argv)
 	}
 	free(next_use);
 	free(heap);
+	free(elf);
+	free(text);
+	free(off_of);
+	free(id_at);
 	refs_free(&r);
 	return 0;
 }

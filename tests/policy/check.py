@@ -160,6 +160,13 @@ def refusals(sims, faultline, tmp):
             (["--frames", "3", os.path.join(tmp, "missing.ref")], 66, r"sim: .*missing\.ref: "),
             (["--frames", "3", "--workload", "nope"], 64, r"sim: --workload takes seq, loop, "),
             (["--frames", "3", "--workload", "loop", good], 64, r"sim: a FILE or --workload, not both"),
+            (["--mem", "32", good], 64, r"sim: a size like 32M or 2G \(1M to 1024G\) after '--mem'"),
+            (["--mem", "0M", good], 64, r"sim: a size like 32M"),
+            (["--frames", "3", "--image", good, good], 64,
+             r"sim: --image runs with the pager's own tuning: give --free N"),
+            (["--mem", "32M", "--image", good, good], 64, r"sim: .*good\.ref: shorter than an ELF header"),
+            (["--mem", "32M", "--image", os.path.join(tmp, "missing.elf"), good], 66,
+             r"sim: cannot read .*missing\.elf: "),
     ]:
         ok, diag = refused([sim] + args, status, pattern)
         results.append((ok, f"sim {' '.join(a if a != good else 'FILE' for a in args)}: "
@@ -169,7 +176,11 @@ def refusals(sims, faultline, tmp):
             (["--policy", "nope", "--frames", "3", good],
              r"faultline: sim: unknown policy 'nope' \(fifo, clock, aging, wsclock, opt, lru\)"),
             (["--policy", "fifo", "--frames", "0", good], r"faultline: sim: --frames takes"),
-            (["--policy", "fifo", good], r"faultline: sim: --frames N \(or --free N\) is required"),
+            (["--policy", "fifo", good],
+             r"faultline: sim: --frames N, --free N or --mem SIZE is required"),
+            (["--policy", "fifo", "--mem", "32", good], r"faultline: sim: --mem takes a size like"),
+            (["--policy", "fifo", "--mem", "32M", "--frames", "3", good],
+             r"faultline: sim: --frames, --free or --mem, once"),
             (["--frames", "3", good], r"faultline: sim: --policy NAME is required"),
             (["--policy", "fifo", "--frames", "3", "--workload", "nope", good],
              r"faultline: sim: --workload takes seq, loop, zipf"),

@@ -21,6 +21,10 @@ CASES = [
     (["--replay", "/nonexistent.ref"], "--replay: no such file '/nonexistent.ref'", None),
     (["--replay", "BAD_REF"], "--replay: sim: ", ":3: 'x': not a page number"),
     (["--replay", "BAD_REF", "run=demo"], "--replay runs wl-replay; 'run=demo'", None),
+    (["--workload", "lru"], "--workload takes seq, loop, zipf, hotscan, phases or uniform", None),
+    (["--workload", "zipf", "run=demo"], "--workload runs wl-zipf; 'run=demo'", None),
+    (["--workload", "zipf", "frames=100"], "set frames= from --mem; 'frames=100'", None),
+    (["--workload", "zipf", "--replay", "BAD_REF"], "--replay or --workload, not both", None),
 ]
 
 
