@@ -90,12 +90,12 @@ static int bootarg_name(const char *word, const char *value, bool path, char *fi
 		char c = value[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.' || c == '+' || (path && c == '/')))
+		      c == '-' || c == '_' || c == '.' || c == '+' || c == ':' || (path && c == '/')))
 			n = 0;
 	}
 	if (n == 0 || n >= BOOTARG_NAME_MAX) {
 		snprintf(why, why_len,
-			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.', '+'%s",
+			 "bad value in '%s': expected a name of 1 to %d letters, digits, '-', '_', '.', '+', ':'%s",
 			 word, BOOTARG_NAME_MAX - 1, path ? ", '/'" : "");
 		return -ERR_INVAL;
 	}

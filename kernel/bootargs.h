@@ -17,7 +17,8 @@
  *                        (default "init"; letters, digits, '-', '_', '.', '+')
  *   pager=NAME           the pager server init starts (default "pager")
  *   run=NAME[+NAME...]   the programs init asks the pager to run, together
- *                        (default "demo")
+ *                        (default "demo"); NAME:N starts NAME with the
+ *                        number N (a workload's argument)
  *   frames=N             the pager keeps exactly N data frames and tunes
  *                        itself for N (0, the default: all it is given);
  *                        a run that does not depend on the build's size,

@@ -381,9 +381,9 @@ void be_call(long ep, struct msg *m)
 	m->w[0] = (unsigned long)ret;
 }
 
-long be_spawn(const char *name)
+long be_spawn(const char *spec)
 {
-	(void)name;
+	(void)spec;
 	return -ERR_NOTSUP;	/* the simulator makes its clients itself */
 }
 

@@ -58,9 +58,9 @@ void be_send(long ep, struct msg *m);
  * driver). */
 void be_call(long ep, struct msg *m);
 
-/* be_spawn: start program @name as a new client (PAGER_SPAWN): its id or
- * -ERR_*. */
-long be_spawn(const char *name);
+/* be_spawn: start program @spec ("NAME" or "NAME:N") as a new client
+ * (PAGER_SPAWN): its id or -ERR_*. */
+long be_spawn(const char *spec);
 
 /* be_archive_file: the bytes of file @name of the boot archive in *@data
  * and *@size (PAGER_FILE); 0 or -ERR_NOENT. */

@@ -128,7 +128,27 @@ long be_archive_file(const char *name, const char **data, uint64_t *size)
 	return 0;
 }
 
-long be_spawn(const char *name)
+/* spawn_arg: split @name ("NAME" or "NAME:N", N a decimal below 2^32) into
+ * @base and *@arg (0 without); false when malformed. */
+static bool spawn_arg(const char *name, char base[PAGER_NAME_MAX], unsigned long *arg)
+{
+	const char *colon = strchr(name, ':'), *p;
+	size_t n = colon ? (size_t)(colon - name) : strlen(name);
+
+	*arg = 0;
+	if (n == 0 || n >= PAGER_NAME_MAX || (colon && !colon[1]))
+		return false;
+	for (p = colon ? colon + 1 : ""; *p; p++) {
+		if (*p < '0' || *p > '9' || *arg > 0xffffffffull / 10)
+			return false;
+		*arg = *arg * 10 + (unsigned long)(*p - '0');
+	}
+	memcpy(base, name, n);
+	base[n] = '\0';
+	return *arg <= 0xffffffffull;
+}
+
+long be_spawn(const char *spec)
 {
 	const struct cpio_entry *e;
 	struct cpio_entry entry;
@@ -137,7 +157,11 @@ long be_spawn(const char *name)
 	struct client *c;
 	long pmem, fault_ep, talk_ep, err;
 	uint64_t off, root;
+	char name[PAGER_NAME_MAX];
+	unsigned long arg;
 
+	if (!spawn_arg(spec, name, &arg))
+		return -ERR_INVAL;
 	if (cpio_find((const void *)ARCHIVE_VA, archive_len, name, &entry))
 		return -ERR_NOENT;
 	e = &entry;
@@ -168,7 +192,7 @@ long be_spawn(const char *name)
 		err = pager_give_tables(c, POOL_CHUNK);
 	fault_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, c->id);
 	talk_ep = sys_handle_mint(pager_ep, RIGHT_WRITE | RIGHT_GRANT, c->id);
-	c->thread = err ? -1 : sys_thread_create_in(c->task, img.entry, INIT_STACK_TOP, 0, talk_ep);
+	c->thread = err ? -1 : sys_thread_create_in(c->task, img.entry, INIT_STACK_TOP, arg, talk_ep);
 	if (c->thread >= 0)
 		err = sys_thread_set_fault(c->thread, fault_ep);
 	if (!err && c->thread >= 0)

@@ -13,6 +13,8 @@ _start:
 	sd	t1, 0(t0)
 	la	t0, user_pager_ep	/* a1: the handle to our pager, -1 for the root task */
 	sd	a1, 0(t0)
+	la	t0, user_arg		/* a0: the number after NAME: in run=NAME:N, or 0 */
+	sd	a0, 0(t0)
 	li	s0, 0		/* end of the frame-pointer chain */
 	li	a0, 0		/* argc */
 	li	a1, 0		/* argv */

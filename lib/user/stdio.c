@@ -38,6 +38,7 @@ FILE *const stderr = &user_stdout;
 
 long user_pager_ep = -1;
 unsigned long user_start_instret;
+unsigned long user_arg;
 
 /* user_exit: flush stdout and end the task with @status (crt0 calls it with
  * main's return value): through the pager for its clients, so that it takes

@@ -14,6 +14,7 @@
 /* The handle of this task's pager (set by crt0 from a1 at start), -1 if none. */
 extern long user_pager_ep;
 extern unsigned long user_start_instret;	/* instret at _start's first instruction */
+extern unsigned long user_arg;	/* the pager's clients: N of run=NAME:N (0 without) */
 
 /* rdinstret: instructions retired on this hart (the kernel lets U-mode read
  * the counter; exact under -icount, see docs/performance.md). */

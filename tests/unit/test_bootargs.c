@@ -65,9 +65,11 @@ static void test_trace(void **state)
 	assert_int_equal(bootargs_parse("trace_file=out/t.bin", &a, why, sizeof(why)), 0);
 	assert_string_equal(a.trace_file, "out/t.bin");
 	assert_int_equal(bootargs_parse("init=a/b", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_int_equal(bootargs_parse("trace_file=a:b", &a, why, sizeof(why)), -ERR_INVAL);
-	assert_string_equal(why, "bad value in 'trace_file=a:b': expected a name of 1 to 63 "
-				 "letters, digits, '-', '_', '.', '+', '/'");
+	assert_int_equal(bootargs_parse("trace_file=a*b", &a, why, sizeof(why)), -ERR_INVAL);
+	assert_string_equal(why, "bad value in 'trace_file=a*b': expected a name of 1 to 63 "
+				 "letters, digits, '-', '_', '.', '+', ':', '/'");
+	assert_int_equal(bootargs_parse("run=wl-zipf:80+wl-loop", &a, why, sizeof(why)), 0);
+	assert_string_equal(a.run, "wl-zipf:80+wl-loop");	/* NAME:N: a number for NAME */
 	assert_int_equal(bootargs_parse("trace_out=file", &a, why, sizeof(why)), -ERR_INVAL);
 	assert_string_equal(why, "bad value in 'trace_out=file': expected "
 				 "trace_out=auto|semihost|console");

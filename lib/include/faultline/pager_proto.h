@@ -25,7 +25,9 @@
 				 * that calls on it end when the pager dies) */
 
 /* init -> pager: start a program from the boot archive, w0..w3 = its name
- * (up to 31 bytes, NUL padded). Reply w0 = the client's id. */
+ * (up to 31 bytes, NUL padded), optionally with a number: "NAME:N" (N
+ * decimal, below 2^32) starts NAME with N in a0 (user_arg; run=NAME:N).
+ * Reply w0 = the client's id; -ERR_INVAL for a malformed name. */
 #define PAGER_SPAWN	0x102
 
 /* client -> pager: a new region. w0 = length (pages), w1 = VM_* permissions,
