@@ -76,10 +76,26 @@ static uint64_t sim_base = MAP_BASE;
 static uint64_t *off_of;
 static uint32_t *id_at;
 
-/* page_off: where in the region page @id is. */
+/* A mix of workloads (--workload A+B...): one client each, their references
+ * taken in turn; a mix's page is its client's index << MIX_SHIFT | its page
+ * number, cl_of[id] the client of page @id, its id_at[] from id_start[]. */
+#define MIX_MAX		4
+#define MIX_SHIFT	40
+static struct client *sim_clients[MIX_MAX];
+static unsigned nclients = 1;
+static uint8_t *cl_of;
+static uint64_t id_start[MIX_MAX];
+
+/* page_off: where in its client's region page @id is. */
 static inline uint64_t page_off(uint32_t id)
 {
 	return off_of ? off_of[id] : id;
+}
+
+/* page_client: the client page @id is of. */
+static inline struct client *page_client(uint32_t id)
+{
+	return sim_clients[cl_of ? cl_of[id] : 0];
 }
 
 struct args {
@@ -90,13 +106,16 @@ struct args {
 	const char *workload;	/* --workload NAME instead of a file */
 	const char *image;	/* --image ELF: the client program whose pages it wires */
 	unsigned long disk;	/* --disk-pages N (0: room for the string) */
+	unsigned skew;		/* --skew S: zipf's, in hundredths (0: its default) */
 };
 
 /* usage: the command line, to @f. */
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sim-pager-NAME --frames N [--scan N] [--opt | --lru] [--stats] "
-		   "FILE | --workload NAME\n"
+	fprintf(f, "usage: sim-pager-NAME --frames N | --free N | --mem SIZE [--image ELF] "
+		   "[--swap SIZE]\n"
+		   "                      [--scan N] [--opt | --lru] [--stats] FILE | --workload NAME "
+		   "[--skew S]\n"
 		   "  --frames N  frames of memory (1..%u), textbook mode: one victim per miss\n"
 		   "  --free N    the pager's own tuning with N data frames free, as its boot line\n"
 		   "              'pager: free: N data pages' says: watermarks, batches,\n"
@@ -112,6 +131,8 @@ static void usage(FILE *f)
 		   "              wl-replay for FILE) and does what it does before its first\n"
 		   "              reference: wires its image and stack (and FILE), sizes the\n"
 		   "              workload by the frames then free, maps its region\n"
+		   "  --skew S    with --workload zipf: rank r drawn about r^-S of the time\n"
+		   "              (0.1 to 3, default 1)\n"
 		   "  --disk-pages N  the swap disk's size in pages (default: room for the string)\n"
 		   "  --mem SIZE  --free N with the N frames a live workload run with --mem SIZE\n"
 		   "              gets (7/8 of the pages less 2048: boot argument frames=)\n"
@@ -162,6 +183,26 @@ static bool parse_size(const char *s, uint64_t *v)
 	return true;
 }
 
+/* parse_skew: @s, a decimal such as 0.8 or 1.25, in hundredths into *@v
+ * (WL_SKEW_MIN..WL_SKEW_MAX); false if not. */
+static bool parse_skew(const char *s, unsigned *v)
+{
+	unsigned n = 0, frac = 0, digits = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9' && n < 1000; s++)
+		n = n * 10 + (unsigned)(*s - '0');
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9' && digits < 2; s++, digits++)
+			frac = frac * 10 + (unsigned)(*s - '0');
+		if (!digits)
+			return false;
+	}
+	*v = n * 100 + (digits == 1 ? frac * 10 : frac);
+	return !*s && n < 1000 && *v >= WL_SKEW_MIN && *v <= WL_SKEW_MAX;
+}
+
 /*
  * frames_for: the data frames a workload run gets on a machine with
  * @ram_bytes of RAM: 7/8 of its pages less 2,048. The boot argument frames=
@@ -187,6 +228,21 @@ static void bad_usage(const char *what, const char *arg)
 		fprintf(stderr, "sim: %s\n", what);
 	usage(stderr);
 	exit(EXIT_USAGE);
+}
+
+/* mix_ok: whether @name is a workload or a mix of 2 to 4 ("zipf+loop"). */
+static bool mix_ok(const char *name)
+{
+	char names[64];
+	unsigned n = 0;
+
+	if (strlen(name) >= sizeof(names) || !*name || name[strlen(name) - 1] == '+')
+		return false;
+	snprintf(names, sizeof(names), "%s", name);
+	for (char *save, *k = strtok_r(names, "+", &save); k; k = strtok_r(NULL, "+", &save))
+		if (wl_kind_of(k) == WL_KINDS || ++n > MIX_MAX)
+			return false;
+	return n > 0 && !strstr(name, "++") && name[0] != '+';
 }
 
 /* parse_args: the command line into @a; exits 0 after --help, 64 when wrong. */
@@ -232,6 +288,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 			if (++i == argc || !parse_size(argv[i], &bytes))
 				bad_usage("a size like 256M or 1G after", o);
 			a->disk = bytes >> PAGE_SHIFT;
+		} else if (!strcmp(o, "--skew")) {
+			if (++i == argc || !parse_skew(argv[i], &a->skew))
+				bad_usage("--skew takes a number from 0.1 to 3 (at most two decimals), "
+					  "not", i < argc ? argv[i] : "");
 		} else if (!strcmp(o, "--image")) {
 			if (++i == argc)
 				bad_usage("--image needs a program (an ELF file)", NULL);
@@ -241,9 +301,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 				bad_usage("--disk-pages takes a number from 1 to 16777216, not",
 					  i < argc ? argv[i] : "");
 		} else if (!strcmp(o, "--workload")) {
-			if (++i == argc || wl_kind_of(argv[i]) == WL_KINDS)
+			if (++i == argc || !mix_ok(argv[i]))
 				bad_usage("--workload takes seq, loop, zipf, hotscan, phases or uniform, "
-					  "not", i < argc ? argv[i] : "");
+					  "or 2 to 4 of them joined by '+', not", i < argc ? argv[i] : "");
 			a->workload = argv[i];
 		} else if (o[0] == '-' && o[1]) {
 			bad_usage("unknown option", o);
@@ -265,6 +325,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 		bad_usage("which reference string? (FILE or --workload NAME)", NULL);
 	if (a->path && a->workload)
 		bad_usage("a FILE or --workload, not both; also got", a->path);
+	if (a->skew && (!a->workload || !strstr(a->workload, "zipf")))
+		bad_usage("--skew is zipf's: give --workload zipf", NULL);
+	if (a->image && a->workload && strchr(a->workload, '+'))
+		bad_usage("--image runs one program: a mix runs without it (live, its clients "
+			  "interleave by timing)", NULL);
 	if (a->image && !a->free)
 		bad_usage("--image runs with the pager's own tuning: give --free N", NULL);
 	if (a->opt && a->lru)
@@ -564,8 +629,8 @@ static bool opt_valid(const struct opt_ent *e)
 {
 	const struct frame *f = pager_frame(e->pa);
 
-	return f && f->kind == FRAME_DATA && f->vpage == (sim_base >> PAGE_SHIFT) + page_off(e->id) &&
-	       next_use[e->id] == e->key;
+	return f && f->kind == FRAME_DATA && f->owner == page_client(e->id)->id &&
+	       f->vpage == (sim_base >> PAGE_SHIFT) + page_off(e->id) && next_use[e->id] == e->key;
 }
 
 /* opt_note: page @id (frame @pa) was referenced; its next use is next_use[id]. */
@@ -576,8 +641,11 @@ static void opt_note(uint32_t id, uint64_t pa)
 		for (uint64_t f = frame_list_head(&yard); f;) {
 			const struct frame *fr = pager_frame(f);
 			uint32_t fid = fr->vpage - (sim_base >> PAGE_SHIFT);
+			unsigned k = 0;
 
-			fid = id_at ? id_at[fid] : fid;
+			while (k + 1 < nclients && sim_clients[k]->id != fr->owner)
+				k++;
+			fid = id_at ? id_at[id_start[k] + fid] : fid;
 
 			opt_push(next_use[fid], fid, f);
 			f = fr->link_next == MEM_NONE ? 0 : (uint64_t)fr->link_next << PAGE_SHIFT;
@@ -706,38 +774,64 @@ static struct client *client_program(const struct elf_image *img, const char *el
 	return c;
 }
 
+/* layout: each page of @r at its own page number in its client's region
+ * (off_of, cl_of and id_at); the regions' sizes in @pages[client]. */
+static void layout(const struct refs *r, uint64_t pages[MIX_MAX])
+{
+	uint64_t total = 0;
+
+	for (unsigned k = 0; k < MIX_MAX; k++)
+		pages[k] = 1;
+	for (size_t i = 0; i < r->n; i++) {
+		unsigned k = (unsigned)(r->page[i] >> MIX_SHIFT);
+		uint64_t p = r->page[i] & ((1ull << MIX_SHIFT) - 1);
+
+		pages[k] = p + 1 > pages[k] ? p + 1 : pages[k];
+	}
+	for (unsigned k = 0; k < nclients; k++) {
+		if (pages[k] > REGION_PAGES_MAX) {
+			fprintf(stderr, "sim: page numbers up to %llu: a region holds at most %lu "
+					"pages\n", (unsigned long long)pages[k] - 1,
+				(unsigned long)REGION_PAGES_MAX);
+			exit(EXIT_USAGE);
+		}
+		id_start[k] = total;
+		total += pages[k];
+	}
+	off_of = xalloc(r->npages ? r->npages : 1, sizeof(*off_of));
+	cl_of = xalloc(r->npages ? r->npages : 1, sizeof(*cl_of));
+	id_at = xalloc(total, sizeof(*id_at));
+	for (size_t i = 0; i < r->n; i++) {
+		unsigned k = (unsigned)(r->page[i] >> MIX_SHIFT);
+		uint64_t p = r->page[i] & ((1ull << MIX_SHIFT) - 1);
+
+		off_of[r->id[i]] = p;
+		cl_of[r->id[i]] = (uint8_t)k;
+		id_at[id_start[k] + p] = r->id[i];
+	}
+}
+
 /* client_region: @c's region for the references of @r (PAGER_MAP), each
  * page at its own page number, as the wl clients lay them out. */
 static void client_region(struct client *c, const struct refs *r)
 {
-	uint64_t pages = 1;
+	uint64_t pages[MIX_MAX];
 
-	for (size_t i = 0; i < r->n; i++)
-		pages = r->page[i] + 1 > pages ? r->page[i] + 1 : pages;
-	if (pages > REGION_PAGES_MAX) {
-		fprintf(stderr, "sim: page numbers up to %llu: a region holds at most %lu pages\n",
-			(unsigned long long)pages - 1, (unsigned long)REGION_PAGES_MAX);
-		exit(EXIT_USAGE);
-	}
-	off_of = xalloc(r->npages ? r->npages : 1, sizeof(*off_of));
-	id_at = xalloc(pages, sizeof(*id_at));
-	for (size_t i = 0; i < r->n; i++) {
-		off_of[r->id[i]] = r->page[i];
-		id_at[r->page[i]] = r->id[i];
-	}
-	sim_base = (uint64_t)request(c, PAGER_MAP, pages, VM_R | VM_W, PAGER_REGION_ANON,
+	layout(r, pages);
+	sim_base = (uint64_t)request(c, PAGER_MAP, pages[0], VM_R | VM_W, PAGER_REGION_ANON,
 				     "cannot map the region");
 }
 
-/* simulate: run @r through the core as client @c (@lru, @opt: the
- * yardstick's bookkeeping at each reference). */
-static void simulate(const struct refs *r, struct client *c, bool lru, bool opt)
+/* simulate: run @r through the core, each reference by its page's client
+ * (@lru, @opt: the yardstick's bookkeeping at each reference). */
+static void simulate(const struct refs *r, bool lru, bool opt)
 {
 	uint64_t *stamp = xalloc(r->npages, sizeof(*stamp));	/* what each page holds */
 
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t id = r->id[i];
 		uint64_t va = sim_base + (page_off(id) << PAGE_SHIFT), *word, pa;
+		struct client *c = page_client(id);
 		bool w = r->write[i];
 
 		next_use[id] = r->next[i];
@@ -764,16 +858,36 @@ static void simulate(const struct refs *r, struct client *c, bool lru, bool opt)
 
 
 /* workload_refs: the references of the suite's workload @name sized for
- * @frames frames (seed 1, as the wl-NAME clients run it) into @r; 0. */
-static int workload_refs(const char *name, unsigned long frames, struct refs *r)
+ * @frames frames (seed 1, as the wl-NAME clients run it; zipf with @skew
+ * hundredths, 0 for its default) into @r; for a mix "A+B..." each sized so
+ * (as each live client sizes itself by the frames free when it starts),
+ * one reference of each in turn, a client's pages MIX_SHIFT apart; 0. */
+static int workload_refs(const char *name, unsigned long frames, unsigned skew, struct refs *r)
 {
-	struct wl w;
+	struct wl w[MIX_MAX];
+	char names[64];
+	unsigned n = 0, live;
 	uint64_t page;
 	bool write;
 
-	wl_start(&w, wl_kind_of(name), frames, 1);
-	while (wl_next(&w, &page, &write))
-		refs_add(r, page, write);
+	snprintf(names, sizeof(names), "%s", name);
+	for (char *save, *k = strtok_r(names, "+", &save); k && n < MIX_MAX;
+	     k = strtok_r(NULL, "+", &save)) {
+		wl_start(&w[n], wl_kind_of(k), frames, 1);
+		if (skew && w[n].kind == WL_ZIPF)
+			wl_skew(&w[n], skew);	/* checked with the options */
+		n++;
+	}
+	nclients = n;
+	do {
+		live = 0;
+		for (unsigned k = 0; k < n; k++) {
+			if (!wl_next(&w[k], &page, &write))
+				continue;
+			refs_add(r, n > 1 ? (uint64_t)k << MIX_SHIFT | page : page, write);
+			live++;
+		}
+	} while (live);
 	return 0;
 }
 
@@ -856,7 +970,7 @@ int main(int argc, char **argv)
 	if (a.path)
 		status = read_refs(a.path, &r);
 	else if (!a.image)	/* with --image: sized once the program has started */
-		status = workload_refs(a.workload, a.frames, &r);
+		status = workload_refs(a.workload, a.frames, a.skew, &r);
 	if (status) {
 		refs_free(&r);
 		return status;
@@ -881,21 +995,27 @@ int main(int argc, char **argv)
 			struct msg st = { 0, PAGER_STATS, { 0 }, IPC_NO_HANDLE, 0 };
 
 			simhost_request(c, &st);
-			workload_refs(a.workload, st.w[2], &r);
+			workload_refs(a.workload, st.w[2], a.skew, &r);
 			refs_number(&r);
 			check_pages(&a, &r);
 		}
 		client_region(c, &r);
+		sim_clients[0] = c;
 	} else {
+		uint64_t pages[MIX_MAX] = { r.npages };
+
+		if (nclients > 1)	/* a mix: each page at its number in its client's region */
+			layout(&r, pages);
 		machine((uint32_t)a.frames, a.disk ? a.disk : r.npages + a.frames + 64, !a.free);
 		if (swap_area.nslots < r.npages + 2)
 			fail("more distinct pages than swap holds: the pager takes at most 8 swap "
 			     "slots a data frame", 0);
-		c = client_plain(r.npages);
+		for (unsigned k = 0; k < nclients; k++)
+			sim_clients[k] = client_plain((uint32_t)pages[k]);
 	}
 	next_use = xalloc(r.npages ? r.npages : 1, sizeof(*next_use));
 	t1 = seconds();
-	simulate(&r, c, a.lru, a.opt);
+	simulate(&r, a.lru, a.opt);
 	t2 = seconds();
 	if (a.stats)
 		fprintf(stderr, "sim: %zu references, %u pages: read in %.2f s, simulated in %.2f s "
@@ -914,6 +1034,7 @@ int main(int argc, char **argv)
 	free(elf);
 	free(text);
 	free(off_of);
+	free(cl_of);
 	free(id_at);
 	refs_free(&r);
 	return 0;

@@ -42,6 +42,7 @@ void wl_start(struct wl *w, enum wl_kind kind, uint64_t mem, uint64_t seed)
 	w->kind = kind;
 	w->rng = seed * 2 + 1;
 	w->writes = 30;
+	w->skew = 100;
 	w->unit = mem;
 	switch (kind) {
 	case WL_SEQ:		/* two passes over 2x memory */
@@ -74,15 +75,60 @@ void wl_start(struct wl *w, enum wl_kind kind, uint64_t mem, uint64_t seed)
 	}
 }
 
-/* zipf_rank: a rank below @n, rank r drawn with probability about 1/r (a
- * magnitude uniform in 1..log2 n, then a rank uniform in it). */
-static uint64_t zipf_rank(struct wl *w, uint64_t n)
+/* log_bits: the largest b with 2^b <= @n (@n >= 1). */
+static unsigned log_bits(uint64_t n)
 {
 	unsigned bits = 0;
 
 	while ((2ull << bits) <= n)
 		bits++;
-	uint64_t top = 1ull << (rnd(w) % (bits + 1));	/* 1 .. 2^bits */
+	return bits;
+}
+
+/* 2^(-1/100) in Q32: the weights below are its powers, in integers only,
+ * so that the client and the simulator draw the same ranks. */
+#define Q32_2_POW_MINUS_CENTI 4265299790ull
+
+bool wl_skew(struct wl *w, unsigned skew)
+{
+	unsigned bits = log_bits(w->pages ? w->pages : 1);
+	uint64_t total = 0;
+
+	if (skew < WL_SKEW_MIN || skew > WL_SKEW_MAX)
+		return false;
+	w->skew = skew;
+	w->nbuckets = bits + 1;
+	/* rank bucket b holds 2^b ranks of weight about 2^(-b s) each: its
+	 * weight is 2^(b (1 - s)), scaled so that the largest is 2^32 */
+	for (unsigned b = 0; b <= bits && skew != 100; b++) {
+		unsigned e = skew < 100 ? (bits - b) * (100 - skew) : b * (skew - 100);
+		uint64_t weight = 1ull << 32;
+
+		for (unsigned k = 0; k < e % 100; k++)
+			weight = weight * Q32_2_POW_MINUS_CENTI >> 32;
+		weight = e / 100 < 64 ? weight >> (e / 100) : 0;
+		total += weight;
+		w->cum[b] = total;
+	}
+	return true;
+}
+
+/* zipf_rank: a rank below @n, rank r drawn with probability about r^-s: a
+ * magnitude (a bucket of ranks [2^b - 1, 2^(b+1) - 1)) by its weight, for
+ * s = 1 uniform in 0..log2 n, then a rank uniform in it. */
+static uint64_t zipf_rank(struct wl *w, uint64_t n)
+{
+	unsigned b;
+
+	if (w->skew == 100) {
+		b = (unsigned)(rnd(w) % (log_bits(n) + 1));
+	} else {
+		uint64_t x = rnd(w) % w->cum[w->nbuckets - 1];
+
+		for (b = 0; w->cum[b] <= x; b++)
+			;
+	}
+	uint64_t top = 1ull << b;			/* 1 .. 2^bits */
 	uint64_t r = top - 1 + rnd(w) % top;		/* [top-1, 2top-1) */
 
 	return r < n ? r : n - 1;

@@ -4,11 +4,13 @@
  * "Workloads"): maps a region of the workload's footprint and touches its
  * pages in the order lib/shared/workload.c generates (the simulator runs the
  * same generator: tools/faultline sim --workload NAME), loads for reads and
- * stores for writes, sized by the pager's free data frames. Every page it
- * writes holds its own page number plus one, and every read checks that its
- * page holds that (or 0 if it was never written): a page lost on the way
- * through swap, or read back from another page's slot, shows. Ends with the
- * references made, the words wrong and the pager's counters.
+ * stores for writes, sized by the pager's free data frames (wl-zipf:N: skew
+ * N/100, run=wl-zipf:80 or tools/faultline run --workload zipf --skew 0.8).
+ * Every page it writes holds its own page number plus one, and every read
+ * checks that its page holds that (or 0 if it was never written): a page
+ * lost on the way through swap, or read back from another page's slot,
+ * shows. Ends with the references made, the words wrong and the pager's
+ * counters.
  *
  * wl-replay (tools/faultline run --replay FILE) plays a page reference string
  * instead: the file replay.ref of the boot archive, which the pager shows it
@@ -161,6 +163,12 @@ int main(void)
 		return 1;
 	pager_stats(&st);
 	wl_start(&w, WL_KIND, st.free_data, SEED);
+	if (user_arg && (w.kind != WL_ZIPF || !wl_skew(&w, (unsigned)user_arg))) {
+		printf("wl-%s: %lu: %s\n", wl_name(w.kind), user_arg,
+		       w.kind == WL_ZIPF ? "the skew is in hundredths, from 10 to 300"
+					 : "this workload takes no number");
+		return 1;
+	}
 	if (w.pages > sizeof(written) * 8) {
 		printf("wl-%s: %lu pages: more than this client can track\n", wl_name(w.kind),
 		       (unsigned long)w.pages);
@@ -172,8 +180,11 @@ int main(void)
 		       base);
 		return 1;
 	}
-	printf("wl-%s: %lu references over %lu pages, %lu free frames, seed %d\n", wl_name(w.kind),
+	printf("wl-%s: %lu references over %lu pages, %lu free frames, seed %d", wl_name(w.kind),
 	       (unsigned long)w.refs, (unsigned long)w.pages, st.free_data, SEED);
+	if (w.kind == WL_ZIPF)
+		printf(", skew %u.%02u", w.skew / 100, w.skew % 100);
+	printf("\n");
 	while (wl_next(&w, &page, &write))
 		touch(base, page, write);
 	pager_counters(k);

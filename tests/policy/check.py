@@ -161,6 +161,14 @@ def refusals(sims, faultline, tmp):
             (["--frames", "3", "--workload", "nope"], 64, r"sim: --workload takes seq, loop, "),
             (["--frames", "3", "--workload", "loop", good], 64, r"sim: a FILE or --workload, not both"),
             (["--mem", "32", good], 64, r"sim: a size like 32M or 2G \(1M to 1024G\) after '--mem'"),
+            (["--frames", "3", "--workload", "zipf", "--skew", "3.5"], 64,
+             r"sim: --skew takes a number from 0\.1 to 3"),
+            (["--frames", "3", "--workload", "seq", "--skew", "1"], 64,
+             r"sim: --skew is zipf's"),
+            (["--frames", "3", "--workload", "zipf+loop+seq+seq+seq"], 64,
+             r"sim: --workload takes .* or 2 to 4 of them joined by '\+'"),
+            (["--mem", "32M", "--image", good, "--workload", "zipf+loop"], 64,
+             r"sim: --image runs one program"),
             (["--mem", "0M", good], 64, r"sim: a size like 32M"),
             (["--frames", "3", "--image", good, good], 64,
              r"sim: --image runs with the pager's own tuning: give --free N"),
@@ -184,6 +192,10 @@ def refusals(sims, faultline, tmp):
             (["--frames", "3", good], r"faultline: sim: --policy NAME is required"),
             (["--policy", "fifo", "--frames", "3", "--workload", "nope", good],
              r"faultline: sim: --workload takes seq, loop, zipf"),
+            (["--policy", "fifo", "--frames", "3", "--workload", "seq", "--skew", "1", good],
+             r"faultline: sim: --skew is zipf's"),
+            (["--policy", "fifo", "--frames", "3", "--workload", "zipf", "--skew", "0.05", good],
+             r"faultline: sim: --skew takes a number from 0\.1 to 3"),
     ]:
         ok, diag = refused(["bash", faultline, "sim"] + args, 64, pattern, env)
         ok = ok and not os.path.exists(env["FAULTLINE_BUILD"])
@@ -225,6 +237,34 @@ def workloads(sims):
         diag.append(f"hotscan: a policy beat OPT: {[(p, figs.get(('hotscan', p))) for p in ('opt', 'lru', 'clock')]}")
     results.append((not diag, "--workload loop: LRU and FIFO fault on every reference, OPT on under half; "
                     "hotscan: OPT least", diag))
+
+    def faults(policy, *args):
+        cmd = ([sims["clock"], f"--{policy}"] if policy in ("opt", "lru")
+               else [sims[policy]]) + ["--frames", "256"] + list(args)
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        got = dict(FIGURE.match(l).groups() for l in p.stdout.splitlines() if FIGURE.match(l))
+        return (int(got["faults"]) if p.returncode == 0 and len(got) == 3 else None,
+                f"{' '.join(cmd)}: exit {p.returncode} {p.stderr.strip()}")
+
+    # zipf's skew: the more skewed, the fewer pages matter and the fewer faults
+    diag, last = [], None
+    for skew in ("0.3", "1", "2"):
+        n, why = faults("fifo", "--workload", "zipf", "--skew", skew)
+        if n is None or (last is not None and n >= last):
+            diag.append(f"skew {skew}: {n} faults after {last}: {why}")
+        last = n
+    results.append((not diag, "--workload zipf --skew: faults fall as the skew grows (0.3, 1, 2)",
+                    diag))
+    # a mix: one client each, their data held; OPT beats FIFO beats nothing
+    diag = []
+    mixed = {pol: faults(pol, "--workload", "zipf+loop+phases") for pol in ("fifo", "opt", "lru")}
+    alone = [faults("fifo", "--workload", k)[0] for k in ("zipf", "loop", "phases")]
+    if any(n is None for n, _ in mixed.values()) or None in alone:
+        diag += [why for n, why in mixed.values() if n is None] + [f"alone: {alone}"]
+    elif not mixed["opt"][0] < mixed["fifo"][0] or mixed["fifo"][0] <= max(alone):
+        diag.append(f"mix: {dict((k, v[0]) for k, v in mixed.items())}, alone {alone}")
+    results.append((not diag, "--workload zipf+loop+phases: three clients, every page's data held, "
+                    "more faults than any alone under FIFO, fewer under OPT", diag))
     return results
 
 

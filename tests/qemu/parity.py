@@ -2,8 +2,9 @@
 """The simulator predicts the live pager, counter for counter (issue 15;
 docs/pager.md, "Live and simulated").
 
-For each POLICY:WORKLOAD given (WORKLOAD one of the suite's, or replay: a
-seeded reference string played by wl-replay), boots Faultline as
+For each POLICY:WORKLOAD given (WORKLOAD one of the suite's, zipf:N for
+zipf with skew N/100, or replay: a seeded reference string played by
+wl-replay), boots Faultline as
 `tools/faultline run --mem MEM --swap SWAP --policy POLICY --workload
 WORKLOAD` does (the boot argument frames= from `sim-pager --frames-for
 MEM`, which `run` asks too), and runs the simulator as `tools/faultline sim
@@ -57,8 +58,11 @@ def differences(live, sim):
 
 def case(args, frames, policy, kind, tmp):
     """Run one case: a list of diagnostics, empty when it passed."""
+    kind, _, skew = kind.partition(":")	# zipf:N: skew N hundredths (wl-zipf:N)
     initrd, sim_input = args.initrd, ["--workload", kind]
     program = "wl-" + kind
+    if skew:
+        sim_input += ["--skew", f"{int(skew) / 100:.2f}"]
     if kind == "replay":
         ref = os.path.join(tmp, "parity.ref")
         replay_file(ref)
@@ -69,7 +73,8 @@ def case(args, frames, policy, kind, tmp):
     h = harness.parse_args(["--qemu", args.qemu, "--kernel", args.kernel, "--initrd", initrd,
                             "--mem", args.mem, "--blk", "modern", "--disk-size", args.swap,
                             "--timeout", str(args.timeout), "--append",
-                            f"pager={SERVER[policy]} run={program} frames={frames}"])
+                            f"pager={SERVER[policy]} run={program}{':' + skew if skew else ''} "
+                            f"frames={frames}"])
     _, status, out = harness.run(h)
     out = out.replace("\r", "")
     live = COUNTERS.search(out)
@@ -110,9 +115,12 @@ def main(argv):
     cases = [c.split(":") for c in args.cases]
     if args.all:
         cases = [[pol, k] for k in WORKLOADS for pol in SERVER]
+    cases = [[c[0], ":".join(c[1:])] for c in cases]
     for c in cases:
-        if len(c) != 2 or c[0] not in SERVER or c[1] not in WORKLOADS:
-            p.error(f"not a case: {':'.join(c)} (POLICY:WORKLOAD, e.g. clock:zipf)")
+        if (len(c) != 2 or c[0] not in SERVER or c[1].partition(":")[0] not in WORKLOADS
+                or not re.fullmatch(r"[a-z]+|zipf:\d+", c[1])):
+            p.error(f"not a case: {':'.join(c)} (POLICY:WORKLOAD, e.g. clock:zipf or "
+                    "clock:zipf:80, skew 0.8)")
     if not cases:
         p.error("no cases (POLICY:WORKLOAD... or --all)")
     frames = subprocess.run([os.path.join(args.sims, "sim-pager"), "--frames-for", args.mem],

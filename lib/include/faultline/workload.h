@@ -36,7 +36,13 @@ struct wl {
 	uint64_t rng;		/* xorshift64* state */
 	uint64_t unit;		/* the kind's size unit (memory, hot set, working set) */
 	unsigned writes;	/* of 100 references, writes */
+	unsigned skew;		/* zipf: the exponent in hundredths (100: 1/r) */
+	unsigned nbuckets;	/* zipf, skew not 100: rank buckets [2^b - 1, 2^(b+1) - 1) */
+	uint64_t cum[64];	/* ... and their cumulative weights */
 };
+
+#define WL_SKEW_MIN 10		/* zipf's skew, in hundredths: 0.10 .. 3.00 */
+#define WL_SKEW_MAX 300
 
 /* wl_kind_of: the kind named @name ("seq", "loop", "zipf", "hotscan",
  * "phases", "uniform"), or WL_KINDS. */
@@ -48,6 +54,11 @@ const char *wl_name(enum wl_kind kind);
 /* wl_start: @w to generate @kind's references for @mem free frames (at
  * least 16), from @seed. */
 void wl_start(struct wl *w, enum wl_kind kind, uint64_t mem, uint64_t seed);
+
+/* wl_skew: @w (a zipf, just started) draws rank r about r^-(@skew/100) of the
+ * time (WL_SKEW_MIN..WL_SKEW_MAX; wl_start's is 100); false, nothing
+ * changed, when @skew is out of range. */
+bool wl_skew(struct wl *w, unsigned skew);
 
 /* wl_next: the next reference into *@page and *@write; false when all are made. */
 bool wl_next(struct wl *w, uint64_t *page, bool *write);
