@@ -6,9 +6,10 @@
  * same generator: tools/faultline sim --workload NAME), loads for reads and
  * stores for writes, sized by the pager's free data frames (wl-zipf:N: skew
  * N/100, run=wl-zipf:80 or tools/faultline run --workload zipf --skew 0.8).
- * Every page it writes holds its own page number plus one, and every read
- * checks that its page holds that (or 0 if it was never written): a page
- * lost on the way through swap, or read back from another page's slot,
+ * Every page it writes holds its own page number plus one, with bit 63
+ * flipped at each write, and every read checks that its page holds that (or
+ * 0 if it was never written): a page lost on the way through swap, read back
+ * from another page's slot, or a write lost (a dirty page dropped as clean)
  * shows. Ends with the references made, the words wrong and the pager's
  * counters.
  *
@@ -29,6 +30,7 @@
 #define PAGES_MAX (1u << 20)
 
 static uint8_t written[PAGES_MAX / 8];	/* a bit a page: written yet? */
+static uint8_t odd[PAGES_MAX / 8];	/* a bit a page: written an odd number of times? */
 static unsigned long wrong;
 
 extern char _image_start[], _end[];	/* lib/user/user.ld */
@@ -50,15 +52,20 @@ static long wire_own(const char *name)
 }
 
 /* touch: reference @page of the region at @base (a store if @write), checking
- * what a load finds. */
+ * what a load finds: the page's number plus one with bit 63 flipped at each
+ * write (a write lost on the way through swap leaves the bit as it was), or
+ * 0 if it was never written. */
 static void touch(long base, uint64_t page, bool write)
 {
 	volatile uint64_t *word = (volatile uint64_t *)(base + page * 4096);
-	uint64_t want = written[page / 8] >> (page % 8) & 1 ? page + 1 : 0;
+	uint8_t bit = (uint8_t)(1u << (page % 8));
+	uint64_t flip = odd[page / 8] & bit ? 1ull << 63 : 0;
+	uint64_t want = written[page / 8] & bit ? (page + 1) | flip : 0;
 
 	if (write) {
-		*word = page + 1;
-		written[page / 8] |= (uint8_t)(1u << (page % 8));
+		*word = (page + 1) | (flip ^ 1ull << 63);
+		written[page / 8] |= bit;
+		odd[page / 8] ^= bit;
 	} else if (*word != want) {
 		wrong++;
 	}
