@@ -256,9 +256,13 @@ static long wire_check(struct client *c, uint64_t va, uint64_t *pa, bool *more)
 }
 
 /* pager_wire: PAGER_WIRE: the range is checked whole first (a refusal wires
- * nothing); a mapped page leaves its policy's lists, a page not mapped is
- * filled and mapped as its fault would be (and counted as one: the pager's
- * clock stays the same whether the client touched the page before or not). */
+ * nothing); then its mapped pages leave their policy's lists, and only then
+ * are the pages not mapped filled and mapped as their faults would be (and
+ * counted as faults: the pager's clock stays the same whether the client
+ * touched a page before or not). In that order, the evictions that find
+ * frames for the fills cannot take a page of the range: a mapped one is
+ * wired already, and one not mapped has no copy in swap (checked) and gets
+ * none, as only mapped pages are evicted. */
 long pager_wire(struct client *c, const struct msg *m)
 {
 	uint64_t start = m->w[0], pages = m->w[1], pa, n = 0;
@@ -276,35 +280,38 @@ long pager_wire(struct client *c, const struct msg *m)
 	}
 	if (c->wired + n > PAGER_WIRE_MAX || pager_wired + n > mem_data_pages() / 8)
 		return -ERR_QUOTA;
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t va = start + (i << PAGE_SHIFT);
+	for (uint64_t i = 0; i < pages; i++) {	/* the mapped pages, off the lists */
 		struct frame *f;
 
-		wire_check(c, va, &pa, &more);
-		if (!more)
+		if (wire_check(c, start + (i << PAGE_SHIFT), &pa, &more) || !more || !pa)
 			continue;
-		if (pa) {	/* mapped: off the policy's lists */
-			f = pager_frame(pa);
-			if (pager_pol->on_release)
-				pager_pol->on_release(pa, f, 0);
-			f->kind = FRAME_WIRED;
-		} else {
-			pa = swap_on ? 0 : mem_alloc(0);
-			if (!pa && !(pa = reclaim_frame(c, va)))
-				return -ERR_NOMEM;
-			pager_fill(region_find(c, va), va, pa, PAGE_SIZE);
-			if ((err = pager_map_back(c, va, pa))) {
-				mem_free(pa, 0);
-				return err;
-			}
-			f = pager_frame(pa);
-			*f = (struct frame){ (uint16_t)c->id, FRAME_WIRED, 0, (uint32_t)(va >> PAGE_SHIFT),
-					     MEM_NONE, MEM_NONE, 0, 0 };
-			c->pages++;
-			c->faults++;
-			pager_faults++;
-			pager_count.zero_fills++;
+		f = pager_frame(pa);
+		if (pager_pol->on_release)
+			pager_pol->on_release(pa, f, 0);
+		f->kind = FRAME_WIRED;
+		c->wired++;
+		pager_wired++;
+	}
+	for (uint64_t i = 0; i < pages; i++) {	/* the rest, filled */
+		uint64_t va = start + (i << PAGE_SHIFT);
+
+		if (wire_check(c, va, &pa, &more) || pa)
+			continue;
+		pa = swap_on ? 0 : mem_alloc(0);
+		if (!pa && !(pa = reclaim_frame(c, va)))
+			return -ERR_NOMEM;
+		pager_fill(region_find(c, va), va, pa, PAGE_SIZE);
+		if ((err = pager_map_back(c, va, pa))) {
+			mem_free(pa, 0);
+			return err;
 		}
+		*pager_frame(pa) = (struct frame){ (uint16_t)c->id, FRAME_WIRED, 0,
+						   (uint32_t)(va >> PAGE_SHIFT), MEM_NONE, MEM_NONE,
+						   0, 0 };
+		c->pages++;
+		c->faults++;
+		pager_faults++;
+		pager_count.zero_fills++;
 		c->wired++;
 		pager_wired++;
 	}

@@ -266,11 +266,41 @@ static void test_wire(void **state)
 	assert_int_equal(mem_free_pages(false), data0);
 }
 
+/* PAGER_WIRE under memory pressure: the fills of a range evict, and must
+ * not take the range's own mapped pages (the oldest on the policy's lists
+ * here), whose data would be lost under the fill. */
+static void test_wire_pressure(void **state)
+{
+	uint64_t data0 = mem_free_pages(false), cap = mem_data_pages() / 8;
+	uint64_t low = data0 / 64 + 16;	/* swap_setup's rule */
+	unsigned long evictions0 = pager_count.evictions;
+
+	(void)state;
+	client_start(0, cap);
+	client_start(1, data0);
+	for (uint64_t p = 0; p < cap / 2; p++)	/* written first: the oldest */
+		touch(0, p, true);
+	for (uint64_t p = 0; mem_free_pages(false) > low + 4; p++)
+		touch(1, p, false);
+	assert_int_equal(pager_count.evictions, evictions0);	/* none yet */
+	assert_int_equal(wire(0, 0, cap, 0), 0);	/* its fills evict */
+	assert_true(pager_count.evictions > evictions0);
+	for (uint64_t p = 0; p < cap; p++)
+		touch(0, p, false);	/* every page as written, none faulted again */
+	assert_int_equal(sims[0].c->faults, cap);
+	check_frames();
+	client_end(0);
+	client_end(1);
+	assert_int_equal(pager_wired, 0);
+	assert_int_equal(mem_free_pages(false), data0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_events),
 		cmocka_unit_test(test_wire),
+		cmocka_unit_test(test_wire_pressure),
 	};
 
 	pager_pol = &pager_policy;
