@@ -107,6 +107,7 @@ struct args {
 	const char *image;	/* --image ELF: the client program whose pages it wires */
 	unsigned long disk;	/* --disk-pages N (0: room for the string) */
 	unsigned skew;		/* --skew S: zipf's, in hundredths (0: its default) */
+	unsigned long wl_frames;	/* --wl-frames N: size the workload for N, not --frames */
 };
 
 /* usage: the command line, to @f. */
@@ -131,6 +132,8 @@ static void usage(FILE *f)
 		   "              wl-replay for FILE) and does what it does before its first\n"
 		   "              reference: wires its image and stack (and FILE), sizes the\n"
 		   "              workload by the frames then free, maps its region\n"
+		   "  --wl-frames N  size the --workload for N frames instead (a miss-ratio\n"
+		   "              curve: one string, several memory sizes)\n"
 		   "  --skew S    with --workload zipf: rank r drawn about r^-S of the time\n"
 		   "              (0.1 to 3, default 1)\n"
 		   "  --disk-pages N  the swap disk's size in pages (default: room for the string)\n"
@@ -288,6 +291,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 			if (++i == argc || !parse_size(argv[i], &bytes))
 				bad_usage("a size like 256M or 1G after", o);
 			a->disk = bytes >> PAGE_SHIFT;
+		} else if (!strcmp(o, "--wl-frames")) {
+			if (++i == argc || !parse_count(argv[i], 1, FRAMES_MAX, &a->wl_frames))
+				bad_usage("--wl-frames takes a number from 1 to 16777216, not",
+					  i < argc ? argv[i] : "");
 		} else if (!strcmp(o, "--skew")) {
 			if (++i == argc || !parse_skew(argv[i], &a->skew))
 				bad_usage("--skew takes a number from 0.1 to 3 (at most two decimals), "
@@ -327,6 +334,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 		bad_usage("a FILE or --workload, not both; also got", a->path);
 	if (a->skew && (!a->workload || !strstr(a->workload, "zipf")))
 		bad_usage("--skew is zipf's: give --workload zipf", NULL);
+	if (a->wl_frames && (!a->workload || a->image))
+		bad_usage("--wl-frames sizes a --workload (without --image, which sizes it as live)",
+			  NULL);
 	if (a->image && a->workload && strchr(a->workload, '+'))
 		bad_usage("--image runs one program: a mix runs without it (live, its clients "
 			  "interleave by timing)", NULL);
@@ -970,7 +980,7 @@ int main(int argc, char **argv)
 	if (a.path)
 		status = read_refs(a.path, &r);
 	else if (!a.image)	/* with --image: sized once the program has started */
-		status = workload_refs(a.workload, a.frames, a.skew, &r);
+		status = workload_refs(a.workload, a.wl_frames ? a.wl_frames : a.frames, a.skew, &r);
 	if (status) {
 		refs_free(&r);
 		return status;
