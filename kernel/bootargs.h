@@ -14,7 +14,7 @@
  *                        entry, as firmware once did; they must still come
  *                        online as secondaries)
  *   init=NAME            the boot-archive entry to run as the root task
- *                        (default "init"; letters, digits, '-', '_', '.', '+')
+ *                        (default "init"; letters, digits, '-', '_', '.', '+', ':')
  *   pager=NAME           the pager server init starts (default "pager")
  *   run=NAME[+NAME...]   the programs init asks the pager to run, together
  *                        (default "demo"); NAME:N starts NAME with the

@@ -284,6 +284,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 				printf("%llu\n", (unsigned long long)frames_for(bytes));
 				exit(0);
 			}
+			if (frames_for(bytes) > FRAMES_MAX)
+				bad_usage("a size up to 64G after", o);
 			a->free = frames_for(bytes);
 		} else if (!strcmp(o, "--swap")) {
 			uint64_t bytes;
@@ -793,18 +795,17 @@ static void layout(const struct refs *r, uint64_t pages[MIX_MAX])
 	for (unsigned k = 0; k < MIX_MAX; k++)
 		pages[k] = 1;
 	for (size_t i = 0; i < r->n; i++) {
-		unsigned k = (unsigned)(r->page[i] >> MIX_SHIFT);
-		uint64_t p = r->page[i] & ((1ull << MIX_SHIFT) - 1);
+		unsigned k = nclients > 1 ? (unsigned)(r->page[i] >> MIX_SHIFT) : 0;
+		uint64_t p = nclients > 1 ? r->page[i] & ((1ull << MIX_SHIFT) - 1) : r->page[i];
 
+		if (p >= REGION_PAGES_MAX) {
+			fprintf(stderr, "sim: page number %llu: a region holds at most %lu pages\n",
+				(unsigned long long)p, (unsigned long)REGION_PAGES_MAX);
+			exit(EXIT_USAGE);
+		}
 		pages[k] = p + 1 > pages[k] ? p + 1 : pages[k];
 	}
 	for (unsigned k = 0; k < nclients; k++) {
-		if (pages[k] > REGION_PAGES_MAX) {
-			fprintf(stderr, "sim: page numbers up to %llu: a region holds at most %lu "
-					"pages\n", (unsigned long long)pages[k] - 1,
-				(unsigned long)REGION_PAGES_MAX);
-			exit(EXIT_USAGE);
-		}
 		id_start[k] = total;
 		total += pages[k];
 	}
@@ -812,8 +813,8 @@ static void layout(const struct refs *r, uint64_t pages[MIX_MAX])
 	cl_of = xalloc(r->npages ? r->npages : 1, sizeof(*cl_of));
 	id_at = xalloc(total, sizeof(*id_at));
 	for (size_t i = 0; i < r->n; i++) {
-		unsigned k = (unsigned)(r->page[i] >> MIX_SHIFT);
-		uint64_t p = r->page[i] & ((1ull << MIX_SHIFT) - 1);
+		unsigned k = nclients > 1 ? (unsigned)(r->page[i] >> MIX_SHIFT) : 0;
+		uint64_t p = nclients > 1 ? r->page[i] & ((1ull << MIX_SHIFT) - 1) : r->page[i];
 
 		off_of[r->id[i]] = p;
 		cl_of[r->id[i]] = (uint8_t)k;

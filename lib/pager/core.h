@@ -38,6 +38,9 @@ extern struct pager_counters pager_count;
 /* pager_faults: faults taken so far (pager_now). */
 extern unsigned long pager_faults;
 
+/* pager_periodic_scan: run the policy's periodic scan (pager.c). */
+void pager_periodic_scan(void);
+
 /*
  * The core decides, the serve loop performs. Every message the pager takes
  * goes to the core (the fault path, the requests), which updates its state
@@ -178,7 +181,7 @@ long pager_dirty(struct client *c, const struct msg *m, unsigned long *bitmap);
 long pager_map2(struct client *c, const struct msg *m);
 long pager_wire(struct client *c, const struct msg *m);
 
-/* Pages all clients keep wired (PAGER_WIRE), at most 1/8 of the data zones. */
+/* Pages all clients keep wired (PAGER_WIRE), at most 1/8 of the data frames. */
 extern unsigned long pager_wired;
 
 /* page_query: the accessed (bit 0) and dirty (bit 1) bits of the one page
@@ -265,6 +268,10 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 /* swap_mapped: swapped-in frame @pa of @c (from @slot, fault @kind) is
  * mapped: the slot is kept as its valid copy, or freed for a write. */
 void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kind);
+
+/* swap_copy_drop: frame @f of @c will not be evicted again (PAGER_WIRE):
+ * its swap copy, if any, is freed. */
+void swap_copy_drop(struct client *c, struct frame *f);
 
 /* swap_parked: keep the saved reply @h of a fault that waits for a new blk. */
 void swap_parked(long h);

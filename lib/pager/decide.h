@@ -13,8 +13,6 @@
 
 #include "core.h"
 
-/* pager_periodic_scan: run the policy's periodic scan (pager.c). */
-void pager_periodic_scan(void);
 
 /* pager_request: carry out request @m (from init when its badge is 0, else
  * from client @c); the answer in @a: DO_ANSWER, DO_NOTHING (the client

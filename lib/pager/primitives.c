@@ -13,21 +13,32 @@
 
 #include "core.h"
 
-/* frame_at: the frame (physical address) that backs @va in @c, or 0. A scan
- * of the frame records: fine for the aliasing primitives it serves. */
-static uint64_t frame_at(const struct client *c, uint64_t va)
+/* frame_rec_at: the frame (physical address) that backs @va in @c, or 0,
+ * and in *@head (if not NULL) the record of the block it is in (a 2 MiB
+ * page's first frame). A scan of the frame records: fine for the aliasing
+ * primitives and PAGER_WIRE it serves. */
+static uint64_t frame_rec_at(const struct client *c, uint64_t va, struct frame **head)
 {
 	for (unsigned z = 0; z < nzones; z++) {
 		for (uint32_t i = 0; i < zones[z].buddy.npages; i++) {
-			const struct frame *f = &zones[z].frames[i];
+			struct frame *f = &zones[z].frames[i];
 			uint64_t base = (uint64_t)f->vpage << PAGE_SHIFT, size = PAGE_SIZE << f->order;
 
 			if (f->owner == c->id && (f->kind == FRAME_DATA || f->kind == FRAME_WIRED) &&
-			    va >= base && va < base + size)
+			    va >= base && va < base + size) {
+				if (head)
+					*head = f;
 				return ((zones[z].buddy.base_pfn + i) << PAGE_SHIFT) + (va - base);
+			}
 		}
 	}
 	return 0;
+}
+
+/* frame_at: the frame that backs @va in @c, or 0. */
+static uint64_t frame_at(const struct client *c, uint64_t va)
+{
+	return frame_rec_at(c, va, NULL);
 }
 
 /* pager_alias_fault: a fault on an alias page: the frame behind the page it shows
@@ -236,6 +247,13 @@ long pager_map2(struct client *c, const struct msg *m)
 
 unsigned long pager_wired;
 
+/* wire_limit: the most pages all clients may wire: 1/8 of the data frames the
+ * pager keeps (frames=), or of its data zones. */
+static uint64_t wire_limit(void)
+{
+	return (swap_tuning.frames ? swap_tuning.frames : mem_data_pages()) / 8;
+}
+
 /* wire_check: whether page @va of @c can be wired (0, *@pa its frame or 0
  * when it is not mapped, *@more whether it needs wiring) or why not. */
 static long wire_check(struct client *c, uint64_t va, uint64_t *pa, bool *more)
@@ -245,10 +263,12 @@ static long wire_check(struct client *c, uint64_t va, uint64_t *pa, bool *more)
 
 	if (!r || (r->kind != REGION_IMAGE && r->kind != REGION_STACK && r->kind != REGION_ANON))
 		return -ERR_INVAL;
-	*pa = frame_at(c, va);
-	f = *pa ? pager_frame(*pa) : NULL;
+	struct frame *head = NULL;
+
+	*pa = frame_rec_at(c, va, &head);
+	f = head;
 	if (f && f->order)
-		return -ERR_INVAL;	/* a 2 MiB page */
+		return -ERR_INVAL;	/* in a 2 MiB page */
 	if (!f && c->swapped && swap_lookup(&swap_area, (uint16_t)c->id, (uint32_t)(va >> PAGE_SHIFT)))
 		return -ERR_AGAIN;
 	*more = !f || f->kind != FRAME_WIRED;
@@ -278,7 +298,7 @@ long pager_wire(struct client *c, const struct msg *m)
 			return err;
 		n += more;
 	}
-	if (c->wired + n > PAGER_WIRE_MAX || pager_wired + n > mem_data_pages() / 8)
+	if (c->wired + n > PAGER_WIRE_MAX || pager_wired + n > wire_limit())
 		return -ERR_QUOTA;
 	for (uint64_t i = 0; i < pages; i++) {	/* the mapped pages, off the lists */
 		struct frame *f;
@@ -288,6 +308,7 @@ long pager_wire(struct client *c, const struct msg *m)
 		f = pager_frame(pa);
 		if (pager_pol->on_release)
 			pager_pol->on_release(pa, f, 0);
+		swap_copy_drop(c, f);	/* never evicted again: its swap copy is not needed */
 		f->kind = FRAME_WIRED;
 		c->wired++;
 		pager_wired++;
@@ -297,6 +318,9 @@ long pager_wire(struct client *c, const struct msg *m)
 
 		if (wire_check(c, va, &pa, &more) || pa)
 			continue;
+		if (pager_pol->periodic_scan &&	/* counted as a fault, as fault() does */
+		    (pager_faults + 1) % pager_scan_interval(pager_pol) == 0)
+			pager_periodic_scan();
 		pa = swap_on ? 0 : mem_alloc(0);
 		if (!pa && !(pa = reclaim_frame(c, va)))
 			return -ERR_NOMEM;

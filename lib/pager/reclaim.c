@@ -349,6 +349,13 @@ static void copy_stale(struct client *c, struct frame *f)
 	f->slot = SLOT_DIRTY;
 }
 
+void swap_copy_drop(struct client *c, struct frame *f)
+{
+	if (f->slot && f->slot != SLOT_DIRTY)
+		slot_free(c, f->slot);
+	f->slot = 0;
+}
+
 /* give_back: victim @pa could not be written: it goes back where it was,
  * marked as having no valid copy, and back into the policy's view. */
 static void give_back(uint64_t pa)

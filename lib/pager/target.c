@@ -128,7 +128,7 @@ long be_archive_file(const char *name, const char **data, uint64_t *size)
 	return 0;
 }
 
-/* spawn_arg: split @name ("NAME" or "NAME:N", N a decimal below 2^32) into
+/* spawn_arg: split @name ("NAME" or "NAME:N", N a decimal from 1 below 2^32) into
  * @base and *@arg (0 without); false when malformed. */
 static bool spawn_arg(const char *name, char base[PAGER_NAME_MAX], unsigned long *arg)
 {
@@ -145,7 +145,7 @@ static bool spawn_arg(const char *name, char base[PAGER_NAME_MAX], unsigned long
 	}
 	memcpy(base, name, n);
 	base[n] = '\0';
-	return *arg <= 0xffffffffull;
+	return *arg <= 0xffffffffull && (!colon || *arg);	/* NAME:0 would read as NAME */
 }
 
 long be_spawn(const char *spec)

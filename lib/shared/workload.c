@@ -56,6 +56,7 @@ void wl_start(struct wl *w, enum wl_kind kind, uint64_t mem, uint64_t seed)
 	case WL_ZIPF:
 		w->pages = 4 * mem;
 		w->refs = 8 * mem;
+		wl_skew(w, 100);
 		break;
 	case WL_HOTSCAN:	/* rounds: 4x the hot set's size at random in it, then a scan */
 		w->unit = mem / 2;
@@ -91,22 +92,25 @@ static unsigned log_bits(uint64_t n)
 
 bool wl_skew(struct wl *w, unsigned skew)
 {
-	unsigned bits = log_bits(w->pages ? w->pages : 1);
-	uint64_t total = 0;
+	uint64_t n = w->pages ? w->pages : 1, total = 0;	/* n < 2^32: no overflow below */
+	unsigned bits = log_bits(n);
 
 	if (skew < WL_SKEW_MIN || skew > WL_SKEW_MAX)
 		return false;
 	w->skew = skew;
 	w->nbuckets = bits + 1;
 	/* rank bucket b holds 2^b ranks of weight about 2^(-b s) each: its
-	 * weight is 2^(b (1 - s)), scaled so that the largest is 2^32 */
-	for (unsigned b = 0; b <= bits && skew != 100; b++) {
+	 * weight is 2^(b (1 - s)), scaled so that the largest is 2^32; the
+	 * last bucket, cut at n, by the ranks it really holds */
+	for (unsigned b = 0; b <= bits; b++) {
 		unsigned e = skew < 100 ? (bits - b) * (100 - skew) : b * (skew - 100);
 		uint64_t weight = 1ull << 32;
 
 		for (unsigned k = 0; k < e % 100; k++)
 			weight = weight * Q32_2_POW_MINUS_CENTI >> 32;
 		weight = e / 100 < 64 ? weight >> (e / 100) : 0;
+		if (b == bits && bits)	/* ranks [2^bits - 1, n): n - 2^bits + 1 of 2^bits */
+			weight = (weight >> 1) * (n - (1ull << bits) + 1) >> (bits - 1);
 		total += weight;
 		w->cum[b] = total;
 	}
@@ -114,24 +118,21 @@ bool wl_skew(struct wl *w, unsigned skew)
 }
 
 /* zipf_rank: a rank below @n, rank r drawn with probability about r^-s: a
- * magnitude (a bucket of ranks [2^b - 1, 2^(b+1) - 1)) by its weight, for
- * s = 1 uniform in 0..log2 n, then a rank uniform in it. */
+ * magnitude (a bucket of ranks [2^b - 1, 2^(b+1) - 1), the last one cut at
+ * @n) by its weight (wl_skew), then a rank uniform in it. (Ranks past @n are
+ * not folded onto the last one, which piled up to a third of the references
+ * on one page, nor is the cut bucket drawn as if whole.) */
 static uint64_t zipf_rank(struct wl *w, uint64_t n)
 {
+	uint64_t x = rnd(w) % w->cum[w->nbuckets - 1];
 	unsigned b;
 
-	if (w->skew == 100) {
-		b = (unsigned)(rnd(w) % (log_bits(n) + 1));
-	} else {
-		uint64_t x = rnd(w) % w->cum[w->nbuckets - 1];
-
-		for (b = 0; w->cum[b] <= x; b++)
-			;
-	}
+	for (b = 0; w->cum[b] <= x; b++)
+		;
 	uint64_t top = 1ull << b;			/* 1 .. 2^bits */
-	uint64_t r = top - 1 + rnd(w) % top;		/* [top-1, 2top-1) */
+	uint64_t span = top - 1 + top <= n ? top : n - (top - 1);
 
-	return r < n ? r : n - 1;
+	return top - 1 + rnd(w) % span;		/* [top-1, min(2top-1, n)) */
 }
 
 bool wl_next(struct wl *w, uint64_t *page, bool *write)

@@ -147,6 +147,10 @@ static long spawn(long ep, const struct bootinfo_handle *archive, const char *na
 
 	struct msg m = { 0, PAGER_SPAWN, { 0 }, IPC_NO_HANDLE, 0 };
 
+	if (strlen(name) >= PAGER_NAME_MAX) {	/* cut short it could name another */
+		printf("init: '%s': longer than %d characters\n", name, PAGER_NAME_MAX - 1);
+		return -ERR_INVAL;
+	}
 	strncpy((char *)m.w, name, PAGER_NAME_MAX - 1);
 	ipc(SYS_CALL, ep, &m);
 	if (m.status || m.label == PAGER_ERROR) {

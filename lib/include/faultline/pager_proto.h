@@ -26,7 +26,7 @@
 
 /* init -> pager: start a program from the boot archive, w0..w3 = its name
  * (up to 31 bytes, NUL padded), optionally with a number: "NAME:N" (N
- * decimal, below 2^32) starts NAME with N in a0 (user_arg; run=NAME:N).
+ * decimal, 1 to 2^32 - 1) starts NAME with N in a0 (user_arg; run=NAME:N).
  * Reply w0 = the client's id; -ERR_INVAL for a malformed name. */
 #define PAGER_SPAWN	0x102
 
@@ -48,11 +48,12 @@
  * image, stack or PAGER_MAP regions in RAM from now on (as mlock does): each
  * one not mapped yet is filled now, counted as a fault; none is evicted
  * again. At most PAGER_WIRE_MAX pages a client, and together at most 1/8 of
- * the data frames. -ERR_ALIGN for an unaligned w0; -ERR_INVAL for no pages,
- * more than PAGER_WIRE_MAX, a page outside those regions or a 2 MiB page;
- * -ERR_AGAIN if a page of it is out in swap (touch it first); -ERR_QUOTA
+ * the data frames it keeps. -ERR_ALIGN for an unaligned w0; -ERR_INVAL for no
+ * pages, more than PAGER_WIRE_MAX, a page outside those regions or in a 2 MiB
+ * page; -ERR_AGAIN if a page of it is out in swap (touch it first); -ERR_QUOTA
  * past either bound; nothing is wired after any of these. -ERR_NOMEM if
- * memory ran out on the way (the pages before stay wired). The
+ * memory ran out on the way, or the kernel's error mapping a page (the
+ * pages before stay wired). A wired page's swap copy is freed. The
  * workload clients wire their own pages so that only the workload's compete
  * (docs/pager.md, "Live and simulated"). */
 #define PAGER_WIRE	0x122
