@@ -58,6 +58,13 @@ def policies_built(tools):
     return names
 
 
+def evicts(tools, policy):
+    """Whether @policy chooses victims (its simulator's --describe); one that
+    evicts nothing (pager-huge) has nothing to compare."""
+    p = subprocess.run([binary(tools, policy)[0], "--describe"], capture_output=True, text=True)
+    return p.returncode == 0 and p.stdout.startswith("evicts")
+
+
 def binary(tools, policy):
     """The simulator binary of @policy, and its extra arguments."""
     if policy in YARDSTICKS:
@@ -184,10 +191,10 @@ def main(argv):
     args = p.parse_args(argv)
     args.tools = os.path.join(args.build, "tools")
     args.servers = os.path.join(args.build, "servers")
-    built = policies_built(args.tools)
+    built = [n for n in policies_built(args.tools) if evicts(args.tools, n)]
     try:
         pols = names(args.policies, built + list(YARDSTICKS), "policy") if args.policies \
-            else [n for n in built if n != "huge"] + list(YARDSTICKS)
+            else built + list(YARDSTICKS)
         wls = names(args.workloads, WORKLOADS, "workload") if args.workloads else \
             ([] if args.files else list(WORKLOADS))
     except argparse.ArgumentTypeError as e:

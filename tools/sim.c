@@ -140,7 +140,8 @@ static void usage(FILE *f)
 		   "  --mem SIZE  --free N with the N frames a live workload run with --mem SIZE\n"
 		   "              gets (7/8 of the pages less 2048: boot argument frames=)\n"
 		   "  --swap SIZE the swap disk's size, e.g. 256M (as run --swap)\n"
-		   "  --frames-for SIZE  print that N and exit\n",
+		   "  --frames-for SIZE  print that N and exit\n"
+		   "  --describe  print 'evicts' (or 'keeps': no victims) and the policy's name\n",
 		FRAMES_MAX, pager_policy.name);
 }
 
@@ -293,6 +294,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 			if (++i == argc || !parse_size(argv[i], &bytes))
 				bad_usage("a size like 256M or 1G after", o);
 			a->disk = bytes >> PAGE_SHIFT;
+		} else if (!strcmp(o, "--describe")) {	/* for tools: does it evict? */
+			printf("%s\t%s\n", pager_policy.choose_victim ? "evicts" : "keeps",
+			       pager_policy.name);
+			exit(0);
 		} else if (!strcmp(o, "--wl-frames")) {
 			if (++i == argc || !parse_count(argv[i], 1, FRAMES_MAX, &a->wl_frames))
 				bad_usage("--wl-frames takes a number from 1 to 16777216, not",
@@ -834,9 +839,11 @@ static void client_region(struct client *c, const struct refs *r)
 }
 
 /* simulate: run @r through the core, each reference by its page's client
- * (@lru, @opt: the yardstick's bookkeeping at each reference). */
-static void simulate(const struct refs *r, bool lru, bool opt)
+ * (@textbook: the simulator's textbook mode; @lru, @opt: the yardstick's
+ * bookkeeping at each reference). */
+static void simulate(const struct refs *r, bool textbook, bool lru, bool opt)
 {
+	bool unvisit = textbook && pager_pol->miss_not_visit;
 	uint64_t *stamp = xalloc(r->npages, sizeof(*stamp));	/* what each page holds */
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -853,6 +860,11 @@ static void simulate(const struct refs *r, bool lru, bool opt)
 			pa = simhost_access(c, va, w);
 			if (!pa)
 				fail("the fault was served but the page is not mapped", i);
+			if (unvisit) {	/* the policy's textbook: a miss is not a visit */
+				unsigned long acc, dirty;
+
+				be_query(c->task, va, QUERY_CLEAR_A | QUERY_ONE, &acc, &dirty);
+			}
 		}
 		if (lru)
 			frame_list_to_tail(&yard, pa);
@@ -1026,7 +1038,7 @@ int main(int argc, char **argv)
 	}
 	next_use = xalloc(r.npages ? r.npages : 1, sizeof(*next_use));
 	t1 = seconds();
-	simulate(&r, a.lru, a.opt);
+	simulate(&r, !a.free, a.lru, a.opt);
 	t2 = seconds();
 	if (a.stats)
 		fprintf(stderr, "sim: %zu references, %u pages: read in %.2f s, simulated in %.2f s "

@@ -17,12 +17,26 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "qemu"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402  (the QEMU command and disk image of the tests)
 
 # Policies by the names every command takes (tools/faultline run --policy,
 # sim --policy), and the pager server each names (pager= underneath).
-POLICIES = {"clock": "pager", "fifo": "pager-fifo", "aging": "pager-aging",
-            "wsclock": "pager-wsclock"}
+import policies  # noqa: E402  (tools/policies.py: found, not listed)
+
+POLICIES = {policies.policy_name(d): d
+            for d in policies.servers(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                   "..", "servers"))}
+
+
+def evicts(kernel, server):
+    """Whether pager server @server chooses victims (the simulator of the build
+    that made @kernel says so): one that evicts nothing has no swap to soak."""
+    import subprocess
+    sim = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(kernel))), "tools",
+                       "sim-" + server)
+    return os.path.exists(sim) and subprocess.run(
+        [sim, "--describe"], capture_output=True, text=True).stdout.startswith("evicts")
 COUNTERS = re.compile(r"^pager: counters: faults (\d+) \(zero-fill \d+, swap-in (\d+), .*"
                       r"write-backs (\d+), .* (\d+) errors", re.M)
 WORDS = re.compile(r"^(ptest-soak(?:-short)?): (\d+) words checked, (\d+) wrong", re.M)
@@ -50,7 +64,7 @@ def parse(argv):
     p.add_argument("--page-outs", type=positive, default=1000000, metavar="N",
                    help="page-outs per configuration (default 1000000)")
     p.add_argument("--policy", action="append", choices=list(POLICIES),
-                   help="only this policy (again for more; default all four that swap)")
+                   help="only this policy (again for more; default every one that swaps)")
     p.add_argument("--sv", action="append", choices=["39", "48"],
                    help="only this paging mode (default both)")
     p.add_argument("--smp", action="append", choices=["1", "2"], help="only this many harts "
@@ -94,7 +108,13 @@ def main(argv):
     args = parse(argv)
     if args.parse_only:
         return 0
-    configs = [(p, sv, smp) for p in (args.policy or POLICIES) for sv in (args.sv or ["39", "48"])
+    for name in args.policy or []:
+        if not evicts(args.kernel, POLICIES[name]):
+            print(f"faultline: soak: --policy {name}: it evicts nothing, so nothing goes to "
+                  "swap to check", file=sys.stderr)
+            return 64
+    chosen = args.policy or [n for n in POLICIES if evicts(args.kernel, POLICIES[n])]
+    configs = [(p, sv, smp) for p in chosen for sv in (args.sv or ["39", "48"])
                for smp in (args.smp or ["1", "2"])]
     rows, failed = [], False
     print(f"soak: {len(configs)} configuration(s), at least {args.page_outs:,} page-outs each")

@@ -115,6 +115,12 @@ struct pager_policy {
 	 * before the fault is served, for policies that age pages. */
 	void (*periodic_scan)(void);
 	unsigned scan_faults;
+	/* miss_not_visit: in the simulator's textbook mode (sim --frames) the
+	 * access that faulted a page in does not leave its A bit set, as in a
+	 * book where a miss is not a hit (SIEVE's Algorithm 1 inserts unvisited).
+	 * A pager cannot do this: on Faultline, and in the simulator's machine
+	 * modes, the faulting access sets A when it runs again. */
+	bool miss_not_visit;
 };
 
 /* pager_policy_evicted: tell policy @p that victim @pa (record @f) was

@@ -12,7 +12,7 @@ reference to a resident page sets R (and D for a write); a miss counts a fault
 takes a free slot or the victim's (a write-back if it was dirty), loads the
 page, then sets R (and D).
 
-Usage: model.py --policy fifo|clock|aging|wsclock|opt|lru --frames N [--scan N] FILE
+Usage: model.py --policy fifo|clock|aging|wsclock|sieve|opt|lru --frames N [--scan N] FILE
 """
 import argparse
 import bisect
@@ -47,6 +47,8 @@ class Machine:
         self.loads = 0
         self.faults = self.evictions = self.write_backs = 0
         self.branches = set()    # WSClock paths taken (check.py asserts coverage)
+        self.sieve_q = []        # SIEVE: slots, oldest first (the hand walks towards newer)
+        self.sieve_hand = None   # SIEVE: index into sieve_q, None: at the oldest
         self.uses = {}           # page -> the indices of its references, for OPT
         for i, (page, _) in enumerate(refs):
             self.uses.setdefault(page, []).append(i)
@@ -54,10 +56,11 @@ class Machine:
     def run(self):
         where = {}
         for i, (page, write) in enumerate(self.refs):
-            if page not in where:
+            missed = page not in where
+            if missed:
                 where[page] = self.fault(i, where)
             slot = self.slots[where[page]]
-            slot.r = True
+            slot.r = slot.r or not (missed and self.policy == "sieve")  # SIEVE: a miss is no visit
             slot.d = slot.d or write
             slot.last_ref = i
         return self.faults, self.evictions, self.write_backs
@@ -72,6 +75,7 @@ class Machine:
         new = Slot(self.refs[i][0], self.faults, self.loads)
         if len(self.slots) < self.frames:
             self.slots.append(new)
+            self.sieve_q.append(len(self.slots) - 1)
             return len(self.slots) - 1
         k = getattr(self, "victim_" + self.policy)(i)
         old = self.slots[k]
@@ -107,6 +111,21 @@ class Machine:
             self.hand = (self.hand + 1) % self.frames
         k = self.hand
         self.hand = (k + 1) % self.frames
+        return k
+
+    def victim_sieve(self, i):
+        """Zhang et al., NSDI 2024, Algorithm 1: from the hand (or the tail, the
+        oldest) towards the head, a visited object loses the bit and stays; the
+        first unvisited one goes, the hand stays at the next newer (None past the
+        head), and the new object goes to the head."""
+        q = self.sieve_q
+        pos = self.sieve_hand if self.sieve_hand is not None else 0
+        while self.slots[q[pos]].r:
+            self.slots[q[pos]].r = False
+            pos = (pos + 1) % len(q)
+        k = q.pop(pos)
+        self.sieve_hand = pos if pos < len(q) else None
+        q.append(k)
         return k
 
     def victim_aging(self, i):
@@ -166,7 +185,7 @@ def simulate(policy, frames, refs, scan=None):
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--policy", required=True,
-                   choices=["fifo", "clock", "aging", "wsclock", "opt", "lru"])
+                   choices=["fifo", "clock", "aging", "wsclock", "sieve", "opt", "lru"])
     p.add_argument("--frames", type=int, required=True)
     p.add_argument("--scan", type=int)
     p.add_argument("file")

@@ -27,8 +27,10 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-SERVER = {"clock": "pager", "fifo": "pager-fifo", "aging": "pager-aging",
-          "wsclock": "pager-wsclock"}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import policies  # noqa: E402  (the policy names and their servers)
+
+SERVER = {}	# policy name -> pager server, every one of the build that evicts (main)
 WORKLOADS = ("seq", "loop", "zipf", "hotscan", "phases", "uniform", "replay")
 COUNTERS = re.compile(r"^pager: counters: .*$", re.M)
 NAMES = ("faults", "zero-fill", "swap-in", "protection", "evictions", "write-backs",
@@ -112,6 +114,11 @@ def main(argv):
     p.add_argument("--all", action="store_true", help="every policy on every workload")
     p.add_argument("cases", nargs="*", metavar="POLICY:WORKLOAD")
     args = p.parse_args(argv)
+    for f in sorted(os.listdir(args.sims)):
+        exe = os.path.join(args.sims, f)
+        if re.fullmatch(r"sim-pager(-[a-z0-9]+)?", f) and subprocess.run(
+                [exe, "--describe"], capture_output=True, text=True).stdout.startswith("evicts"):
+            SERVER[policies.policy_name(f[len("sim-"):])] = f[len("sim-"):]
     cases = [c.split(":") for c in args.cases]
     if args.all:
         cases = [[pol, k] for k in WORKLOADS for pol in SERVER]

@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,20 @@ static void check_frames(void)
 	assert_int_equal(mem_check(), 0);
 }
 
+/* machine_up: the simulated machine, RAM_BYTES with swap, once. */
+static void machine_up(void)
+{
+	static bool up;
+
+	if (up)
+		return;
+	assert_int_equal(simhost_init(RAM_BYTES, DISK_BYTES, 39, 0), 0);
+	assert_int_equal(mem_setup(SIMHOST_SELF), 0);
+	assert_int_equal(swap_setup(SIMHOST_BLK), 0);
+	assert_true(swap_on);
+	up = true;
+}
+
 static void test_random_events(void **state)
 {
 	unsigned long steps = env_number("CORE_TEST_STEPS", 60000);
@@ -154,10 +169,7 @@ static void test_random_events(void **state)
 	rng_state = env_number("CORE_TEST_SEED", 1981) * 2 + 1;
 	print_message("seed %lu, %lu steps\n", (unsigned long)env_number("CORE_TEST_SEED", 1981),
 		      steps);
-	assert_int_equal(simhost_init(RAM_BYTES, DISK_BYTES, 39, 0), 0);
-	assert_int_equal(mem_setup(SIMHOST_SELF), 0);
-	assert_int_equal(swap_setup(SIMHOST_BLK), 0);
-	assert_true(swap_on);
+	machine_up();
 	data0 = mem_free_pages(false);
 	tables0 = mem_free_pages(true);
 	for (unsigned long n = 0; n < steps; n++) {
@@ -295,14 +307,49 @@ static void test_wire_pressure(void **state)
 	assert_int_equal(mem_free_pages(false), data0);
 }
 
+/* PAGER_WIRE and 2 MiB pages (every policy, pager-huge's the one that maps
+ * them): no page of one is wired, the head's or any other (their records
+ * are not pages of their own), and nothing is left behind. */
+static void test_wire_2m(void **state)
+{
+	struct region r = { .start = MAP_BASE, .end = MAP_BASE + (4ul << 20), .perms = VM_R | VM_W,
+			    .kind = REGION_ANON };
+	struct pager_fault f = { NULL, &r, MAP_BASE, FAULT_WRITE };
+	bool two_mib = pager_policy.on_fault && pager_policy.on_fault(&f) == PAGE_LEVEL_2M;
+	uint64_t data0, pa;
+
+	(void)state;
+	machine_up();
+	data0 = mem_free_pages(false);
+	client_start(0, 1024);	/* 4 MiB at MAP_BASE: two whole 2 MiB pages */
+	touch(0, 0, true);
+	pa = simhost_frame_of(sims[0].c, MAP_BASE);
+	assert_int_equal(pager_frame(pa)->order != 0, two_mib);
+	for (long page = 0; page < 512; page += 511)
+		assert_int_equal(wire(0, page, 1, 0), two_mib ? -ERR_INVAL : 0);
+	assert_int_equal(wire(0, 1, 4, 0), two_mib ? -ERR_INVAL : 0);
+	assert_int_equal(pager_wired, two_mib ? 0 : 6);
+	client_end(0);
+	assert_int_equal(pager_wired, 0);
+	assert_int_equal(mem_check(), 0);
+	assert_int_equal(mem_free_pages(false), data0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_events),
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_wire_pressure),
+		cmocka_unit_test(test_wire_2m),
+	};
+
+	const struct CMUnitTest no_eviction[] = {	/* pager-huge: nothing to page */
+		cmocka_unit_test(test_wire_2m),
 	};
 
 	pager_pol = &pager_policy;
+	if (!pager_policy.choose_victim)
+		return cmocka_run_group_tests(no_eviction, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
  * every kind in every region kind; a policy that chooses victims must pick a
  * frame it was told is mapped, offer another when asked again (the library
  * asks again when it cannot take a frame), write back only dirty pages, and
- * forget released ones. What the policy promises comes from meson:
+ * forget released ones: every policy, found by the build, gets these. What
+ * some promise besides comes from meson, by name (0 when not given):
  * POLICY_WANTS_2M, 2 MiB pages for a big anonymous region; POLICY_USES_ACCESSED,
  * a frame not accessed lately goes first (not FIFO); POLICY_PREFERS_CLEAN, a
  * clean old page goes before dirty ones (WSClock).
@@ -23,6 +24,16 @@
 #include <cmocka.h>
 
 #include <pager.h>
+
+#ifndef POLICY_WANTS_2M
+#define POLICY_WANTS_2M 0
+#endif
+#ifndef POLICY_USES_ACCESSED
+#define POLICY_USES_ACCESSED 0
+#endif
+#ifndef POLICY_PREFERS_CLEAN
+#define POLICY_PREFERS_CLEAN 0
+#endif
 
 #define BASE_PFN 0x80000u
 #define NFRAMES 64
