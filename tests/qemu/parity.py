@@ -66,8 +66,9 @@ def case(args, frames, policy, kind, tmp):
     if skew:
         sim_input += ["--skew", f"{int(skew) / 100:.2f}"]
     if kind == "replay":
-        ref = os.path.join(tmp, "parity.ref")
-        replay_file(ref)
+        ref = args.ref or os.path.join(tmp, "parity.ref")
+        if not args.ref:
+            replay_file(ref)
         initrd = os.path.join(tmp, "replay.cpio")
         subprocess.run([args.mkcpio, "-o", initrd, "-a", args.initrd, "replay.ref=" + ref],
                        check=True)
@@ -112,6 +113,8 @@ def main(argv):
     p.add_argument("--swap", default="256M")
     p.add_argument("--timeout", type=int, default=400)
     p.add_argument("--all", action="store_true", help="every policy on every workload")
+    p.add_argument("--ref", help="the replay cases play this reference string instead of the "
+                   "seeded one (a tools/faultline reftrace file, say)")
     p.add_argument("cases", nargs="*", metavar="POLICY:WORKLOAD")
     args = p.parse_args(argv)
     for f in sorted(os.listdir(args.sims)):
