@@ -3,7 +3,7 @@
  * fltrace: decode a Faultline trace (docs/tracing.md).
  *
  *   fltrace decode [--format text|csv|perfetto|refs] [--task NAME] [-o OUT] FILE
- *   fltrace summary [--task NAME] FILE
+ *   fltrace summary [--task NAME] [--json] FILE
  *
  * FILE is a binary trace (semihosting) or a console log holding "FLT " lines.
  * Exit status: 0, 64 for a usage error, 65 for a corrupt or truncated trace
@@ -52,7 +52,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: fltrace decode [--format text|csv|perfetto|refs] [--task NAME] "
 		   "[-o OUT] FILE\n"
-		   "       fltrace summary [--task NAME] FILE\n");
+		   "       fltrace summary [--task NAME] [--json] FILE\n");
 }
 
 static double to_us(const struct trace *t, uint64_t ticks)
@@ -353,6 +353,39 @@ static void latency_line(const char *label, long long *v, size_t n)
 	       sum / (double)n, pct(v, n, 0.5), pct(v, n, 0.9), pct(v, n, 0.99), v[n - 1]);
 }
 
+/* json_string: @s as a JSON string (task names are printable, but not trusted). */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c > 0x7e)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* latency_json: the latency figures of sorted @v[@n] as a JSON object. */
+static void latency_json(const long long *v, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += (double)v[i];
+	if (!n) {
+		printf("{\"n\": 0}");
+		return;
+	}
+	printf("{\"n\": %zu, \"mean\": %.0f, \"p50\": %lld, \"p90\": %lld, \"p99\": %lld, "
+	       "\"max\": %lld}", n, sum / (double)n, pct(v, n, 0.5), pct(v, n, 0.9), pct(v, n, 0.99),
+	       v[n - 1]);
+}
+
 /* sum_of: the entry for task @name in @s[*@n] (added if new; NULL if full). */
 static struct task_sum *sum_of(struct task_sum *s, size_t *n, const char *name)
 {
@@ -394,7 +427,71 @@ static void summary_tally(struct task_sum *sums, size_t *nsums, const struct eve
 	}
 }
 
-static int summary(const struct trace *t, const char *only, const char *file)
+/* summary_json: what summary prints, as one JSON object (trace summary --json). */
+static int summary_json(const struct trace *t, struct task_sum *sums, size_t nsums,
+			unsigned long vm[TRACE_VM_COUNT][2], unsigned long ipc)
+{
+	long long *all = NULL;
+	size_t nall = 0;
+	char mask[32];
+	bool first = true;
+
+	trace_mask_format(t->h.mask, mask, sizeof(mask));
+	printf("{\"version\": %u, \"format\": \"%s\", \"harts\": %u, \"va_bits\": %u, "
+	       "\"timebase_hz\": %lu, \"recording\": \"%s\", \"records\": %zu, \"us\": %.1f, "
+	       "\"lost\": %lu, \"ended\": %s,\n \"tasks\": [", t->h.version,
+	       t->text ? "console" : "binary", t->h.nharts, t->h.va_bits,
+	       (unsigned long)t->h.timebase_hz, mask, t->n,
+	       t->n ? to_us(t, t->rec[t->n - 1].time - t->rec[0].time) : 0.0,
+	       (unsigned long)t->lost, t->ended ? "true" : "false");
+	for (size_t i = 0; i < nsums; i++) {
+		struct task_sum *s = &sums[i];
+		unsigned long n = 0;
+
+		for (unsigned k = 0; k < 8; k++)
+			n += s->faults[k];
+		if (!n && !s->kills)
+			continue;
+		qsort(s->lat, s->nlat, sizeof(s->lat[0]), cmp_ll);
+		printf("%s\n  {\"task\": ", first ? "" : ",");
+		json_string(s->name);
+		printf(", \"faults\": {\"read\": %lu, \"write\": %lu, \"exec\": %lu, \"other\": %lu, "
+		       "\"total\": %lu}, \"replies\": {\"map\": %lu, \"resume\": %lu, \"kill\": %lu}, "
+		       "\"killed\": %lu, \"latency\": ", s->faults[FAULT_READ], s->faults[FAULT_WRITE],
+		       s->faults[FAULT_EXEC],
+		       n - s->faults[FAULT_READ] - s->faults[FAULT_WRITE] - s->faults[FAULT_EXEC], n,
+		       s->replies[TRACE_REPLY_MAP], s->replies[TRACE_REPLY_RESUME],
+		       s->replies[TRACE_REPLY_KILL], s->kills);
+		latency_json(s->lat, s->nlat);
+		printf("}");
+		first = false;
+		if (s->nlat) {
+			long long *more = realloc(all, (nall + s->nlat) * sizeof(*all));
+
+			if (!more) {
+				free(all);
+				return EXIT_DATAERR;
+			}
+			all = more;
+			memcpy(all + nall, s->lat, s->nlat * sizeof(*all));
+			nall += s->nlat;
+		}
+	}
+	qsort(all, nall, sizeof(*all), cmp_ll);
+	printf("],\n \"latency\": ");
+	latency_json(all, nall);
+	printf(",\n \"vm\": {");
+	for (unsigned k = 0; k < TRACE_VM_COUNT; k++)
+		printf("\"%s\": {\"calls\": %lu, \"failed\": %lu}%s", trace_vm_name(k),
+		       vm[k][0] + vm[k][1], vm[k][1], k + 1 < TRACE_VM_COUNT ? ", " : "");
+	printf("},\n \"ipc\": %lu}\n", ipc);
+	free(all);
+	for (size_t i = 0; i < nsums; i++)
+		free(sums[i].lat);
+	return 0;
+}
+
+static int summary(const struct trace *t, const char *only, const char *file, bool json)
 {
 	static struct task_sum sums[256];
 	struct walk w = { t, only, { { 0 } }, NULL, 0, t->n ? t->rec[0].time : 0 };
@@ -409,6 +506,9 @@ static int summary(const struct trace *t, const char *only, const char *file)
 		if (walk_event(&w, &t->rec[i], &ev))
 			summary_tally(sums, &nsums, &ev, vm, &ipc);
 	}
+	free(w.open);
+	if (json)
+		return summary_json(t, sums, nsums, vm, ipc);
 	trace_mask_format(t->h.mask, mask, sizeof(mask));
 	printf("%s: Faultline trace v%u (%s), %u hart%s, Sv%u, timebase %lu Hz, recording %s\n",
 	       file, t->h.version, t->text ? "console lines" : "binary", t->h.nharts,
@@ -453,7 +553,6 @@ static int summary(const struct trace *t, const char *only, const char *file)
 		       k + 1 < TRACE_VM_COUNT ? "," : "\n");
 	printf("ipc messages: %lu\n", ipc);
 	free(all);
-	free(w.open);
 	return 0;
 }
 
@@ -498,7 +597,7 @@ int main(int argc, char **argv)
 	static const char *const formats[] = { "text", "csv", "perfetto", "refs" };
 	enum format fmt = FMT_TEXT;
 	const char *only = NULL, *outpath = NULL, *file = NULL;
-	bool is_decode;
+	bool is_decode, json = false;
 	struct trace t;
 	FILE *out = stdout;
 	int status;
@@ -525,6 +624,8 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(argv[i], "--task") && has_value) {
 			only = argv[++i];
+		} else if (!strcmp(argv[i], "--json") && !is_decode) {
+			json = true;
 		} else if (!strcmp(argv[i], "-o") && has_value && is_decode) {
 			outpath = argv[++i];
 		} else if (argv[i][0] == '-' || file) {
@@ -547,7 +648,7 @@ int main(int argc, char **argv)
 		trace_free(&t);
 		return EXIT_NOINPUT;
 	}
-	status = is_decode ? decode(&t, fmt, only, out) : summary(&t, only, file);
+	status = is_decode ? decode(&t, fmt, only, out) : summary(&t, only, file, json);
 	if (out != stdout && fclose(out))
 		status = EXIT_NOINPUT;
 	trace_free(&t);

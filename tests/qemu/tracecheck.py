@@ -221,6 +221,18 @@ def main(argv):
         m = re.search(r"^records: (\d+) over .*; lost: (\d+)(.*)$", summary, re.M)
         results.append((code == 0 and m is not None and int(m.group(2)) == 0
                         and not m.group(3), f"summary: {m.group(0) if m else err.strip()}"))
+        code, js, err = decode(args, path, "summary", "--json")
+        try:
+            sj = json.loads(js)
+            faults = sum(1 for r in rows if r["event"] == "fault")
+            ok = (code == 0 and m is not None and sj["records"] == int(m.group(1))
+                  and sj["lost"] == 0 and sj["ended"] is True
+                  and sum(t["faults"]["total"] for t in sj["tasks"]) == faults
+                  and sj["latency"]["n"] == sum(t["latency"]["n"] for t in sj["tasks"]))
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        results.append((ok, f"summary --json agrees with the text and the records "
+                        f"({err.strip() or 'parses'})"))
         results += check_counts(args, rows, out)
         problems = ends_of_faults(rows)
         results.append((not problems, "every fault has exactly one reply or kill"
