@@ -353,6 +353,16 @@ static void latency_line(const char *label, long long *v, size_t n)
 	       sum / (double)n, pct(v, n, 0.5), pct(v, n, 0.9), pct(v, n, 0.99), v[n - 1]);
 }
 
+/* task_faults: all the faults @s took, of every kind. */
+static unsigned long task_faults(const struct task_sum *s)
+{
+	unsigned long n = 0;
+
+	for (unsigned k = 0; k < 8; k++)
+		n += s->faults[k];
+	return n;
+}
+
 /* json_string: @s as a JSON string (task names are printable, but not trusted). */
 static void json_string(const char *s)
 {
@@ -446,10 +456,8 @@ static int summary_json(const struct trace *t, struct task_sum *sums, size_t nsu
 	       (unsigned long)t->lost, t->ended ? "true" : "false");
 	for (size_t i = 0; i < nsums; i++) {
 		struct task_sum *s = &sums[i];
-		unsigned long n = 0;
+		unsigned long n = task_faults(s);
 
-		for (unsigned k = 0; k < 8; k++)
-			n += s->faults[k];
 		if (!n && !s->kills)
 			continue;
 		qsort(s->lat, s->nlat, sizeof(s->lat[0]), cmp_ll);
@@ -520,10 +528,8 @@ static int summary(const struct trace *t, const char *only, const char *file, bo
 	       "write", "exec", "other", "total", "map", "resume", "kill", "killed");
 	for (size_t i = 0; i < nsums; i++) {
 		struct task_sum *s = &sums[i];
-		unsigned long n = 0;
+		unsigned long n = task_faults(s);
 
-		for (unsigned k = 0; k < 8; k++)
-			n += s->faults[k];
 		if (!n && !s->kills)
 			continue;
 		total += n;
