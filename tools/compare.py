@@ -27,6 +27,9 @@ import subprocess
 import sys
 import threading
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import policies  # noqa: E402  (tools/policies.py: the policies built, found)
+
 WORKLOADS = ("seq", "loop", "zipf", "hotscan", "phases", "uniform")
 YARDSTICKS = ("opt", "lru")
 COUNTERS = re.compile(r"^pager: counters: faults (\d+) \(zero-fill (\d+), swap-in (\d+), "
@@ -43,26 +46,6 @@ class Parser(argparse.ArgumentParser):
         print(f"faultline: compare: {message} (see tools/faultline compare --help)",
               file=sys.stderr)
         sys.exit(64)
-
-
-def policies_built(tools):
-    """The policies the build has a simulator for, by the names every command
-    takes: sim-pager is Clock (the default pager), sim-pager-NAME is NAME."""
-    names = []
-    for f in sorted(os.listdir(tools)):
-        path = os.path.join(tools, f)
-        if not re.fullmatch(r"sim-pager(-[a-z0-9]+)?", f) or not os.path.isfile(path) \
-                or not os.access(path, os.X_OK):
-            continue
-        names.append("clock" if f == "sim-pager" else f[len("sim-pager-"):])
-    return names
-
-
-def evicts(tools, policy):
-    """Whether @policy chooses victims (its simulator's --describe); one that
-    evicts nothing (pager-huge) has nothing to compare."""
-    p = subprocess.run([binary(tools, policy)[0], "--describe"], capture_output=True, text=True)
-    return p.returncode == 0 and p.stdout.startswith("evicts")
 
 
 def binary(tools, policy):
@@ -191,7 +174,7 @@ def main(argv):
     args = p.parse_args(argv)
     args.tools = os.path.join(args.build, "tools")
     args.servers = os.path.join(args.build, "servers")
-    built = [n for n in policies_built(args.tools) if evicts(args.tools, n)]
+    built = list(policies.evicting(args.tools))
     try:
         pols = names(args.policies, built + list(YARDSTICKS), "policy") if args.policies \
             else built + list(YARDSTICKS)

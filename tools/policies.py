@@ -10,6 +10,7 @@ here, so that a new policy is a new directory (docs/pager.md).
 """
 import os
 import re
+import subprocess
 import sys
 
 
@@ -29,6 +30,26 @@ def policy_name(server):
 def server_of(name):
     """The pager server of policy @name."""
     return "pager" if name == "clock" else "pager-" + name
+
+
+def evicts(sim):
+    """Whether the simulator binary @sim's policy chooses victims (its
+    --describe); one that evicts nothing (pager-huge) has no paging to
+    compare, check or soak."""
+    p = subprocess.run([sim, "--describe"], capture_output=True, text=True)
+    return p.returncode == 0 and p.stdout.startswith("evicts")
+
+
+def evicting(tools):
+    """The policies the build in @tools has a simulator for that evict, as
+    {policy name: pager server}: sim-pager is Clock, sim-pager-NAME is NAME."""
+    found = {}
+    for f in sorted(os.listdir(tools)):
+        path = os.path.join(tools, f)
+        if re.fullmatch(r"sim-pager(-[a-z0-9]+)?", f) and os.path.isfile(path) \
+                and os.access(path, os.X_OK) and evicts(path):
+            found[policy_name(f[len("sim-"):])] = f[len("sim-"):]
+    return found
 
 
 if __name__ == "__main__":

@@ -32,11 +32,11 @@ POLICIES = {policies.policy_name(d): d
 def evicts(kernel, server):
     """Whether pager server @server chooses victims (the simulator of the build
     that made @kernel says so): one that evicts nothing has no swap to soak."""
-    import subprocess
     sim = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(kernel))), "tools",
                        "sim-" + server)
-    return os.path.exists(sim) and subprocess.run(
-        [sim, "--describe"], capture_output=True, text=True).stdout.startswith("evicts")
+    return os.path.exists(sim) and policies.evicts(sim)
+
+
 COUNTERS = re.compile(r"^pager: counters: faults (\d+) \(zero-fill \d+, swap-in (\d+), .*"
                       r"write-backs (\d+), .* (\d+) errors", re.M)
 WORDS = re.compile(r"^(ptest-soak(?:-short)?): (\d+) words checked, (\d+) wrong", re.M)

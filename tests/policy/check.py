@@ -24,7 +24,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import model  # noqa: E402
+import policies  # noqa: E402  (tools/policies.py: whether a policy evicts)
 
 EXPECT = re.compile(r"^# expect (\w+) --frames (\d+)(?: --scan (\d+))?: (.*)$")
 FIGURE = re.compile(r"^(faults|evictions|write-backs): (\d+)$")
@@ -282,8 +284,7 @@ def main(argv):
     # every policy the build has (not a list of ours), but one that evicts
     # nothing (pager-huge) has no victims to check
     sims = {name: exe for name, exe in (s.split("=", 1) for s in args.sim)
-            if subprocess.run([exe, "--describe"], capture_output=True,
-                              text=True).stdout.startswith("evicts")}
+            if policies.evicts(exe)}
     with tempfile.TemporaryDirectory(prefix="faultline-policy-") as tmp:
         results = (known_answers(sims, args.refs) + against_model(sims, tmp)
                    + workloads(sims) + refusals(sims, args.faultline, tmp))

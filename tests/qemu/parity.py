@@ -117,11 +117,7 @@ def main(argv):
                    "seeded one (a tools/faultline reftrace file, say)")
     p.add_argument("cases", nargs="*", metavar="POLICY:WORKLOAD")
     args = p.parse_args(argv)
-    for f in sorted(os.listdir(args.sims)):
-        exe = os.path.join(args.sims, f)
-        if re.fullmatch(r"sim-pager(-[a-z0-9]+)?", f) and subprocess.run(
-                [exe, "--describe"], capture_output=True, text=True).stdout.startswith("evicts"):
-            SERVER[policies.policy_name(f[len("sim-"):])] = f[len("sim-"):]
+    SERVER.update(policies.evicting(args.sims))
     cases = [c.split(":") for c in args.cases]
     if args.all:
         cases = [[pol, k] for k in WORKLOADS for pol in SERVER]
