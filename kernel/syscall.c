@@ -380,15 +380,30 @@ static long ksys_vm_protect(struct thread *t)
 	return err;
 }
 
+/* query_list: QUERY_LIST: the @n page addresses at @va of the caller's
+ * memory, each of @task. */
+static struct vm_query query_list(struct thread *t, struct task *task, vaddr_t va,
+				  unsigned long n, unsigned long clear)
+{
+	vaddr_t pages[QUERY_PAGES];
+	struct vm_query q = { n == 0 || n > QUERY_PAGES ? -ERR_INVAL : 0, 0, 0 };
+
+	if (!q.err)
+		q.err = copy_from_user(t->task, pages, va, n * sizeof(pages[0]));
+	return q.err ? q : vm_query_list(task, pages, (unsigned)n, clear);
+}
+
 /* ksys_vm_query: a0 = 0, a1 = accessed bitmap, a2 = dirty bitmap. */
 static long ksys_vm_query(struct thread *t)
 {
 	struct task *task;
 	vaddr_t va = uctx_arg(&t->frame, 1);
+	unsigned long clear = uctx_arg(&t->frame, 2);
 	struct vm_query q = { arg_task(t, 0, RIGHT_MAP, &task), 0, 0 };
 
 	if (!q.err)
-		q = vm_query(task, va, uctx_arg(&t->frame, 2));
+		q = clear & QUERY_LIST ? query_list(t, task, va, uctx_arg(&t->frame, 3), clear)
+				       : vm_query(task, va, clear);
 	if (trace_on(TRACE_VM))
 		trace_vm(t, TRACE_VM_QUERY, q.err, task, va, q.accessed, q.dirty);
 	if (q.err)

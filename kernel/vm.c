@@ -251,33 +251,59 @@ int vm_protect(struct task *task, vaddr_t va, unsigned long perms)
 	return 0;
 }
 
+/* query_page: bit @i of @q from the page at @page of @task, clearing @bits. */
+static void query_page(struct task *task, vaddr_t page, pte_t bits, unsigned i,
+		       struct vm_query *q)
+{
+	struct pt_slot slot = pt_walk(mmu_mode(), task->root, page, 0);
+	pte_t pte;
+
+	if (slot.err || !pte_is_leaf(*slot.pte))
+		return;
+	/* atomic: a hart's table walk may set A or D meanwhile */
+	pte = bits ? __atomic_fetch_and(slot.pte, ~bits, __ATOMIC_SEQ_CST) : *slot.pte;
+	q->accessed |= (pte & PTE_A ? 1ul : 0) << i;
+	q->dirty |= (pte & PTE_D ? 1ul : 0) << i;
+	if (bits & pte)
+		mmu_shootdown(page, PAGE_SIZE);
+}
+
+/* query_bits: the PTE bits @clear names; -ERR_INVAL in *@err for others. */
+static pte_t query_bits(unsigned long clear, unsigned long allowed, int *err)
+{
+	if (clear & ~allowed)
+		*err = -ERR_INVAL;
+	return (clear & QUERY_CLEAR_A ? PTE_A : 0) | (clear & QUERY_CLEAR_D ? PTE_D : 0);
+}
+
 struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear)
 {
 	struct vm_query q = { 0, 0, 0 };
-
 	unsigned pages = clear & QUERY_ONE ? 1 : QUERY_PAGES;
+	pte_t bits = query_bits(clear, QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_ONE, &q.err);
 
-	if (clear & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_ONE))
-		q.err = -ERR_INVAL;
 	if (!q.err && ((va & (PAGE_SIZE - 1)) || va >= mmu_user_top()))
 		q.err = va >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
 	if (q.err)
 		return q;
-	for (unsigned i = 0; i < pages && va + i * PAGE_SIZE < mmu_user_top(); i++) {
-		vaddr_t page = va + i * PAGE_SIZE;
-		struct pt_slot slot = pt_walk(mmu_mode(), task->root, page, 0);
-		pte_t bits = (clear & QUERY_CLEAR_A ? PTE_A : 0) | (clear & QUERY_CLEAR_D ? PTE_D : 0);
+	for (unsigned i = 0; i < pages && va + i * PAGE_SIZE < mmu_user_top(); i++)
+		query_page(task, va + i * PAGE_SIZE, bits, i, &q);
+	return q;
+}
 
-		if (slot.err || !pte_is_leaf(*slot.pte))
-			continue;
-		/* atomic: a hart's table walk may set A or D meanwhile */
-		pte_t pte = bits ? __atomic_fetch_and(slot.pte, ~bits, __ATOMIC_SEQ_CST) : *slot.pte;
+struct vm_query vm_query_list(struct task *task, const vaddr_t *pages, unsigned n,
+			      unsigned long clear)
+{
+	struct vm_query q = { 0, 0, 0 };
+	pte_t bits = query_bits(clear, QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_LIST, &q.err);
 
-		q.accessed |= (pte & PTE_A ? 1ul : 0) << i;
-		q.dirty |= (pte & PTE_D ? 1ul : 0) << i;
-		if (bits & pte)
-			mmu_shootdown(page, PAGE_SIZE);
-	}
+	if (n == 0 || n > QUERY_PAGES)
+		q.err = -ERR_INVAL;
+	for (unsigned i = 0; i < n && !q.err; i++)	/* all checked before any is cleared */
+		if ((pages[i] & (PAGE_SIZE - 1)) || pages[i] >= mmu_user_top())
+			q.err = pages[i] >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
+	for (unsigned i = 0; i < n && !q.err; i++)
+		query_page(task, pages[i], bits, i, &q);
 	return q;
 }
 

@@ -60,6 +60,12 @@ struct vm_query {
  * reports the superpage's bits. */
 struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear);
 
+/* vm_query_list: the same for the @n (1..QUERY_PAGES) pages @pages[] of
+ * @task, bit i for @pages[i] (@clear with QUERY_LIST). Every address is
+ * checked (-ERR_ALIGN, -ERR_RANGE) before any bit is cleared. */
+struct vm_query vm_query_list(struct task *task, const vaddr_t *pages, unsigned n,
+			      unsigned long clear);
+
 /* vm_pool_add: give the frame at @offset of the pmem object of @caller's
  * handle @mem_h to @task's page-table pool. The frame must be unmapped. */
 int vm_pool_add(struct task *caller, struct task *task, unsigned long mem_h, uint64_t offset);

@@ -278,6 +278,22 @@ static inline long sys_vm_query(long task, unsigned long va, unsigned long clear
 	return (long)r[0];
 }
 
+/* sys_vm_query_list: the accessed and dirty bits of the @n (1..QUERY_PAGES)
+ * pages at @pages[] of @task (bit i: @pages[i]), clearing those named by
+ * @clear (QUERY_CLEAR_*), in one call. */
+static inline long sys_vm_query_list(long task, const unsigned long *pages, unsigned n,
+				     unsigned long clear, unsigned long *accessed,
+				     unsigned long *dirty)
+{
+	unsigned long r[8] = { (unsigned long)task, (unsigned long)pages, clear | QUERY_LIST, n,
+			       0, 0, 0, 0 };
+
+	syscall8(SYS_VM_QUERY, r);
+	*accessed = r[1];
+	*dirty = r[2];
+	return (long)r[0];
+}
+
 /* sys_vm_map_reply: map, reply RESUME to the caller (a faulting thread), then
  * receive the next message on @ep into @m. */
 static inline void sys_vm_map_reply(long task, unsigned long va, long mem, unsigned long offset,

@@ -95,6 +95,8 @@
 #define QUERY_CLEAR_A	0x1
 #define QUERY_CLEAR_D	0x2
 #define QUERY_ONE	0x4	/* only the page at va: bit 0 of each bitmap */
+#define QUERY_LIST	0x8	/* va: a list of a3 (1..64) page addresses in the
+				 * caller's memory; bit i for the i-th */
 #define QUERY_PAGES	64	/* pages per query: a1 = accessed bitmap, a2 = dirty bitmap */
 
 /* SYS_VM_UNMAP flags and result bits: with UNMAP_REPORT the call returns

@@ -277,7 +277,7 @@ static void test_protect_query(void)
 	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
 	check("cleared", (long)((a | d) & 1), 0);
 	check("query misaligned", sys_vm_query(SELF, 0x40020008, 0, &a, &d), -ERR_ALIGN);
-	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 8, &a, &d), -ERR_INVAL);
+	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 16, &a, &d), -ERR_INVAL);
 	/* QUERY_ONE: the page at va only, its neighbour's bits untouched */
 	check("map a neighbour", sys_vm_map(SELF, 0x40021000, ram->handle, frame(4096),
 					    VM_R | VM_W), 0);
@@ -288,6 +288,29 @@ static void test_protect_query(void)
 	check("query one: bit 0 only", (long)(a | (d << 8)), 0x101);
 	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
 	check("query one cleared its page only", (long)(a | (d << 8)), 0x202);
+	/* QUERY_LIST: the pages a list names, bit i for the i-th, in one call;
+	 * every entry checked before anything is cleared */
+	{
+		unsigned long list[2] = { 0x40021000, 0x40020000 };
+
+		check("query list", sys_vm_query_list(SELF, list, 2, QUERY_CLEAR_A, &a, &d), 0);
+		check("query list: bit i for entry i", (long)(a | (d << 8)), 0x101);
+		sys_vm_query(SELF, 0x40020000, 0, &a, &d);
+		check("query list cleared A of its pages", (long)(a | (d << 8)), 0x200);
+		list[1] = 0x40020008;
+		check("query list: a misaligned entry",
+		      sys_vm_query_list(SELF, list, 2, QUERY_CLEAR_D, &a, &d), -ERR_ALIGN);
+		list[1] = 1ul << 62;
+		check("query list: an entry out of range",
+		      sys_vm_query_list(SELF, list, 2, QUERY_CLEAR_D, &a, &d), -ERR_RANGE);
+		sys_vm_query(SELF, 0x40020000, 0, &a, &d);
+		check("query list refused: nothing cleared", (long)(d << 8), 0x200);
+		check("query list of none", sys_vm_query_list(SELF, list, 0, 0, &a, &d), -ERR_INVAL);
+		check("query list of 65", sys_vm_query_list(SELF, list, 65, 0, &a, &d), -ERR_INVAL);
+		check("query list at an unmapped address",
+		      sys_vm_query_list(SELF, (const unsigned long *)0x7000, 1, 0, &a, &d),
+		      -ERR_RANGE);
+	}
 	check("unmap the neighbour", sys_vm_unmap(SELF, 0x40021000), 0);
 	/* protect */
 	check("protect W+X", sys_vm_protect(SELF, 0x40020000, VM_R | VM_W | VM_X), -ERR_INVAL);
