@@ -710,16 +710,17 @@ static void fail(const char *why, size_t i)
 static void machine(uint32_t frames, uint64_t disk_pages, bool textbook)
 {
 	/* room for the frames, then for what mem_setup and swap_setup take of
-	 * it: 1/16 for page tables, the frame records, the swap slot table */
+	 * it: 1/16 for page tables, the frame records, the swap slot table,
+	 * the history of evicted pages (at most a 4 MiB block) */
 	uint64_t slots = disk_pages < 8ull * frames ? disk_pages : 8ull * frames;
-	uint64_t base = (uint64_t)frames + slots / 4 + 2048;
+	uint64_t base = (uint64_t)frames + slots / 4 + 2048 + 1024;
 	uint64_t ram = (base + base / 15 + 1 + base * MEM_BYTES_PER_FRAME / 4000 + 64) << PAGE_SHIFT;
 
 	/* textbook: the watermarks are set, and swap takes what the disk has */
 	swap_tuning = textbook ? (struct swap_tuning){ 0, 1, 1, 0 }
 			       : (struct swap_tuning){ 7, 0, 0, frames };
 	if (simhost_init(ram, disk_pages << PAGE_SHIFT, 39, sizeof(uint64_t)) ||
-	    mem_setup(SIMHOST_SELF) || swap_setup(SIMHOST_BLK))
+	    mem_setup(SIMHOST_SELF) || swap_setup(SIMHOST_BLK) || history_setup())
 		fail("cannot set up the simulated machine", 0);
 	if (mem_keep(frames))	/* exactly @frames stay free */
 		fail("the simulated machine came out too small", 0);
@@ -845,6 +846,8 @@ static void simulate(const struct refs *r, bool textbook, bool lru, bool opt)
 {
 	bool unvisit = textbook && pager_pol->miss_not_visit;
 	uint64_t *stamp = xalloc(r->npages, sizeof(*stamp));	/* what each page holds */
+
+	pager_unvisited = unvisit;	/* the policy asks: pager_fault_visits */
 
 	for (size_t i = 0; i < r->n; i++) {
 		uint32_t id = r->id[i];

@@ -35,6 +35,10 @@ struct pager_counters {
 
 extern struct pager_counters pager_count;
 
+/* pager_unvisited: the faulting access leaves no A bit (pager_fault_visits):
+ * set by the simulator's textbook mode for a policy with miss_not_visit. */
+extern bool pager_unvisited;
+
 /* pager_faults: faults taken so far (pager_now). */
 extern unsigned long pager_faults;
 
@@ -278,6 +282,27 @@ void swap_parked(long h);
 
 /* swap_client_end: @c is gone: free its slots and read-ahead frames. */
 void swap_client_end(struct client *c);
+
+/* pager_self_alloc: a zeroed block of @bytes (a buddy block: at most 4 MiB)
+ * of data frames for the pager's own use, or 0. */
+uint64_t pager_self_alloc(uint64_t bytes);
+
+/* The history of evicted pages (history.c; pager_page_history). */
+/* history_setup: room for it, when the policy asks (.history), sized for the
+ * data frames (after swap_setup, before mem_keep). 0 or -ERR_NOMEM (none). */
+int history_setup(void);
+/* history_remember: the page frame @f backed was just evicted. */
+void history_remember(const struct frame *f);
+/* history_drop: forget the page @f backs (its eviction was undone). */
+void history_drop(const struct frame *f);
+/* history_client_end: forget every page of @c. */
+void history_client_end(const struct client *c);
+/* history_remembers: whether the history holds the page @f backs. */
+bool history_remembers(const struct frame *f);
+/* history_check: the ring's index agrees with its entries (swap_check); 0
+ * or -ERR_INVAL. history_entries: pages remembered now. */
+int history_check(void);
+uint32_t history_entries(void);
 
 /* counters_print: one line of every counter ("pager: counters: ..."). */
 void counters_print(void);

@@ -136,6 +136,7 @@ void pager_client_end(struct client *c, int status, unsigned how)
 
 	be_task_end(c->task, c->watch);
 	swap_client_end(c);
+	history_client_end(c);
 	client_release(c);
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
 	       "pages evicted\n",
@@ -150,6 +151,9 @@ void pager_client_end(struct client *c, int status, unsigned how)
 		if (swap_on && (swap_area.used || swap_check(&swap_area)))
 			printf("pager: FAIL: %u swap slots still in use, or the index is wrong\n",
 			       swap_area.used);
+		if (history_entries() || history_check())
+			printf("pager: FAIL: %u evicted pages still remembered, or the index is "
+			       "wrong\n", history_entries());
 		counters_print();
 	}
 	if (nended < ENDED_MAX) {
@@ -407,6 +411,13 @@ long pager_map_back(struct client *c, uint64_t va, uint64_t pa)
 unsigned long pager_now(void)
 {
 	return pager_faults;
+}
+
+bool pager_unvisited;
+
+bool pager_fault_visits(void)
+{
+	return !pager_unvisited;
 }
 
 /* map_file: PAGER_FILE from client @c: a read-only image region of the

@@ -67,6 +67,26 @@ bool pager_page_dirty(uint64_t pa);
  * an I/O error, or not a 4 KiB data page). */
 bool pager_page_clean(uint64_t pa);
 
+/* What the pager remembers of a page it evicted (pager_page_history). */
+struct pager_history {
+	unsigned long evicted_at;	/* pager_now() when it was evicted */
+	uint32_t word;			/* the frame's pword as on_evict left it */
+};
+
+/* pager_page_history: for a policy with .history, in on_map: whether the page
+ * frame @pa now backs was evicted lately (one of the last F evictions, F the
+ * data frames, at most 2^17 - 1), and if so when and the word the policy left in
+ * its pword at on_evict, in *@h. The pager then forgets it (it is resident
+ * again): a second call says false. Ghost lists (ARC's B1 and B2, S3-FIFO's
+ * ghost queue) need no map of their own (lib/pager/history.c). */
+bool pager_page_history(uint64_t pa, struct pager_history *h);
+
+/* pager_fault_visits: whether the access that faulted a page in leaves its A
+ * bit set (it does on Faultline and in the simulator's machine modes; in its
+ * textbook mode, for a policy with miss_not_visit, it does not). A policy that
+ * counts visits discounts that one when this says so. */
+bool pager_fault_visits(void);
+
 /* pager_now: the pager's clock, in faults served so far (the pager sees no
  * other events; the simulator counts the same way). */
 unsigned long pager_now(void);
@@ -121,16 +141,22 @@ struct pager_policy {
 	 * A pager cannot do this: on Faultline, and in the simulator's machine
 	 * modes, the faulting access sets A when it runs again. */
 	bool miss_not_visit;
+	/* history: the pager remembers the pages this policy evicts, for
+	 * pager_page_history. */
+	bool history;
 };
 
 /* pager_policy_evicted: tell policy @p that victim @pa (record @f) was
- * evicted: on_evict, then on_release. The library's eviction, the simulator
- * and the policy tests all go through this. */
+ * evicted: on_evict, then @remember (if not NULL: the history keeps the page
+ * with the word on_evict left in f->pword), then on_release. The library's
+ * eviction, the simulator and the policy tests all go through this. */
 static inline void pager_policy_evicted(const struct pager_policy *p, uint64_t pa,
-					struct frame *f)
+					struct frame *f, void (*remember)(const struct frame *f))
 {
 	if (p->on_evict)
 		p->on_evict(pa, f);
+	if (remember && p->history)
+		remember(f);
 	if (p->on_release)
 		p->on_release(pa, f, 0);
 }

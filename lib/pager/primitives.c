@@ -332,6 +332,7 @@ long pager_wire(struct client *c, const struct msg *m)
 		*pager_frame(pa) = (struct frame){ (uint16_t)c->id, FRAME_WIRED, 0,
 						   (uint32_t)(va >> PAGE_SHIFT), MEM_NONE, MEM_NONE,
 						   0, 0 };
+		history_drop(pager_frame(pa));	/* resident again, on no policy's list */
 		c->pages++;
 		c->faults++;
 		pager_faults++;

@@ -72,8 +72,7 @@ static unsigned order_for(uint64_t bytes)
 	return order;
 }
 
-/* self_alloc: a zeroed block of @bytes for the pager's own use, or 0. */
-static uint64_t self_alloc(uint64_t bytes)
+uint64_t pager_self_alloc(uint64_t bytes)
 {
 	unsigned order = order_for(bytes);
 	uint64_t pa = order < BUDDY_ORDERS ? mem_alloc(order) : 0;
@@ -86,7 +85,7 @@ static uint64_t self_alloc(uint64_t bytes)
 	return pa;
 }
 
-/* self_free: give back a block of self_alloc (@pa 0: none). */
+/* self_free: give back a block of pager_self_alloc (@pa 0: none). */
 static void self_free(uint64_t pa, uint64_t bytes)
 {
 	if (pa)
@@ -139,8 +138,8 @@ int swap_setup(long blk)
 			 ? (uint32_t)((uint64_t)cap / SWAP_SECTORS_PER_SLOT) : SLOTS_MAX;
 	if (nslots > data * SLOTS_PER_PAGE)
 		nslots = (uint32_t)(data * SLOTS_PER_PAGE);
-	table_pa = self_alloc(sizeof(struct blk_table));
-	slots_pa = self_alloc(swap_bytes(nslots));
+	table_pa = pager_self_alloc(sizeof(struct blk_table));
+	slots_pa = pager_self_alloc(swap_bytes(nslots));
 	err = !table_pa || !slots_pa || swap_init(&swap_area, mem_ptr(slots_pa), nslots)
 		      ? -ERR_NOMEM : 0;
 	if (!err) {
@@ -290,10 +289,11 @@ static void slot_free(struct client *c, uint32_t slot)
 	c->swapped--;
 }
 
-/* forget: victim @pa leaves the policy's view (it is unmapped now). */
+/* forget: victim @pa leaves the policy's view (it is unmapped now); the
+ * history remembers it with the word the policy's on_evict left. */
 static void forget(uint64_t pa, struct frame *f)
 {
-	pager_policy_evicted(pager_pol, pa, f);
+	pager_policy_evicted(pager_pol, pa, f, history_remember);
 }
 
 /* gone: victim @pa of @c is out (dropped, or its copy written): free it. */
@@ -366,6 +366,7 @@ static void give_back(uint64_t pa)
 	long err;
 
 	copy_stale(c, f);
+	history_drop(f);	/* not evicted after all */
 	err = pager_map_back(c, va, pa);
 	if (err && err != -ERR_HANDLE)	/* (its task ended: the frame goes with it) */
 		printf("pager: FAIL: cannot map back page 0x%lx of %s\n", (unsigned long)va, c->name);

@@ -114,8 +114,19 @@ static void touch(unsigned i, uint64_t page, bool write)
 		w[0] = w[WORDS - 1] = s->stamp[page] = stamp_next++;
 }
 
+/* clients_used: whether any client is running. */
+static bool clients_used(void)
+{
+	for (unsigned i = 0; i < CLIENT_MAX; i++)
+		if (clients[i].used)
+			return true;
+	return false;
+}
+
 /* check_frames: every data frame is mapped where its record says (or is a
- * read-ahead frame, unmapped), and the clients' resident counts agree. */
+ * read-ahead frame, unmapped), and the clients' resident counts agree; no
+ * resident page is history, and the history's index is sound. */
+
 static void check_frames(void)
 {
 	unsigned long resident[CLIENT_MAX] = { 0 };
@@ -137,8 +148,15 @@ static void check_frames(void)
 				fail_msg("frame 0x%lx: recorded at 0x%lx of client %u, not mapped there",
 					 (unsigned long)pa, (unsigned long)va, f->owner);
 			resident[f->owner]++;
+			/* a page faulted back in is no longer history (a policy
+			 * with .history asks in on_map; an eviction undone forgets) */
+			if (pager_pol->history)
+				assert_false(history_remembers(f));
 		}
 	}
+	assert_int_equal(history_check(), 0);
+	if (!clients_used())
+		assert_int_equal(history_entries(), 0);
 	for (unsigned i = 1; i < CLIENT_MAX; i++)
 		if (clients[i].used)
 			assert_int_equal(clients[i].pages, resident[i]);
@@ -156,6 +174,7 @@ static void machine_up(void)
 	assert_int_equal(mem_setup(SIMHOST_SELF), 0);
 	assert_int_equal(swap_setup(SIMHOST_BLK), 0);
 	assert_true(swap_on);
+	assert_int_equal(history_setup(), 0);
 	up = true;
 }
 

@@ -102,9 +102,45 @@ bool pager_page_clean(uint64_t pa)
 	return true;
 }
 
+/* pager_fault_visits: as live, the faulting access leaves its A bit. */
+bool pager_fault_visits(void)
+{
+	return true;
+}
+
 unsigned long pager_now(void)
 {
 	return now;
+}
+
+/* The library's history of evicted pages (lib/pager/history.c), in small:
+ * the last NFRAMES evictions, for a policy with .history. */
+static struct { struct frame page; unsigned long when; bool kept; } ghosts[NFRAMES];
+static unsigned nghosts, remembered, recalled;
+
+static void remember(const struct frame *f)
+{
+	assert_true(pager_policy.history);
+	ghosts[nghosts % NFRAMES].page = *f;
+	ghosts[nghosts % NFRAMES].when = now;
+	ghosts[nghosts++ % NFRAMES].kept = true;
+	remembered++;
+}
+
+bool pager_page_history(uint64_t pa, struct pager_history *h)
+{
+	const struct frame *f = pager_frame(pa);
+
+	assert_non_null(f);
+	for (unsigned i = 0; i < NFRAMES; i++)
+		if (ghosts[i].kept && ghosts[i].page.owner == f->owner &&
+		    ghosts[i].page.vpage == f->vpage) {
+			*h = (struct pager_history){ ghosts[i].when, ghosts[i].page.pword };
+			ghosts[i].kept = false;
+			recalled++;
+			return true;
+		}
+	return false;
 }
 
 static uint64_t pa_of(unsigned i)
@@ -202,7 +238,7 @@ static unsigned evict(uint64_t v)
 	unsigned i = (unsigned)((v >> 12) - BASE_PFN);
 
 	assert_true(v >= pa_of(0) && v < pa_of(8));
-	pager_policy_evicted(&pager_policy, v, &frames[i]);
+	pager_policy_evicted(&pager_policy, v, &frames[i], remember);
 	return i;
 }
 
@@ -287,6 +323,34 @@ static void test_dirty(void **state)
 	tear_down(gone);
 }
 
+/* A victim's page faults back in (the same frame, later): a policy that asks
+ * for the history (.history) recalls it in on_map, once; every policy goes
+ * on offering mapped frames only. */
+static void test_refault(void **state)
+{
+	struct client c;
+	unsigned gone, kept = remembered, got;
+	(void)state;
+
+	if (!set_up(&c, 6000, 7000, 0x0f, 0))
+		return;
+	gone = evict(pager_policy.choose_victim());
+	assert_int_equal(remembered, kept + (pager_policy.history ? 1 : 0));
+	now = 7100;
+	got = recalled;
+	frames[gone] = (struct frame){ .owner = 1, .kind = FRAME_DATA, .vpage = 0x40000 + gone,
+				       .link_next = MEM_NONE, .link_prev = MEM_NONE };
+	map_hook(&c, (0x40000ul + gone) << 12, pa_of(gone), &frames[gone], 0);
+	assert_int_equal(recalled, got + (pager_policy.history ? 1 : 0));
+	for (int ask = 0; ask < 40; ask++) {
+		uint64_t v = pager_policy.choose_victim();
+
+		assert_true(v >= pa_of(0) && v < pa_of(8));
+	}
+	tear_down(8);
+	assert_int_equal(pager_policy.choose_victim(), 0);
+}
+
 static void test_2m_frames_left_alone(void **state)
 {
 	struct client c;
@@ -313,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_victims),
 		cmocka_unit_test(test_asked_again),
 		cmocka_unit_test(test_dirty),
+		cmocka_unit_test(test_refault),
 		cmocka_unit_test(test_2m_frames_left_alone),
 	};
 
