@@ -256,6 +256,28 @@ long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, uns
 	return 0;
 }
 
+long be_query_list(long task, const uint64_t *pages, unsigned n, unsigned long flags,
+		   unsigned long *a, unsigned long *d)
+{
+	unsigned long one_a, one_d;
+	long err = 0;
+
+	*a = *d = 0;
+	if (flags & ~(unsigned long)(QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_LIST) || n == 0 ||
+	    n > QUERY_PAGES)
+		return -ERR_INVAL;
+	for (unsigned i = 0; i < n && !err; i++)	/* all checked first, as the kernel does */
+		if (pages[i] & (PAGE_SIZE - 1))
+			err = -ERR_ALIGN;
+	for (unsigned i = 0; i < n && !err; i++) {
+		err = be_query(task, pages[i], (flags & ~(unsigned long)QUERY_LIST) | QUERY_ONE,
+			       &one_a, &one_d);
+		*a |= (one_a & 1) << i;
+		*d |= (one_d & 1) << i;
+	}
+	return err;
+}
+
 long be_protect(long task, uint64_t va, unsigned long perms)
 {
 	struct host_task *t = task_of(task);

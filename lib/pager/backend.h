@@ -31,6 +31,11 @@ long be_unmap_bits(long task, uint64_t va);
  * clearing what @flags asks (SYS_VM_QUERY). */
 long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, unsigned long *d);
 
+/* be_query_list: the same for the @n (1..QUERY_PAGES) pages @pages[] of
+ * @task, bit i for @pages[i] (SYS_VM_QUERY with QUERY_LIST: one call). */
+long be_query_list(long task, const uint64_t *pages, unsigned n, unsigned long flags,
+		   unsigned long *a, unsigned long *d);
+
 /* be_protect: the mapped page at @va of @task gets @perms (SYS_VM_PROTECT). */
 long be_protect(long task, uint64_t va, unsigned long perms);
 

@@ -336,6 +336,38 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	return page_query(f, clear ? QUERY_CLEAR_A : 0) & 1;
 }
 
+uint64_t pager_pages_accessed(const uint64_t *pa, unsigned n, bool clear)
+{
+	const struct frame *f[PAGER_BATCH];
+	uint64_t bits = 0, done = 0;
+
+	if (n > PAGER_BATCH)
+		n = PAGER_BATCH;
+	for (unsigned i = 0; i < n; i++) {
+		f[i] = pager_frame(pa[i]);
+		if (!f[i] || f[i]->kind != FRAME_DATA || f[i]->order || !f[i]->owner ||
+		    !clients[f[i]->owner].used)
+			done |= 1ull << i;	/* reads 0 */
+	}
+	for (unsigned i = 0; i < n; i++) {	/* a call for each owner's frames */
+		uint64_t va[PAGER_BATCH];
+		unsigned idx[PAGER_BATCH], k = 0;
+		unsigned long a = 0, d;
+
+		if (done >> i & 1)
+			continue;
+		for (unsigned j = i; j < n; j++)
+			if (!(done >> j & 1) && f[j]->owner == f[i]->owner) {
+				va[k] = (uint64_t)f[j]->vpage << PAGE_SHIFT;
+				idx[k++] = j;
+				done |= 1ull << j;
+			}
+		be_query_list(clients[f[i]->owner].task, va, k, clear ? QUERY_CLEAR_A : 0, &a, &d);
+		for (unsigned j = 0; j < k; j++)
+			bits |= (uint64_t)(a >> j & 1) << idx[j];
+	}
+	return bits;
+}
 
 void pager_record(struct client *c, uint64_t va, uint64_t pa, unsigned order)
 {

@@ -57,6 +57,14 @@ struct frame *pager_frame(uint64_t pa);
  * last call with @clear (the MMU's A bit, through SYS_VM_QUERY). */
 bool pager_page_accessed(uint64_t pa, bool clear);
 
+/* pager_pages_accessed: the A bits of the @n (at most PAGER_BATCH) frames
+ * @pa[] (bit i: @pa[i]'s), cleared after reading when @clear, in one system
+ * call per owner among them (SYS_VM_QUERY with QUERY_LIST) instead of one a
+ * frame: what a victim search that looks at many frames uses. A frame that
+ * backs no 4 KiB data page reads 0. */
+#define PAGER_BATCH 64
+uint64_t pager_pages_accessed(const uint64_t *pa, unsigned n, bool clear);
+
 /* pager_page_dirty: whether the page frame @pa backs was written since it was
  * mapped or last cleaned (the MMU's D bit, through SYS_VM_QUERY). */
 bool pager_page_dirty(uint64_t pa);

@@ -38,6 +38,13 @@ long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, uns
 	return sys_vm_query(task, va, flags, a, d);
 }
 
+long be_query_list(long task, const uint64_t *pages, unsigned n, unsigned long flags,
+		   unsigned long *a, unsigned long *d)
+{
+	_Static_assert(sizeof(uint64_t) == sizeof(unsigned long), "a page address is a long");
+	return sys_vm_query_list(task, (const unsigned long *)pages, n, flags, a, d);
+}
+
 long be_protect(long task, uint64_t va, unsigned long perms)
 {
 	return sys_vm_protect(task, va, perms);

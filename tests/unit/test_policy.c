@@ -85,6 +85,18 @@ bool pager_page_accessed(uint64_t pa, bool clear)
 	return a;
 }
 
+uint64_t pager_pages_accessed(const uint64_t *pa, unsigned n, bool clear)
+{
+	uint64_t bits = 0;
+
+	assert_true(n >= 1 && n <= PAGER_BATCH);
+	for (unsigned i = 0; i < n; i++) {
+		assert_non_null(pager_frame(pa[i]));
+		bits |= (uint64_t)pager_page_accessed(pa[i], clear) << i;
+	}
+	return bits;
+}
+
 bool pager_page_dirty(uint64_t pa)
 {
 	return dirty[(pa >> 12) - BASE_PFN];
