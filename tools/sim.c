@@ -720,7 +720,7 @@ static void machine(uint32_t frames, uint64_t disk_pages, bool textbook)
 	swap_tuning = textbook ? (struct swap_tuning){ 0, 1, 1, 0 }
 			       : (struct swap_tuning){ 7, 0, 0, frames };
 	if (simhost_init(ram, disk_pages << PAGE_SHIFT, 39, sizeof(uint64_t)) ||
-	    mem_setup(SIMHOST_SELF) || swap_setup(SIMHOST_BLK) || history_setup())
+	    mem_setup(SIMHOST_SELF) || swap_setup(SIMHOST_BLK) || history_setup(frames))
 		fail("cannot set up the simulated machine", 0);
 	if (mem_keep(frames))	/* exactly @frames stay free */
 		fail("the simulated machine came out too small", 0);

@@ -288,9 +288,10 @@ void swap_client_end(struct client *c);
 uint64_t pager_self_alloc(uint64_t bytes);
 
 /* The history of evicted pages (history.c; pager_page_history). */
-/* history_setup: room for it, when the policy asks (.history), sized for the
- * data frames (after swap_setup, before mem_keep). 0 or -ERR_NOMEM (none). */
-int history_setup(void);
+/* history_setup: room for it, when the policy asks (.history), sized for
+ * @frames data frames (the pager's frames=; 0: those free now), after
+ * swap_setup and before mem_keep. 0 or -ERR_NOMEM (none). */
+int history_setup(uint64_t frames);
 /* history_remember: the page frame @f backed was just evicted. */
 void history_remember(const struct frame *f);
 /* history_drop: forget the page @f backs (its eviction was undone). */

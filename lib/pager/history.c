@@ -33,9 +33,9 @@ static uint64_t history_bytes(uint32_t cap)
 	return swap_bytes(cap + 1) + 2ull * (cap + 1) * sizeof(uint32_t);
 }
 
-int history_setup(void)
+int history_setup(uint64_t frames)
 {
-	uint64_t data = swap_tuning.frames ? swap_tuning.frames : mem_free_pages(false);
+	uint64_t data = frames ? frames : mem_free_pages(false);
 	uint32_t cap = data < HISTORY_MAX ? (uint32_t)data : HISTORY_MAX;
 
 	if (!pager_pol->history || ring.nslots)

@@ -353,7 +353,7 @@ int pager_main(const struct pager_policy *p)
 		printf("pager: no swap: the disk cannot be used (%s)\n", err_name((int)err));
 	else if (blk < 0)
 		printf("pager: no swap (no block device)\n");
-	history_setup();
+	history_setup(swap_tuning.frames);
 	if (swap_tuning.frames && mem_keep(swap_tuning.frames)) {
 		printf("pager: cannot start: frames=%lu, but only %lu data frames are free (more "
 		       "RAM, or fewer frames)\n", (unsigned long)swap_tuning.frames,

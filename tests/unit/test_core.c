@@ -174,7 +174,7 @@ static void machine_up(void)
 	assert_int_equal(mem_setup(SIMHOST_SELF), 0);
 	assert_int_equal(swap_setup(SIMHOST_BLK), 0);
 	assert_true(swap_on);
-	assert_int_equal(history_setup(), 0);
+	assert_int_equal(history_setup(0), 0);
 	up = true;
 }
 
