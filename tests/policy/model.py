@@ -12,7 +12,13 @@ reference to a resident page sets R (and D for a write); a miss counts a fault
 takes a free slot or the victim's (a write-back if it was dirty), loads the
 page, then sets R (and D).
 
-Usage: model.py --policy fifo|clock|aging|wsclock|sieve|opt|lru --frames N [--scan N] FILE
+2Q, S3-FIFO and CAR are modelled as the pager runs them (their files say
+how that differs from the papers): queues of slots, oldest first; the
+library's history of evicted pages as a dict that forgets an entry once
+`frames` evictions followed it; A bits read by S3-FIFO 64 pages ahead.
+
+Usage: model.py --policy fifo|clock|aging|wsclock|sieve|2q|s3fifo|car|opt|lru --frames N
+                [--scan N] FILE
 """
 import argparse
 import bisect
@@ -21,6 +27,8 @@ import sys
 TAU = 16            # WSClock's tau, in faults (servers/pager-wsclock/main.c)
 AGING_SCAN = 256    # the aging policy's scan_faults (servers/pager-aging/main.c)
 COUNTER_TOP = 1 << 31   # the aging counter is 32 bits wide
+MISS_NOT_VISIT = {"sieve", "s3fifo", "car"}     # a miss leaves R clear (textbook mode)
+BATCH = 64          # S3-FIFO reads this many A bits ahead
 
 
 class Slot:
@@ -34,6 +42,8 @@ class Slot:
         self.counter = 0     # aging
         self.seq = seq       # load order: FIFO, and aging's ties
         self.last_ref = 0    # LRU
+        self.freq = 0        # S3-FIFO: M's 2-bit frequency
+        self.read = None     # S3-FIFO: its A bit as read ahead, None: not read
 
 
 class Machine:
@@ -49,6 +59,12 @@ class Machine:
         self.branches = set()    # WSClock paths taken (check.py asserts coverage)
         self.sieve_q = []        # SIEVE: slots, oldest first (the hand walks towards newer)
         self.sieve_hand = None   # SIEVE: index into sieve_q, None: at the oldest
+        self.q = {"a": [], "b": []}  # 2Q: A1in, Am; S3-FIFO: S, M; CAR: T1, T2 (slots)
+        self.history = {}        # page -> (evictions before its own, the word it left)
+        self.word = 0            # what the victim being evicted leaves in the history
+        self.seq = [1, 1]        # 2Q A1out, S3-FIFO G, CAR B1 and B2: next sequence number
+        self.nb = [0, 0]         # CAR: |B1|, |B2|
+        self.p = 0               # CAR: T1's target
         self.uses = {}           # page -> the indices of its references, for OPT
         for i, (page, _) in enumerate(refs):
             self.uses.setdefault(page, []).append(i)
@@ -60,7 +76,7 @@ class Machine:
             if missed:
                 where[page] = self.fault(i, where)
             slot = self.slots[where[page]]
-            slot.r = slot.r or not (missed and self.policy == "sieve")  # SIEVE: a miss is no visit
+            slot.r = slot.r or not (missed and self.policy in MISS_NOT_VISIT)
             slot.d = slot.d or write
             slot.last_ref = i
         return self.faults, self.evictions, self.write_backs
@@ -73,18 +89,161 @@ class Machine:
                 s.r = False
         self.loads += 1
         new = Slot(self.refs[i][0], self.faults, self.loads)
+        admit = getattr(self, "admit_" + self.policy, None)
         if len(self.slots) < self.frames:
             self.slots.append(new)
             self.sieve_q.append(len(self.slots) - 1)
+            if admit:
+                admit(len(self.slots) - 1)
             return len(self.slots) - 1
         k = getattr(self, "victim_" + self.policy)(i)
         old = self.slots[k]
         if old.d:
             self.write_backs += 1
+        if admit:   # the library remembers it with the word the policy left
+            self.history[old.page] = (self.evictions, self.word)
         self.evictions += 1
         del where[old.page]
         self.slots[k] = new
+        if admit:
+            admit(k)
         return k
+
+    def recall(self, page):
+        """The word the history keeps for @page, forgetting it; None when it
+        has none or `frames` evictions came after its own."""
+        evictions, word = self.history.pop(page, (None, None))
+        if evictions is None or self.evictions - evictions > self.frames:
+            return None
+        return word
+
+    def take(self, name, k):
+        """Slot @k leaves queue @name (it is evicted)."""
+        self.q[name].remove(k)
+        return k
+
+    def next_seq(self, n, mask):
+        """Sequence number @n's next: 1..mask, never 0."""
+        return (self.seq[n] + 1) & mask or 1
+
+    # 2Q (Johnson and Shasha 1994, as servers/pager-2q runs it)
+    def admit_2q(self, k):
+        held = len(self.q["a"]) + len(self.q["b"])
+        w = self.recall(self.slots[k].page)
+        hot = w and ((self.seq[0] - w) & (2**30 - 1)) <= held // 2 + 1
+        self.q["b" if hot else "a"].append(k)
+
+    def victim_2q(self, i):
+        a1in, am = self.q["a"], self.q["b"]
+        held = len(a1in) + len(am)
+        if a1in and (len(a1in) > held // 4 or not am):
+            self.word = self.seq[0]
+            self.seq[0] = self.next_seq(0, 2**30 - 1)
+            return self.take("a", a1in[0])
+        self.word = 0
+        for k in list(am):  # Clock
+            am.remove(k)
+            am.append(k)
+            if not self.slots[k].r:
+                return self.take("b", k)
+            self.slots[k].r = False
+        return self.take("b", am[0])
+
+    # S3-FIFO (Yang et al. 2023, as servers/pager-s3fifo runs it)
+    def admit_s3fifo(self, k):
+        held = len(self.q["a"]) + len(self.q["b"])
+        w = self.recall(self.slots[k].page)
+        ghost = w and ((self.seq[0] - w) & (2**27 - 1)) <= held - held // 10 + 1
+        self.slots[k].freq, self.slots[k].read = 0, None
+        self.q["b" if ghost else "a"].append(k)
+
+    def s3_accessed(self, name, k):
+        """The A bit of @k, the head of queue @name, read BATCH ahead."""
+        q = self.q[name]
+        if self.slots[k].read is None:
+            for j in q[:BATCH]:
+                if j != k and self.slots[j].read is not None:
+                    break
+                self.slots[j].read, self.slots[j].r = self.slots[j].r, False
+        a, self.slots[k].read = self.slots[k].read, None
+        return a
+
+    def victim_s3fifo(self, i):
+        small, main = self.q["a"], self.q["b"]
+        held = len(small) + len(main)
+        if small and (10 * len(small) >= held or not main):
+            for _ in range(2 * len(small) + 1):
+                if not small:
+                    break
+                k = small[0]
+                a = self.s3_accessed("a", k)
+                small.remove(k)
+                if not a:
+                    small.append(k)
+                    self.word = self.seq[0]
+                    self.seq[0] = self.next_seq(0, 2**27 - 1)
+                    return self.take("a", k)
+                self.slots[k].freq = 0
+                main.append(k)
+        self.word = 0
+        for _ in range(4 * len(main) + 1):
+            k = main[0]
+            freq = min(self.slots[k].freq + self.s3_accessed("b", k), 3)
+            main.remove(k)
+            main.append(k)
+            if not freq:
+                return self.take("b", k)
+            self.slots[k].freq = freq - 1
+        return self.take("b", main[0])
+
+    # CAR (Bansal and Modha 2004, as servers/pager-car runs it)
+    def admit_car(self, k):
+        t1, t2 = self.q["a"], self.q["b"]
+        c = len(t1) + len(t2) + 1
+        w = self.recall(self.slots[k].page)
+        lst = w & 1 if w else 0
+        if w and w >> 1 and ((self.seq[lst] - (w >> 1)) & (2**28 - 1)) <= self.nb[lst]:
+            b1, b2 = self.nb
+            if lst == 0:
+                self.p = min(self.p + max(1, b2 // b1 if b1 else 0), c)
+            else:
+                d = max(1, b1 // b2 if b2 else 0)
+                self.p = self.p - d if self.p > d else 0
+            self.nb[lst] -= 1
+            t2.append(k)
+            return
+        if len(t1) + self.nb[0] >= c and self.nb[0]:
+            self.nb[0] -= 1
+        elif len(t1) + len(t2) + sum(self.nb) >= 2 * c and self.nb[1]:
+            self.nb[1] -= 1
+        t1.append(k)
+
+    def victim_car(self, i):
+        t1, t2 = self.q["a"], self.q["b"]
+        k = None
+        for _ in range(4 * (len(t1) + len(t2)) + 2):
+            from_t1 = len(t1) >= max(1, self.p)
+            if from_t1 and not t1:
+                from_t1 = False
+            elif not from_t1 and not t2:
+                from_t1 = True
+            q = t1 if from_t1 else t2
+            k = q.pop(0)
+            q.append(k)
+            if not self.slots[k].r:
+                break
+            self.slots[k].r = False
+            if from_t1:
+                t1.remove(k)
+                t2.append(k)
+            k = None
+        if k is None:
+            k = (t1 or t2)[0]
+        lst = 1 if k in t2 else 0
+        self.word = self.seq[lst] << 1 | lst
+        self.seq[lst] = self.next_seq(lst, 2**28 - 1)
+        self.nb[lst] += 1
+        return self.take("b" if lst else "a", k)
 
     def victim_fifo(self, i):
         """Silberschatz 10.4.2: the page brought in first."""
@@ -185,7 +344,8 @@ def simulate(policy, frames, refs, scan=None):
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--policy", required=True,
-                   choices=["fifo", "clock", "aging", "wsclock", "sieve", "opt", "lru"])
+                   choices=["fifo", "clock", "aging", "wsclock", "sieve", "2q", "s3fifo", "car",
+                            "opt", "lru"])
     p.add_argument("--frames", type=int, required=True)
     p.add_argument("--scan", type=int)
     p.add_argument("file")
