@@ -90,7 +90,7 @@ static uint64_t aging_choose_victim(void)
 }
 
 const struct pager_policy pager_policy = {
-	.name = "aging (4 KiB pages, aging LRU approximation)",
+	.name = "aging, an LRU approximation (Tanenbaum 3.4.7)",
 	.on_map = aging_on_map,
 	.on_release = aging_on_release,
 	.choose_victim = aging_choose_victim,

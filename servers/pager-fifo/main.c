@@ -44,7 +44,7 @@ static uint64_t fifo_choose_victim(void)
 }
 
 const struct pager_policy pager_policy = {
-	.name = "fifo (4 KiB pages, FIFO)",
+	.name = "FIFO (Silberschatz 10.4.2; Tanenbaum 3.4.3)",
 	.on_map = fifo_on_map,
 	.on_release = fifo_on_release,
 	.choose_victim = fifo_choose_victim,

@@ -119,7 +119,7 @@ static uint64_t wsclock_choose_victim(void)
 }
 
 const struct pager_policy pager_policy = {
-	.name = "wsclock (4 KiB pages, WSClock)",
+	.name = "WSClock (Carr and Hennessy, SOSP 1981)",
 	.on_map = wsclock_on_map,
 	.on_release = wsclock_on_release,
 	.choose_victim = wsclock_choose_victim,
