@@ -94,12 +94,15 @@ void sched_set_priority(struct thread *t, unsigned prio)
 static void sched_idle(void)
 {
 	unsigned bit = 1u << this_hart->cpu;
+	unsigned long instret0;
 
 	trace_drain();	/* while nothing else needs the hart */
 	mmu_switch_kernel();
 	idle_cpus |= bit;
 	bkl_unlock();
+	instret0 = rdinstret();
 	wfi();
+	this_hart->idle_instret += rdinstret() - instret0;
 	irq_enable();
 	irq_disable();
 	bkl_lock();

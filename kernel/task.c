@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "task.h"
 
+#include <arch/csr.h>
 #include <arch/hart.h>
 
 #include "console.h"
@@ -163,6 +164,11 @@ static void task_end(struct task *task, int status)
 {
 	kprintf("task: %s ended with status %d\n", task->name, status);
 	if (task->is_root) {
+		/* what the run cost this hart: instret less the idle loop's
+		 * wfi, which under -icount counts emulated idle time
+		 * (docs/toolchain.md, docs/performance.md) */
+		kprintf("Faultline: cpu %u: %lu instructions, %lu idle\n", this_hart->cpu,
+			rdinstret() - this_hart->idle_instret, this_hart->idle_instret);
 		kprintf("Faultline: the root task ended; shutting down\n");
 		system_exit(status);
 	}

@@ -20,6 +20,8 @@ struct hart {
 	bool present;			/* listed in the DT and started (or being started) */
 	volatile bool online;		/* running its idle loop, timer seen */
 	volatile unsigned long ticks;	/* timer interrupts taken */
+	unsigned long idle_instret;	/* instret spent in sched_idle's wfi (under
+					 * -icount: emulated idle time) */
 };
 
 extern struct hart harts[MAX_HARTS];

@@ -29,7 +29,7 @@
 #define HART_STACK_STRIDE	(HART_STACK_GUARD + HART_STACK_SIZE)
 #define HART_TLS_SIZE		256	/* per-hart copy of .tdata/.tbss */
 /* struct hart's size and the offsets entry.S reads (hart.c checks them) */
-#define HART_SIZE		32
+#define HART_SIZE		40
 #define HART_HARTID		8
 #define HART_PRESENT		16
 
