@@ -122,7 +122,11 @@ struct pager_policy {
 	 * anonymous region with nothing mapped in it and a free 2 MiB block
 	 * exists; otherwise the pager maps 4 KiB. Default: PAGE_LEVEL_4K. */
 	unsigned (*on_fault)(const struct pager_fault *f);
-	/* on_map: frame @pa (record @fr, 2^@order pages) now backs @va of @c. */
+	/* on_map: frame @pa (record @fr, 2^@order pages) now backs @va of @c.
+	 * Live it runs once the faulting thread was resumed (the map and the
+	 * reply are one system call), so it must not read A or D bits: they
+	 * would show accesses the simulator has not made yet. Read them in
+	 * choose_victim or periodic_scan, which run before a fault is served. */
 	void (*on_map)(const struct client *c, uint64_t va, uint64_t pa, struct frame *fr,
 		       unsigned order);
 	/* on_release: frame @pa (2^@order pages) goes back to the free pool (its

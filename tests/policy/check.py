@@ -103,7 +103,7 @@ def against_model(sims, tmp):
         diag, runs, paths = [], 0, set()
         for path, refs in strings:
             for frames in (1, 2, 3, 5, 8, 13, 21):
-                for scan in ((None, 1, 2, 7) if policy == "aging" else (None,)):
+                for scan in ((None, 1, 2, 7) if policy in ("aging", "mglru") else (None,)):
                     figs, branches = model.simulate(policy, frames, refs, scan)
                     paths |= branches
                     got = run_sim(sims, policy, frames, path, scan)

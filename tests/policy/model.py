@@ -12,13 +12,14 @@ reference to a resident page sets R (and D for a write); a miss counts a fault
 takes a free slot or the victim's (a write-back if it was dirty), loads the
 page, then sets R (and D).
 
-2Q, S3-FIFO and CAR are modelled as the pager runs them (their files say
+2Q, S3-FIFO, CAR, CLOCK-Pro and the MGLRU-style generations are modelled as
+the pager runs them (their files say
 how that differs from the papers): queues of slots, oldest first; the
 library's history of evicted pages as a dict that forgets an entry once
 `frames` evictions followed it; A bits read by S3-FIFO 64 pages ahead.
 
-Usage: model.py --policy fifo|clock|aging|wsclock|sieve|2q|s3fifo|car|opt|lru --frames N
-                [--scan N] FILE
+Usage: model.py --policy fifo|clock|aging|wsclock|sieve|2q|s3fifo|car|clockpro|mglru|opt|lru
+                --frames N [--scan N] FILE
 """
 import argparse
 import bisect
@@ -27,7 +28,7 @@ import sys
 TAU = 16            # WSClock's tau, in faults (servers/pager-wsclock/main.c)
 AGING_SCAN = 256    # the aging policy's scan_faults (servers/pager-aging/main.c)
 COUNTER_TOP = 1 << 31   # the aging counter is 32 bits wide
-MISS_NOT_VISIT = {"sieve", "s3fifo", "car"}     # a miss leaves R clear (textbook mode)
+MISS_NOT_VISIT = {"sieve", "s3fifo", "car", "clockpro"}     # a miss leaves R clear (textbook mode)
 BATCH = 64          # S3-FIFO reads this many A bits ahead
 
 
@@ -44,6 +45,8 @@ class Slot:
         self.last_ref = 0    # LRU
         self.freq = 0        # S3-FIFO: M's 2-bit frequency
         self.read = None     # S3-FIFO: its A bit as read ahead, None: not read
+        self.test = False    # CLOCK-Pro: in its test period, begun at HAND_hot's
+        self.start = 0       # step `start`
 
 
 class Machine:
@@ -65,6 +68,10 @@ class Machine:
         self.seq = [1, 1]        # 2Q A1out, S3-FIFO G, CAR B1 and B2: next sequence number
         self.nb = [0, 0]         # CAR: |B1|, |B2|
         self.p = 0               # CAR: T1's target
+        self.steps = 0           # CLOCK-Pro: HAND_hot's steps
+        self.gens = {0: [], 1: []}   # MGLRU-style: generation seq -> its slots, oldest first
+        self.min_seq, self.max_seq = 0, 1
+        self.m_c = 0             # CLOCK-Pro: the cold pages' target
         self.uses = {}           # page -> the indices of its references, for OPT
         for i, (page, _) in enumerate(refs):
             self.uses.setdefault(page, []).append(i)
@@ -83,6 +90,9 @@ class Machine:
 
     def fault(self, i, where):
         self.faults += 1
+        if self.policy == "mglru" and self.faults % self.scan == 0 \
+                and self.max_seq - self.min_seq + 1 < 4:
+            self.mg_age()
         if self.policy == "aging" and self.faults % self.scan == 0:
             for s in self.slots:     # Tanenbaum 3.4.7: shift right, R at the left
                 s.counter = (s.counter >> 1) | (COUNTER_TOP if s.r else 0)
@@ -325,6 +335,117 @@ class Machine:
         return k
 
 
+    # CLOCK-Pro (Jiang, Chen and Zhang 2005, as servers/pager-clockpro runs it)
+    CP_STEPS = 2**27 - 1
+    CP_GHOST = 1 << 28
+
+    def cp_in_test(self, start):
+        return ((self.steps - start) & self.CP_STEPS) < len(self.q["a"]) + 1
+
+    def cp_to_cold(self, k, test):
+        self.slots[k].test, self.slots[k].start = test, self.steps if test else 0
+        self.q["b"].append(k)
+
+    def cp_hand_hot(self):
+        hot = self.q["a"]
+        for n in range(len(hot) + 1, 0, -1):
+            if not hot:
+                return
+            k = hot.pop(0)
+            hot.append(k)
+            self.steps = (self.steps + 1) & self.CP_STEPS
+            a, self.slots[k].r = self.slots[k].r, False
+            if not a or n == 1:
+                hot.remove(k)
+                self.cp_to_cold(k, False)
+                return
+
+    def cp_balance(self):
+        hot, cold = self.q["a"], self.q["b"]
+        if len(hot) + self.m_c > len(hot) + len(cold) and hot:
+            self.cp_hand_hot()
+
+    def admit_clockpro(self, k):
+        hot, cold = self.q["a"], self.q["b"]
+        m = len(hot) + len(cold) + 1
+        self.m_c = self.m_c or 1
+        w = self.recall(self.slots[k].page)
+        if w is not None and w & self.CP_GHOST:
+            if self.cp_in_test(w & self.CP_STEPS):
+                self.m_c = min(self.m_c + 1, m - m // 100)
+                self.slots[k].test = False
+                hot.append(k)   # HAND_hot runs at the next victim search
+                return
+            if self.m_c > m // 100 + 1:
+                self.m_c -= 1
+        self.cp_to_cold(k, True)
+
+    def victim_clockpro(self, i):
+        hot, cold = self.q["a"], self.q["b"]
+        k = None
+        self.cp_balance()
+        for _ in range(2 * (len(hot) + len(cold)) + 2):
+            if not cold:
+                self.cp_hand_hot()
+            k = cold.pop(0)
+            cold.append(k)
+            s = self.slots[k]
+            a, s.r = s.r, False
+            if not a:
+                break
+            if s.test and self.cp_in_test(s.start):
+                cold.remove(k)
+                s.test = False
+                hot.append(k)
+                self.cp_balance()
+            else:
+                s.test, s.start = True, self.steps
+            k = None
+        if k is None:
+            k = (cold or hot)[0]
+        s = self.slots[k]
+        self.word = self.CP_GHOST | s.start if k in cold and s.test and self.cp_in_test(s.start) \
+            else 0
+        return self.take("b" if k in cold else "a", k)
+
+
+    # MGLRU-style generations (as servers/pager-mglru runs them)
+    def mg_age(self):
+        """A new youngest generation; every page accessed since the last
+        walk moves into it, its bit cleared."""
+        self.max_seq += 1
+        young = self.gens[self.max_seq] = []
+        for seq in range(self.min_seq, self.max_seq):
+            for k in list(self.gens[seq]):
+                if self.slots[k].r:
+                    self.slots[k].r = False
+                    self.gens[seq].remove(k)
+                    young.append(k)
+
+    def mg_oldest(self):
+        for _ in range(9):
+            if self.gens[self.min_seq]:
+                return self.gens[self.min_seq]
+            if self.max_seq - self.min_seq + 1 <= 2:
+                self.mg_age()
+            if not self.gens[self.min_seq] and self.min_seq != self.max_seq:
+                del self.gens[self.min_seq]
+                self.min_seq += 1
+        return None
+
+    def admit_mglru(self, k):
+        self.gens[self.max_seq].append(k)
+
+    def victim_mglru(self, i):
+        while True:
+            gen = self.mg_oldest()
+            k = gen.pop(0)
+            if not self.slots[k].r:
+                return k
+            self.slots[k].r = False
+            self.gens[self.max_seq].append(k)
+
+
 def parse(path):
     """The reference string in @path as (page, write) pairs."""
     refs = []
@@ -345,7 +466,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--policy", required=True,
                    choices=["fifo", "clock", "aging", "wsclock", "sieve", "2q", "s3fifo", "car",
-                            "opt", "lru"])
+                            "clockpro", "mglru", "opt", "lru"])
     p.add_argument("--frames", type=int, required=True)
     p.add_argument("--scan", type=int)
     p.add_argument("file")
