@@ -201,9 +201,11 @@ def plot(args, path, tmp, faults):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
         magic = f.read(8)
+    kinds = re.search(r"latencies; ((?:[a-z]+ \d+(?:, )?)+); (\d+) evictions\)", proc.stdout)
     ok = proc.returncode == 0 and magic == b"\x89PNG\r\n\x1a\n" \
-        and f"({faults} faults," in proc.stdout
-    return [(ok, f"the plot: {proc.stdout.strip()[-200:]}")]
+        and f"({faults} faults," in proc.stdout and kinds is not None \
+        and sum(int(n) for n in re.findall(r"\d+", kinds.group(1))) == faults
+    return [(ok, f"the plot: every fault of one kind: {proc.stdout.strip()[-200:]}")]
 
 
 def main(argv):
