@@ -167,7 +167,8 @@ static void task_end(struct task *task, int status)
 		/* what the run cost this hart: instret less the idle loop's
 		 * wfi, which under -icount counts emulated idle time
 		 * (docs/toolchain.md, docs/performance.md) */
-		kprintf("Faultline: cpu %u: %lu instructions, %lu idle\n", this_hart->cpu,
+		kprintf("Faultline: cpu %u: %lu instructions, %lu idle (exact under -icount)\n",
+			this_hart->cpu,
 			rdinstret() - this_hart->idle_instret, this_hart->idle_instret);
 		kprintf("Faultline: the root task ended; shutting down\n");
 		system_exit(status);

@@ -7,8 +7,10 @@ Runs every policy on every workload at every memory size in the simulator
 process, the cells in parallel (-j), and prints one table: faults, miss ratio
 (faults per reference), evictions, write-backs; with --mem sizes (the pager's
 own tuning, as `sim --mem`) also swap-ins, read-ahead hits and I/O requests.
---live boots Faultline for each --mem cell instead (`run --mem M --policy P
---workload W`, one hart; parity makes its counters the simulator's). --curve
+--live boots Faultline for each --mem cell instead (`run --icount --mem M
+--policy P --workload W`, one hart; parity makes its counters the
+simulator's) and adds the instructions the run took (the kernel's `cpu 0: N
+instructions` at the end: instret less the idle loop's). --curve
 draws miss-ratio curves: one workload string (sized for --base frames), the
 memory swept over --frames, one line per policy, OPT and LRU as the bounds.
 Cells are cached in BUILD/compare/cache.json by their inputs (the simulator
@@ -38,6 +40,7 @@ COUNTERS = re.compile(r"^pager: counters: faults (\d+) \(zero-fill (\d+), swap-i
 FIGURE = re.compile(r"^(faults|evictions|write-backs): (\d+)$", re.M)
 REFS = re.compile(r"^sim: (\d+) references", re.M)
 LIVE_REFS = re.compile(r"^wl-[a-z]+: (\d+) references, (\d+) wrong", re.M)
+INSTRUCTIONS = re.compile(r"^Faultline: cpu 0: (\d+) instructions, \d+ idle", re.M)
 
 
 class Parser(argparse.ArgumentParser):
@@ -129,15 +132,16 @@ def sim_cell(args, policy, workload, size, base):
 
 def live_cell(args, policy, workload, size):
     """One cell booted: `tools/faultline run --mem SIZE --policy P --workload W`."""
-    cmd = ["bash", args.faultline, "run", "--mem", size, "--swap", args.swap,
+    cmd = ["bash", args.faultline, "run", "--icount", "--mem", size, "--swap", args.swap,
            "--policy", policy, "--workload", workload]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     out = p.stdout.replace("\r", "")
-    k, refs = COUNTERS.search(out), LIVE_REFS.search(out)
-    if p.returncode != 0 or not k or not refs or refs.group(2) != "0":
+    k, refs, ins = COUNTERS.search(out), LIVE_REFS.search(out), INSTRUCTIONS.search(out)
+    if p.returncode != 0 or not k or not refs or refs.group(2) != "0" or not ins:
         raise RuntimeError(f"{' '.join(cmd)}: exit {p.returncode}, counters {bool(k)}, "
-                           f"words wrong {refs.group(2) if refs else '?'}")
-    cell = {"references": int(refs.group(1))}
+                           f"words wrong {refs.group(2) if refs else '?'}, "
+                           f"instructions {bool(ins)}")
+    cell = {"references": int(refs.group(1)), "instructions": int(ins.group(1))}
     cell.update(zip(("faults", "zero-fill", "swap-ins", "evictions", "write-backs",
                      "clean drops", "read-ahead", "read-ahead hits", "I/O requests"),
                     map(int, k.groups())))
@@ -149,7 +153,8 @@ def main(argv):
     p.add_argument("--build", required=True, help=argparse.SUPPRESS)
     p.add_argument("--faultline", required=True, help=argparse.SUPPRESS)
     p.add_argument("--policies", metavar="P,P...",
-                   help="policies (default: every policy built, then opt and lru)")
+                   help="policies (default: every policy built, then opt and lru; with "
+                   "--live no yardsticks)")
     p.add_argument("--workloads", metavar="W,W...",
                    help="workloads of the suite (default: all six)")
     p.add_argument("--frames", metavar="N,N...", type=lambda t: sizes(t, "frames"),
@@ -177,7 +182,7 @@ def main(argv):
     built = list(policies.evicting(args.tools))
     try:
         pols = names(args.policies, built + list(YARDSTICKS), "policy") if args.policies \
-            else built + list(YARDSTICKS)
+            else built + ([] if args.live else list(YARDSTICKS))	# no yardstick boots
         wls = names(args.workloads, WORKLOADS, "workload") if args.workloads else \
             ([] if args.files else list(WORKLOADS))
     except argparse.ArgumentTypeError as e:
@@ -215,7 +220,7 @@ def main(argv):
 
     def key(cell):
         pol, w, m = cell
-        parts = ["live" if args.live else "sim", pol, w, str(m), args.swap,
+        parts = ["live-icount" if args.live else "sim", pol, w, str(m), args.swap,
                  str(args.base if args.curve else "")]
         if args.live:
             parts += [digest(os.path.join(args.build, "kernel", "kernel.elf")),
@@ -266,6 +271,8 @@ def main(argv):
     columns = ["faults", "miss ratio", "evictions", "write-backs"]
     if args.mem:
         columns += ["swap-ins", "read-ahead hits", "I/O requests"]
+    if args.live:
+        columns.append("instructions")
     rows = []
     for pol, w, m in cells:
         r = results.get((pol, w, m))
@@ -317,6 +324,12 @@ def curve(path, rows, inputs, pols, base):
     cols = min(3, n)
     fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(5 * cols, 3.6 * ((n + cols - 1) // cols)),
                              squeeze=False)
+    # a colour a policy, the same in every panel: tab20 without its greys
+    # (grey and black are the yardsticks'), so a dozen policies stay apart
+    palette = [c for i, c in enumerate(plt.get_cmap("tab20").colors) if i not in (14, 15)]
+    colour = {pol: palette[i % len(palette)]
+              for i, pol in enumerate(p for p in pols if p not in YARDSTICKS)}
+    colour.update(opt="black", lru="grey")
     for ax, w in zip(axes.flat, inputs):
         label = os.path.basename(w) if os.path.isfile(w) else w
         for pol in pols:
@@ -324,8 +337,7 @@ def curve(path, rows, inputs, pols, base):
                          if r["policy"] == pol and r["workload"] == label)
             if pts:
                 ax.plot(*zip(*pts), marker="o", markersize=3, label=pol,
-                        linestyle="--" if pol in YARDSTICKS else "-",
-                        color="black" if pol == "opt" else "grey" if pol == "lru" else None)
+                        linestyle="--" if pol in YARDSTICKS else "-", color=colour[pol])
         ax.set_xscale("log", base=2)
         ax.set_title(f"{label}" + (f" (sized for {base} frames)" if not os.path.isfile(w) else ""))
         ax.set_xlabel("memory (frames)")
