@@ -753,6 +753,59 @@ static long request(struct client *c, unsigned long label, unsigned long w0, uns
 	return ret;
 }
 
+/* The file wl-replay plays (sim --image ELF FILE): its bytes and where the
+ * client sees them. The client reads it with wl_next_ref, once through to
+ * size its region and then a line ahead of each reference; when the file is
+ * too large to wire its pages compete with the references', so the
+ * simulator makes the same reads (file_read), in the same order. */
+static struct {
+	struct client *c;
+	uint64_t va, len, at;
+	const char *text;
+} sim_file;
+
+/* sim_access: @c's access to @va (a store if @w) as the client makes it: a
+ * fault first when the page is not mapped; the frame (@i: the reference,
+ * for a failure). */
+static uint64_t sim_access(struct client *c, uint64_t va, bool w, size_t i)
+{
+	uint64_t pa = simhost_access(c, va, w);
+
+	if (!pa) {
+		if (simhost_fault(c, va, w ? FAULT_WRITE : FAULT_READ))
+			fail("the core ended the client", i);
+		pa = simhost_access(c, va, w);
+		if (!pa)
+			fail("the fault was served but the page is not mapped", i);
+	}
+	return pa;
+}
+
+/* file_read: the client reads bytes [@from, @to) of the file (@i: the
+ * reference it is after). */
+static void file_read(uint64_t from, uint64_t to, size_t i)
+{
+	if (to > sim_file.len)
+		to = sim_file.len;
+	for (uint64_t p = (sim_file.va + from) >> PAGE_SHIFT;
+	     from < to && p <= (sim_file.va + to - 1) >> PAGE_SHIFT; p++)
+		sim_access(sim_file.c, p << PAGE_SHIFT, false, i);
+}
+
+/* file_next: the client's parse of the reference it makes next (@i; @want:
+ * the simulator's own reading of it, which must agree), its bytes read. */
+static void file_next(size_t i, const uint64_t *want, bool want_write)
+{
+	uint64_t from = sim_file.at, page;
+	bool write, bad = false, got;
+
+	got = wl_next_ref(sim_file.text, sim_file.len, &sim_file.at, &page, &write, &bad,
+			  WL_REPLAY_PAGES_MAX);
+	file_read(from, sim_file.at, i);
+	if (want && (!got || page != *want || write != want_write))
+		fail("wl-replay would read the file differently", i);
+}
+
 /* client_program: the client program @img (its bytes at @elf) as the pager
  * spawns it, which then does what the wl clients (servers/wl/main.c) do
  * before their first reference: wire its image and the top of its stack;
@@ -788,6 +841,11 @@ static struct client *client_program(const struct elf_image *img, const char *el
 		if (len)	/* refused when too large, as live: then it is not wired */
 			request(c, PAGER_WIRE, (uint64_t)at, (len + PAGE_SIZE - 1) >> PAGE_SHIFT, 0,
 				NULL);
+		sim_file.c = c;
+		sim_file.va = (uint64_t)at;
+		sim_file.text = text;
+		sim_file.len = len;
+		file_read(0, len, 0);	/* its first pass, to size the region */
 	}
 	return c;
 }
@@ -856,6 +914,8 @@ static void simulate(const struct refs *r, bool textbook, bool lru, bool opt)
 		bool w = r->write[i];
 
 		next_use[id] = r->next[i];
+		if (sim_file.text)	/* wl-replay reads the line first */
+			file_next(i, &r->page[i], w);
 		pa = simhost_access(c, va, w);
 		if (!pa) {
 			if (simhost_fault(c, va, w ? FAULT_WRITE : FAULT_READ))
@@ -879,6 +939,8 @@ static void simulate(const struct refs *r, bool textbook, bool lru, bool opt)
 		if (w)
 			*word = stamp[id] = i + 1;
 	}
+	if (sim_file.text)	/* and the rest of the file, to its end */
+		file_next(r->n, NULL, false);
 	free(stamp);
 }
 

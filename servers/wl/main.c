@@ -27,7 +27,7 @@
 #include "pager_client.h"
 
 #define SEED 1
-#define PAGES_MAX (1u << 20)
+#define PAGES_MAX WL_REPLAY_PAGES_MAX
 
 static uint8_t written[PAGES_MAX / 8];	/* a bit a page: written yet? */
 static uint8_t odd[PAGES_MAX / 8];	/* a bit a page: written an odd number of times? */
@@ -72,48 +72,6 @@ static void touch(long base, uint64_t page, bool write)
 }
 
 #ifdef WL_REPLAY
-/* next_ref: the reference on the line at *@at of @text (@len bytes), moving
- * *@at past it and any lines without one; false at the end, and false with
- * *@bad set for a malformed line. */
-static bool next_ref(const char *text, uint64_t len, uint64_t *at, uint64_t *page, bool *write,
-		     bool *bad)
-{
-	while (*at < len) {
-		uint64_t i = *at, n = 0;
-		bool digits = false;
-
-		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
-			i++;
-		for (; i < len && text[i] >= '0' && text[i] <= '9' && n < PAGES_MAX; i++, digits = true)
-			n = n * 10 + (uint64_t)(text[i] - '0');
-		if (i < len && text[i] >= '0' && text[i] <= '9')
-			n = PAGES_MAX;	/* too large: refused below */
-		uint64_t gap = i;
-
-		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
-			i++;
-		*write = i < len && text[i] == 'W' && i > gap;	/* "5W" is not "5 W" */
-		if (*write)
-			i++;
-		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
-			i++;
-		if (i < len && text[i] == '#')
-			while (i < len && text[i] != '\n')
-				i++;
-		*bad = i < len && text[i] != '\n';
-		if (*bad || (*write && !digits) || n >= PAGES_MAX) {
-			*bad = true;
-			return false;
-		}
-		*at = i + 1;
-		if (digits) {
-			*page = n;
-			return true;
-		}
-	}
-	return false;
-}
-
 int main(void)
 {
 	struct msg m = { 0, PAGER_FILE, { 0 }, IPC_NO_HANDLE, 0 };
@@ -136,7 +94,7 @@ int main(void)
 	if (len && pager_wire((unsigned long)text, (len + PAGE_SIZE - 1) / PAGE_SIZE))
 		printf("wl-replay: replay.ref not wired (too large): its pages compete with the "
 		       "references'\n");
-	while (next_ref(text, len, &at, &page, &write, &bad))
+	while (wl_next_ref(text, len, &at, &page, &write, &bad, PAGES_MAX))
 		pages = page + 1 > pages ? page + 1 : pages;
 	if (bad) {
 		printf("wl-replay: replay.ref: a malformed line at byte %lu\n", (unsigned long)at);
@@ -149,7 +107,7 @@ int main(void)
 	}
 	printf("wl-replay: replay.ref, %lu bytes, %lu pages\n", (unsigned long)len,
 	       (unsigned long)pages);
-	for (at = 0; next_ref(text, len, &at, &page, &write, &bad); refs++)
+	for (at = 0; wl_next_ref(text, len, &at, &page, &write, &bad, PAGES_MAX); refs++)
 		touch(base, page, write);
 	pager_counters(k);
 	printf("wl-replay: %lu references, %lu wrong\n", refs, wrong);

@@ -6,7 +6,11 @@ Traces `sort` of 300 shuffled lines under valgrind's lackey: the file holds
 the header lines and then one reference a line, pages ranked from 0, some
 written; the simulator reads it (`sim --check`); a missing program and no
 program at all are refused. Then tests/qemu/parity.py plays it with Clock
-and FIFO: the live `pager: counters:` line equals the simulator's.
+and FIFO: the live `pager: counters:` line equals the simulator's. Last, a
+program larger than the memory it is played in: `dd conv=swab` through two
+4 MiB buffers, twice (about 2,200 pages), at 16 MiB (1,536 frames), where
+it swaps and its 1 MB file is too large to wire: live and simulated with
+Clock and S3-FIFO, the same counters, evictions and swap-ins among them.
 """
 import os
 import random
@@ -67,6 +71,26 @@ def main(argv):
         results.append((out.returncode == 0 and len(oks) == 2,
                         "the sort trace live and simulated (Clock, FIFO): the same counters",
                         out.stdout.strip().splitlines()[-4:]))
+        dd = os.path.join(tmp, "dd.ref")
+        p = subprocess.run([python, reftrace, "-o", dd, "--", "dd", "if=/dev/zero",
+                            "of=/dev/null", "bs=4M", "count=2", "conv=swab"],
+                           capture_output=True, text=True, timeout=600)
+        sim = subprocess.run([os.path.join(sims, "sim-pager"), "--mem", "16M", "--swap", "256M",
+                              "--image", os.path.join(rest[rest.index("--images") + 1],
+                                                      "wl-replay.elf"), dd],
+                             capture_output=True, text=True)
+        k = re.search(r"swap-in (\d+), .*evictions (\d+)", sim.stdout)
+        out = subprocess.run([python, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                   "parity.py")] + rest +
+                             ["--mem", "16M", "--ref", dd, "clock:replay", "s3fifo:replay"],
+                             capture_output=True, text=True, timeout=900)
+        oks = re.findall(r"^ok \d+ - (\w+) replay", out.stdout, re.M)
+        results.append((p.returncode == 0 and k is not None and int(k.group(1)) > 0
+                        and int(k.group(2)) > 0 and out.returncode == 0 and len(oks) == 2,
+                        "dd conv=swab, larger than 16 MiB of memory, live and simulated (Clock, "
+                        f"S3-FIFO): the same counters; swap-ins, evictions "
+                        f"{k.groups() if k else None}",
+                        [p.stderr.strip()[-200:]] + out.stdout.strip().splitlines()[-4:]))
     print(f"1..{len(results)}")
     for i, (ok, what, diag) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {i} - {what}")

@@ -63,4 +63,16 @@ bool wl_skew(struct wl *w, unsigned skew);
 /* wl_next: the next reference into *@page and *@write; false when all are made. */
 bool wl_next(struct wl *w, uint64_t *page, bool *write);
 
+/* The page numbers wl-replay takes: below 2^20 (its bitmaps of pages). */
+#define WL_REPLAY_PAGES_MAX (1u << 20)
+
+/* wl_next_ref: the reference on the line at *@at of the reference string
+ * @text (@len bytes, the simulator's format: a page number a line, W after
+ * it for a store, blank lines and # comments), moving *@at past it and any
+ * lines without one; false at the end, and false with *@bad set for a
+ * malformed line or a page number of @pages_max or more. wl-replay plays its
+ * file with it, and the simulator follows the bytes it reads (sim --image). */
+bool wl_next_ref(const char *text, uint64_t len, uint64_t *at, uint64_t *page, bool *write,
+		 bool *bad, uint64_t pages_max);
+
 #endif
