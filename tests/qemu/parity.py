@@ -113,6 +113,9 @@ def main(argv):
     p.add_argument("--swap", default="256M")
     p.add_argument("--timeout", type=int, default=400)
     p.add_argument("--all", action="store_true", help="every policy on every workload")
+    p.add_argument("--each-policy", metavar="WORKLOAD",
+                   help="every policy the build has that evicts, on WORKLOAD (the generic "
+                   "check a new policy gets without being listed)")
     p.add_argument("--ref", help="the replay cases play this reference string instead of the "
                    "seeded one (a tools/faultline reftrace file, say)")
     p.add_argument("cases", nargs="*", metavar="POLICY:WORKLOAD")
@@ -121,6 +124,8 @@ def main(argv):
     cases = [c.split(":") for c in args.cases]
     if args.all:
         cases = [[pol, k] for k in WORKLOADS for pol in SERVER]
+    if args.each_policy:
+        cases += [[pol] + args.each_policy.split(":") for pol in SERVER]
     cases = [[c[0], ":".join(c[1:])] for c in cases]
     for c in cases:
         if (len(c) != 2 or c[0] not in SERVER or c[1].partition(":")[0] not in WORKLOADS
@@ -128,7 +133,7 @@ def main(argv):
             p.error(f"not a case: {':'.join(c)} (POLICY:WORKLOAD, e.g. clock:zipf or "
                     "clock:zipf:80, skew 0.8)")
     if not cases:
-        p.error("no cases (POLICY:WORKLOAD... or --all)")
+        p.error("no cases (POLICY:WORKLOAD..., --each-policy WORKLOAD or --all)")
     frames = subprocess.run([os.path.join(args.sims, "sim-pager"), "--frames-for", args.mem],
                             capture_output=True, text=True, check=True).stdout.strip()
     print(f"1..{len(cases)}")
