@@ -765,9 +765,10 @@ static struct {
 } sim_file;
 
 /* sim_access: @c's access to @va (a store if @w) as the client makes it: a
- * fault first when the page is not mapped; the frame (@i: the reference,
- * for a failure). */
-static uint64_t sim_access(struct client *c, uint64_t va, bool w, size_t i)
+ * fault first when the page is not mapped, after which, when @unvisit (the
+ * policy's textbook: a miss is not a visit), the page's A bit is cleared;
+ * the frame (@i: the reference, for a failure). */
+static inline uint64_t sim_access(struct client *c, uint64_t va, bool w, size_t i, bool unvisit)
 {
 	uint64_t pa = simhost_access(c, va, w);
 
@@ -777,6 +778,11 @@ static uint64_t sim_access(struct client *c, uint64_t va, bool w, size_t i)
 		pa = simhost_access(c, va, w);
 		if (!pa)
 			fail("the fault was served but the page is not mapped", i);
+		if (unvisit) {
+			unsigned long acc, dirty;
+
+			be_query(c->task, va, QUERY_CLEAR_A | QUERY_ONE, &acc, &dirty);
+		}
 	}
 	return pa;
 }
@@ -789,7 +795,7 @@ static void file_read(uint64_t from, uint64_t to, size_t i)
 		to = sim_file.len;
 	for (uint64_t p = (sim_file.va + from) >> PAGE_SHIFT;
 	     from < to && p <= (sim_file.va + to - 1) >> PAGE_SHIFT; p++)
-		sim_access(sim_file.c, p << PAGE_SHIFT, false, i);
+		sim_access(sim_file.c, p << PAGE_SHIFT, false, i, false);
 }
 
 /* file_next: the client's parse of the reference it makes next (@i; @want:
@@ -916,19 +922,7 @@ static void simulate(const struct refs *r, bool textbook, bool lru, bool opt)
 		next_use[id] = r->next[i];
 		if (sim_file.text)	/* wl-replay reads the line first */
 			file_next(i, &r->page[i], w);
-		pa = simhost_access(c, va, w);
-		if (!pa) {
-			if (simhost_fault(c, va, w ? FAULT_WRITE : FAULT_READ))
-				fail("the core ended the client", i);
-			pa = simhost_access(c, va, w);
-			if (!pa)
-				fail("the fault was served but the page is not mapped", i);
-			if (unvisit) {	/* the policy's textbook: a miss is not a visit */
-				unsigned long acc, dirty;
-
-				be_query(c->task, va, QUERY_CLEAR_A | QUERY_ONE, &acc, &dirty);
-			}
-		}
+		pa = sim_access(c, va, w, i, unvisit);
 		if (lru)
 			frame_list_to_tail(&yard, pa);
 		else if (opt)
