@@ -75,8 +75,11 @@ void hart_release(void)
 	csr_set(CSR_SIE, SIE_SSIE);
 }
 
+struct hart_remote_counts hart_remote;
+
 void hart_ipi(unsigned cpu)
 {
+	__atomic_fetch_add(&hart_remote.ipis, 1, __ATOMIC_RELAXED);
 	sbi_send_ipi(1ul << harts[cpu].hartid, 0);
 }
 

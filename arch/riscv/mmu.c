@@ -220,8 +220,12 @@ void mmu_shootdown(vaddr_t va, uint64_t size)
 		mmu_flush_page(va);
 	else
 		sfence_vma_all();
-	if (others)	/* SBI RFENCE: the other harts flush before it returns */
+	if (others) {	/* SBI RFENCE: the other harts flush before it returns */
+		__atomic_fetch_add(&hart_remote.rfences, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&hart_remote.rfence_harts,
+				   (unsigned long)__builtin_popcountl(others), __ATOMIC_RELAXED);
 		sbi_remote_sfence_vma(others, 0, va, size);
+	}
 }
 
 
@@ -230,8 +234,10 @@ void mmu_sync_icache(void)
 	unsigned long others = hart_others_mask();
 
 	__asm__ volatile("fence.i" : : : "memory");
-	if (others)
+	if (others) {
+		__atomic_fetch_add(&hart_remote.fence_is, 1, __ATOMIC_RELAXED);
 		sbi_remote_fence_i(others, 0);
+	}
 }
 
 void mmu_switch_kernel(void)

@@ -62,6 +62,14 @@ unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long ti
 /* hart_ipi: wake logical cpu @cpu with a software interrupt. */
 void hart_ipi(unsigned cpu);
 
+/* What one hart asks of the others, counted since boot (docs/performance.md):
+ * remote TLB fences (SBI RFENCE calls and the harts they went to), remote
+ * fence.i calls, and wake-up IPIs. */
+struct hart_remote_counts {
+	unsigned long rfences, rfence_harts, fence_is, ipis;
+};
+extern struct hart_remote_counts hart_remote;
+
 /* hart_others_mask: the SBI hart mask (base 0) of every other online hart. */
 unsigned long hart_others_mask(void);
 
