@@ -107,11 +107,10 @@ def classify(rows, only=None):
             open_faults[(r["task"], r["thread"])] = f
             if only in (None, r["task"]):
                 faults.append(f)
-        elif ev == "ipc":
-            to = r["detail"].rsplit(" ", 1)[-1]
+        elif ev == "ipc" and r["task"] == "pager" and \
+                r["detail"].rsplit(" ", 1)[-1] in blk_threads:
             for f in open_faults.values():   # the pager calls blk while a fault waits
-                if r["task"] == "pager" and to in blk_threads:
-                    f["io"] = True
+                f["io"] = True
         elif ev in ("reply", "kill"):
             f = open_faults.pop((r["task"], r["thread"]), None)
             if f and r["latency_instr"]:
