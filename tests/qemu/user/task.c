@@ -178,10 +178,12 @@ __asm__(".text\n"
 /* The frames of the last task spawn() made. */
 static unsigned long spawned_root_f, spawned_stack_f;
 
-/* spawn: a task named @name running the code [@code, @end) at CHILD_CODE
- * with a one-page stack, its thread given the handle @give (in a1) and
- * started; its thread handle in *@th. Returns the task's handle. */
-static long spawn(const char *code, const char *end, const char *name, long give, long *th)
+/* spawn_stopped: a task named @name with the code [@code, @end) at
+ * CHILD_CODE and a one-page stack, and a thread there given the handle @give
+ * (in a1), not started; its thread handle in *@th. Returns the task's
+ * handle. */
+static long spawn_stopped(const char *code, const char *end, const char *name, long give,
+			  long *th)
 {
 	unsigned long code_f = frame(4096), stack_f = frame(4096), root_f = frame(4096);
 	long task = sys_task_create(ram->handle, root_f, name);
@@ -201,6 +203,14 @@ static long spawn(const char *code, const char *end, const char *name, long give
 	*th = sys_thread_create_in(task, CHILD_CODE, CHILD_STACK_TOP, 0,
 				   give == SPAWN_GIVE_SELF ? task : give);
 	check("spawn: thread", *th > 0, 1);
+	return task;
+}
+
+/* spawn: spawn_stopped, and its thread started. */
+static long spawn(const char *code, const char *end, const char *name, long give, long *th)
+{
+	long task = spawn_stopped(code, end, name, give, th);
+
 	check("spawn: start", sys_thread_start(*th), 0);
 	return task;
 }
@@ -441,9 +451,12 @@ static void test_watch(void)
 	ipc(SYS_RECV | SYS_NONBLOCK, ep, &m);
 	check("and nothing after it", m.status, -ERR_AGAIN);
 
-	a = spawn(exiter_start, exiter_end, "exiter", IPC_NO_HANDLE, &th);
-	sys_handle_close(th);
+	/* watched before it starts: on another hart it could end before we
+	 * asked, and a watch of an ended task is refused (stale handle) */
+	a = spawn_stopped(exiter_start, exiter_end, "exiter", IPC_NO_HANDLE, &th);
 	check("watch the exiter", sys_task_watch(a, bit4), 0);
+	check("start the exiter", sys_thread_start(th), 0);
+	sys_handle_close(th);
 	m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 	ipc(SYS_RECV, ep, &m);	/* we wait, or it ended already */
 	check("an exit is told too", m.status == 0 && m.label == LABEL_ENDED, 1);
