@@ -45,6 +45,7 @@ int handle_close(struct task *task, unsigned long h)
 	hd = task->handles[h];
 	task->handles[h] = (struct handle){ 0 };
 	if (handle_live(&hd)) {
+		task_collect_pending |= hd.obj->type == KOBJ_TASK || hd.obj->type == KOBJ_THREAD;
 		KASSERT(hd.obj->refs > 0, "handle_close: a live object's reference count is 0");
 		if (--hd.obj->refs == 0)
 			kobj_unreferenced(hd.obj);

@@ -125,6 +125,7 @@ struct thread *sched_pick(struct thread *t)
 		t = NULL;
 	}
 	current = NULL;
+	task_collect();	/* a thread that ended may have left its task unreachable */
 	while (!(t = runq_pop()))
 		sched_idle();
 	sched_switch_to(t);

@@ -112,7 +112,10 @@ static long ksys_handle_mint(struct thread *t)
 
 static long ksys_handle_close(struct thread *t)
 {
-	return handle_close(t->task, uctx_arg(&t->frame, 0));
+	long err = handle_close(t->task, uctx_arg(&t->frame, 0));
+
+	task_collect();
+	return err;
 }
 
 /* arg_task: the task of the handle in register a@n, which needs @rights
@@ -245,6 +248,7 @@ static long ksys_task_destroy(struct thread *t)
 	uctx_set_result(&t->frame, 0);
 	if (!task_destroy(task) && !own)
 		task_await_end(t, task);	/* a thread of it runs elsewhere: wait */
+	task_collect();	/* what only it reached */
 	return SYSCALL_DONE;
 }
 

@@ -191,6 +191,80 @@ static void task_end(struct task *task, int status)
 	task->used = false;
 }
 
+bool task_collect_pending;
+
+_Static_assert(TASK_MAX <= 64, "task_collect: a task set is one 64-bit word");
+
+/* task_reached_by: the task whose lifetime handle @hd holds up (a task's, or
+ * a thread's: a thread keeps its task), NULL for other objects. */
+static struct task *task_reached_by(const struct handle *hd)
+{
+	if (!handle_live(hd))
+		return NULL;
+	if (hd->obj->type == KOBJ_TASK)
+		return task_of_obj(hd->obj);
+	if (hd->obj->type == KOBJ_THREAD)
+		return thread_of_obj(hd->obj)->task;
+	return NULL;
+}
+
+static inline uint64_t task_bit(const struct task *task)
+{
+	return task ? 1ull << task->slot : 0;
+}
+
+/* task_live_set: the tasks that can run again or are reached from one. */
+static uint64_t task_live_set(void)
+{
+	uint64_t live = 0, scanned = 0;
+
+	for (unsigned i = 0; i < TASK_MAX; i++)
+		if (tasks[i].used && tasks[i].is_root)
+			live |= task_bit(&tasks[i]);
+	for (unsigned i = 0; i < THREAD_MAX; i++) {
+		const struct thread *t = &threads[i];
+
+		if (t->state == THREAD_FREE || t->state == THREAD_STOPPED)
+			continue;
+		live |= task_bit(t->task);
+		if (t->state == THREAD_SENDING)
+			live |= task_bit(task_reached_by(&t->send_handle));
+	}
+	while (live & ~scanned) {	/* at most TASK_MAX rounds */
+		const struct task *task = &tasks[__builtin_ctzll(live & ~scanned)];
+
+		scanned |= task_bit(task);
+		for (unsigned h = 0; h < TASK_HANDLES; h++)
+			live |= task_bit(task_reached_by(&task->handles[h]));
+	}
+	return live;
+}
+
+void task_collect_slow(void)
+{
+	static bool collecting;
+
+	if (collecting)
+		return;	/* task_exit below asks again: the loop sees it */
+	collecting = true;
+	while (task_collect_pending) {
+		uint64_t live;
+
+		task_collect_pending = false;
+		live = task_live_set();
+		for (unsigned i = 0; i < TASK_MAX; i++) {
+			struct task *task = &tasks[i];
+
+			if (!task->used || (live & task_bit(task)))
+				continue;
+			kprintf("task: %s can never run again and no task that can reaches "
+				"it: ended\n", task->name);
+			task_exit(task, 0);
+		}
+	}
+	collecting = false;
+}
+
 void kobj_unreferenced(struct kobj *obj)
 {
 	struct task *task;
@@ -244,6 +318,7 @@ void thread_kill(struct thread *t, int status)
 		task_end_unwait(t->awaiting);
 	t->state = THREAD_FREE;
 	t->task = NULL;
+	task_collect_pending = true;	/* its task may be unreachable now */
 	task_quota_drop(task, (struct task_quota){ 0, 1, 0 });
 	if (--task->nthreads == 0)
 		task_end(task, status);

@@ -234,6 +234,30 @@ void task_exit(struct task *task, int status);
  */
 bool task_destroy(struct task *task);
 
+/*
+ * Tasks no one can reach. Reference counts alone cannot free a task that
+ * holds a handle to itself or to a stopped thread of its own, or two tasks
+ * that hold each other's: each keeps the other's count above 0 after every
+ * outside handle is closed (docs/abi.md, "Lifetimes"). task_collect ends
+ * every task with no thread that can run (none but stopped ones) that no
+ * task with a thread that can run, or the root task, reaches through the
+ * handles in tables (task or thread handles, and a sending thread's
+ * handle in transit). task_collect_pending is set when what it decides
+ * may have changed: a task or thread handle closed, a thread ended.
+ */
+extern bool task_collect_pending;
+
+void task_collect_slow(void);
+
+/* task_collect: run the collection if something asked for it. Called where
+ * no task is half ended: at the end of SYS_HANDLE_CLOSE and
+ * SYS_TASK_DESTROY, and when a hart picks its next thread. */
+static inline void task_collect(void)
+{
+	if (__builtin_expect(task_collect_pending, 0))
+		task_collect_slow();
+}
+
 /* task_await_end: @t (current, not in @task) waits, AWAITING_END, until
  * @task ends; it then runs again with its result as set before. */
 void task_await_end(struct thread *t, struct task *task);

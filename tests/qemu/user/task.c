@@ -374,6 +374,59 @@ static void test_lifetimes(void)
 	      sys_vm_pool_add(SELF, ram->handle, root_f), 0);
 }
 
+/* test_cycles: tasks that hold themselves or each other, through handles to
+ * tasks and to threads never started, end when no task that can run reaches
+ * them (reference counts alone kept them: docs/abi.md, "Lifetimes"); one we
+ * still reach lives on. */
+static void test_cycles(void)
+{
+	unsigned long probe_f = frame(4096), rx = frame(4096), ry = frame(4096);
+	unsigned long tasks0 = quota_grantable(probe_f, 0), threads0 = quota_grantable(probe_f, 8);
+	long x, y, tx, ty, tz, th[LIMIT_THREADS];
+	unsigned n;
+
+	/* x holds x, and a stopped thread of its own */
+	x = sys_task_create(ram->handle, rx, "self-held");
+	tx = sys_thread_create_in(x, CHILD_CODE, CHILD_STACK_TOP, 0, x);
+	tz = sys_thread_create_in(x, CHILD_CODE, CHILD_STACK_TOP, 0, tx);
+	check("a task given a handle to itself and to its thread", x > 0 && tx > 0 && tz > 0, 1);
+	sys_handle_close(tz);
+	sys_handle_close(tx);
+	check("we still reach it: it lives", sys_task_watch(x, IPC_NO_HANDLE), 0);
+	for (n = 0; n < LIMIT_THREADS &&
+		    (th[n] = sys_thread_create_in(x, CHILD_CODE, CHILD_STACK_TOP, 0,
+						  IPC_NO_HANDLE)) >= 0; n++)
+		;
+	check("its thread lives in its table: its quota less one is left", (long)n,
+	      QUOTA_THREADS(QUOTA_DEFAULT) - 1);
+	while (n)
+		sys_handle_close(th[--n]);
+	sys_handle_close(x);
+	check("self-held: its task came back", quota_grantable(probe_f, 0), (long)tasks0);
+	check("self-held: its thread came back", quota_grantable(probe_f, 8), (long)threads0);
+	x = sys_task_create(ram->handle, rx, "again");
+	check("self-held: its root frame is free", x >= 0, 1);
+	sys_handle_close(x);
+
+	/* x holds a stopped thread of y, y one of x */
+	x = sys_task_create(ram->handle, rx, "pair-x");
+	y = sys_task_create(ram->handle, ry, "pair-y");
+	ty = sys_thread_create_in(y, CHILD_CODE, CHILD_STACK_TOP, 0, IPC_NO_HANDLE);
+	tx = sys_thread_create_in(x, CHILD_CODE, CHILD_STACK_TOP, 0, ty);
+	tz = sys_thread_create_in(y, CHILD_CODE, CHILD_STACK_TOP, 0, tx);
+	check("two tasks holding each other's threads", x > 0 && y > 0 && tx > 0 && ty > 0 &&
+	      tz > 0, 1);
+	sys_handle_close(tz);
+	sys_handle_close(ty);
+	sys_handle_close(tx);
+	sys_handle_close(y);
+	check("while we hold x, both live (x reaches y)", quota_grantable(probe_f, 0),
+	      (long)tasks0 - 2);
+	sys_handle_close(x);
+	check("pair: both tasks came back", quota_grantable(probe_f, 0), (long)tasks0);
+	check("pair: their threads came back", quota_grantable(probe_f, 8), (long)threads0);
+}
+
 /* test_quotas: a task can make no more than the quota its creator gave it,
  * so a child making endpoints without end stops at its quota and the root
  * still makes its own (the child used to fill the kernel's table, and the
@@ -557,6 +610,7 @@ int main(void)
 	test_destroy_running();
 	test_destroy_self();
 	test_lifetimes();
+	test_cycles();
 	test_quotas();
 	test_watch();
 	return check_done();
