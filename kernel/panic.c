@@ -7,6 +7,7 @@
 
 #include <arch/backtrace.h>
 #include <arch/csr.h>
+#include <arch/hart.h>
 #include <arch/mmio.h>
 #include <arch/sbi.h>
 #include <stdarg.h>
@@ -32,8 +33,15 @@ void system_exit(int status)
 	/* If the finisher write itself faults, the panic that follows must
 	 * not try it again. */
 	finisher = NULL;
-	if (!panicking)
+	if (!panicking) {
+		/* what the harts asked of each other since boot (the trace's END
+		 * records carry the same counts) */
+		kprintf("Faultline: remote TLB fences %lu (to %lu harts; %lu deferred into "
+			"them), remote fence.i %lu, IPIs %lu\n", hart_remote.rfences,
+			hart_remote.rfence_harts, hart_remote.rfences_deferred,
+			hart_remote.fence_is, hart_remote.ipis);
 		trace_finish();	/* the records still in the rings, and the totals */
+	}
 	if (dev)
 		writel(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS, dev);
 	kprintf("exit: no sifive,test0 finisher; SBI shutdown (QEMU exits 0; status was %d)\n",

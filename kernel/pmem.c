@@ -2,6 +2,7 @@
 #include "pmem.h"
 
 #include <arch/layout.h>
+#include <arch/mmu.h>
 #include <faultline/errno.h>
 #include <string.h>
 
@@ -68,4 +69,40 @@ void frames_set_table(paddr_t pa, bool table)
 	KASSERT(!b || *b == (table ? 0 : FRAME_TABLE), "frames_set_table: frame in use");
 	if (b)
 		*b = table ? FRAME_TABLE : 0;
+}
+
+static paddr_t stale[FRAMES_STALE_MAX];
+static unsigned nstale;
+
+void frames_fence_stale(void)
+{
+	mmu_fence_flush();
+	for (unsigned i = 0; i < nstale; i++)
+		*frame_byte(stale[i]) &= (uint8_t)~FRAME_STALE;
+	nstale = 0;
+}
+
+void frames_stale(paddr_t pa)
+{
+	uint8_t *b = frame_byte(pa);
+
+	if (*b & FRAME_STALE)
+		return;	/* unmapped twice before one fence: listed once */
+	if (nstale == FRAMES_STALE_MAX)
+		frames_fence_stale();
+	*b |= FRAME_STALE;
+	stale[nstale++] = pa;
+}
+
+bool frames_can_map_slow(paddr_t pa, uint64_t size)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint8_t *b = frame_byte(pa + off);
+
+		if (b && *b != FRAME_TABLE && (*b & FRAME_STALE)) {
+			frames_fence_stale();
+			break;
+		}
+	}
+	return frames_can_map(pa, size);
 }

@@ -19,7 +19,9 @@
 
 #define PMEM_MAX	48
 #define FRAME_TABLE	0xff	/* the frame is a page table */
-#define FRAME_MAP_MAX	0xfe	/* most mappings of one frame */
+#define FRAME_STALE	0x80	/* or'ed into the count: unmapped with its remote
+				 * fence deferred (frames_stale) */
+#define FRAME_MAP_MAX	0x7f	/* most mappings of one frame */
 
 struct pmem {
 	struct kobj obj;	/* KOBJ_PMEM or KOBJ_DEVICE; type 0 = free slot */
@@ -65,7 +67,7 @@ static inline bool frames_can_map(paddr_t pa, uint64_t size)
 		uint8_t *b = frame_byte(pa + off);
 
 		if (b && *b >= FRAME_MAP_MAX)
-			return false;	/* a page table, or mapped too often */
+			return false;	/* a page table, stale, or mapped too often */
 	}
 	return true;
 }
@@ -78,11 +80,32 @@ static inline void frames_mapped(paddr_t pa, uint64_t size, int delta)
 		uint8_t *b = frame_byte(pa + off);
 
 		KASSERT(!b || *b == FRAME_TABLE || delta < 0 || *b < FRAME_MAP_MAX,
-			"frames_mapped: a frame mapped too often");
-		if (b && *b != FRAME_TABLE && (delta > 0 || *b > 0))
+			"frames_mapped: a frame mapped too often, or stale");
+		if (b && *b != FRAME_TABLE && (delta > 0 || (*b & ~FRAME_STALE) > 0))
 			*b = (uint8_t)(*b + delta);
 	}
 }
+
+/*
+ * Deferred remote fences (SYS_VM_UNMAP with UNMAP_DEFER). A frame unmapped
+ * while another hart may still reach it through its TLB is marked stale
+ * until the fence: the fast map path's one test (frames_can_map) refuses it,
+ * and frames_fence_stale carries out the pending fences and clears every
+ * stale mark before the frame is mapped or becomes a page table. At most
+ * FRAMES_STALE_MAX frames wait; one more fences first.
+ */
+#define FRAMES_STALE_MAX 512
+
+/* frames_stale: @pa (RAM) was unmapped with its remote fence deferred (the
+ * caller has added the harts to the pending set: mmu_fence_later). */
+void frames_stale(paddr_t pa);
+
+/* frames_fence_stale: the deferred remote fences go now; no frame is stale. */
+void frames_fence_stale(void);
+
+/* frames_can_map_slow: frames_can_map after frames_fence_stale if a frame of
+ * [@pa, @pa + @size) is stale (map_decode's path when the fast test fails). */
+bool frames_can_map_slow(paddr_t pa, uint64_t size);
 
 /* frames_state: the byte of RAM frame @pa (0 = unused); FRAME_TABLE outside RAM. */
 unsigned frames_state(paddr_t pa);

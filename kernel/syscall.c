@@ -340,10 +340,16 @@ static long ksys_vm_unmap(struct thread *t)
 	struct task *task = NULL;
 	vaddr_t va = uctx_arg(&t->frame, 1);
 	unsigned long flags = uctx_arg(&t->frame, 2);
-	int err = flags & ~(unsigned long)UNMAP_REPORT ? -ERR_INVAL : arg_task(t, 0, RIGHT_MAP, &task);
+	int err;
 
+	if (flags == UNMAP_FLUSH) {	/* no page: the deferred fences go now */
+		frames_fence_stale();
+		return 0;
+	}
+	err = flags & ~(unsigned long)(UNMAP_REPORT | UNMAP_DEFER) ? -ERR_INVAL
+								 : arg_task(t, 0, RIGHT_MAP, &task);
 	if (!err)
-		err = vm_unmap(task, va);
+		err = vm_unmap(task, va, flags & UNMAP_DEFER);
 	if (trace_on(TRACE_VM))
 		trace_vm(t, TRACE_VM_UNMAP, err < 0 ? err : 0, task, va, 0, 0);
 	return err < 0 || (flags & UNMAP_REPORT) ? err : 0;

@@ -170,9 +170,6 @@ static void task_end(struct task *task, int status)
 		kprintf("Faultline: cpu %u: %lu instructions, %lu idle (exact under -icount)\n",
 			this_hart->cpu,
 			rdinstret() - this_hart->idle_instret, this_hart->idle_instret);
-		kprintf("Faultline: remote TLB fences %lu (to %lu harts), remote fence.i %lu, "
-			"IPIs %lu\n", hart_remote.rfences, hart_remote.rfence_harts,
-			hart_remote.fence_is, hart_remote.ipis);
 		kprintf("Faultline: the root task ended; shutting down\n");
 		system_exit(status);
 	}
@@ -189,6 +186,12 @@ static void task_end(struct task *task, int status)
 	kcov_task_ended(task);
 	task_release_quota(task);
 	task->used = false;
+}
+
+void mmu_asids_rolled_over(void)
+{
+	for (unsigned i = 0; i < TASK_MAX; i++)
+		tasks[i].asid.harts = 0;
 }
 
 bool task_collect_pending;

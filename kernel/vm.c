@@ -123,7 +123,10 @@ map_decode(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset
 	req->va = va;
 	req->pa = mem->base + offset;
 	req->ram = mem->obj.type == KOBJ_PMEM;
-	if (req->ram && !frames_can_map(req->pa, size))
+	/* a stale frame (its unmap's remote fence deferred) fails the fast
+	 * test too: the slow one fences first, so no frame is mapped anew
+	 * while another hart may still reach it through an earlier mapping */
+	if (req->ram && !frames_can_map(req->pa, size) && !frames_can_map_slow(req->pa, size))
 		return -ERR_DENIED;
 	return vm_slot_check(req);
 }
@@ -180,7 +183,7 @@ static int vm_leaf(struct task *task, vaddr_t va, struct pt_slot *slot)
 	return 0;
 }
 
-int vm_unmap(struct task *task, vaddr_t va)
+int vm_unmap(struct task *task, vaddr_t va, bool defer)
 {
 	struct pt_slot slot;
 	paddr_t pa;
@@ -193,8 +196,14 @@ int vm_unmap(struct task *task, vaddr_t va)
 	 * so the bits read here are the page's last */
 	pte = __atomic_exchange_n(slot.pte, 0, __ATOMIC_SEQ_CST);
 	pa = pte_pa(pte);
-	mmu_shootdown(va, pt_level_size(slot.level));
 	frames_mapped(pa, pt_level_size(slot.level), -1);	/* device frames are not counted */
+	if (defer && slot.level == 0 && frame_byte(pa)) {
+		mmu_flush_page(va);
+		mmu_fence_later(&task->asid);
+		frames_stale(pa);	/* fenced before it is mapped again */
+	} else {
+		mmu_shootdown(&task->asid, va, pt_level_size(slot.level));
+	}
 	return (pte & PTE_A ? UNMAP_ACCESSED : 0) | (pte & PTE_D ? UNMAP_DIRTY : 0);
 }
 
@@ -213,6 +222,8 @@ int vm_table_frame(struct task *caller, unsigned long mem_h, uint64_t offset, pa
 	if (offset >= mem->size)
 		return -ERR_RANGE;
 	*pa = mem->base + offset;
+	if (frames_state(*pa) != FRAME_TABLE && (frames_state(*pa) & FRAME_STALE))
+		frames_fence_stale();	/* no hart reaches it through an old mapping */
 	if (frames_state(*pa) != 0)
 		return -ERR_DENIED;	/* mapped somewhere, or already a table */
 	return 0;
@@ -245,27 +256,45 @@ int vm_protect(struct task *task, vaddr_t va, unsigned long perms)
 	     !__atomic_compare_exchange_n(slot.pte, &old, (old & ~(pte_t)PTE_PERM_MASK) | pte, false,
 					  __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);)
 		;
-	mmu_shootdown(va, pt_level_size(slot.level));
+	mmu_shootdown(&task->asid, va, pt_level_size(slot.level));
 	if (pte & PTE_X)
 		mmu_sync_icache();
 	return 0;
 }
 
-/* query_page: bit @i of @q from the page at @page of @task, clearing @bits. */
-static void query_page(struct task *task, vaddr_t page, pte_t bits, unsigned i,
+/* query_page: bit @i of @q from the page at @page of @task, clearing @bits
+ * (this hart's TLB forgets the page; true if a bit was cleared, and the
+ * other harts must too). */
+static bool query_page(struct task *task, vaddr_t page, pte_t bits, unsigned i,
 		       struct vm_query *q)
 {
 	struct pt_slot slot = pt_walk(mmu_mode(), task->root, page, 0);
 	pte_t pte;
 
 	if (slot.err || !pte_is_leaf(*slot.pte))
-		return;
+		return false;
 	/* atomic: a hart's table walk may set A or D meanwhile */
 	pte = bits ? __atomic_fetch_and(slot.pte, ~bits, __ATOMIC_SEQ_CST) : *slot.pte;
 	q->accessed |= (pte & PTE_A ? 1ul : 0) << i;
 	q->dirty |= (pte & PTE_D ? 1ul : 0) << i;
-	if (bits & pte)
-		mmu_shootdown(page, PAGE_SIZE);
+	if (!(bits & pte))
+		return false;
+	mmu_flush_page(page);
+	return true;
+}
+
+/* query_fence: the other harts forget what a query of @task cleared: [@va,
+ * @va + @size) now, or with QUERY_DEFER in @clear when the deferred fences
+ * go (one fence a call, not one a page). */
+static void query_fence(struct task *task, bool cleared, unsigned long clear, vaddr_t va,
+			uint64_t size)
+{
+	if (!cleared)
+		return;
+	if (clear & QUERY_DEFER)
+		mmu_fence_later(&task->asid);
+	else
+		mmu_shootdown_remote(&task->asid, va, size);
 }
 
 /* query_bits: the PTE bits @clear names; -ERR_INVAL in *@err for others. */
@@ -279,15 +308,18 @@ static pte_t query_bits(unsigned long clear, unsigned long allowed, int *err)
 struct vm_query vm_query(struct task *task, vaddr_t va, unsigned long clear)
 {
 	struct vm_query q = { 0, 0, 0 };
-	unsigned pages = clear & QUERY_ONE ? 1 : QUERY_PAGES;
-	pte_t bits = query_bits(clear, QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_ONE, &q.err);
+	unsigned pages = clear & QUERY_ONE ? 1 : QUERY_PAGES, i;
+	pte_t bits = query_bits(clear, QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_ONE | QUERY_DEFER,
+				&q.err);
+	bool cleared = false;
 
 	if (!q.err && ((va & (PAGE_SIZE - 1)) || va >= mmu_user_top()))
 		q.err = va >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
 	if (q.err)
 		return q;
-	for (unsigned i = 0; i < pages && va + i * PAGE_SIZE < mmu_user_top(); i++)
-		query_page(task, va + i * PAGE_SIZE, bits, i, &q);
+	for (i = 0; i < pages && va + i * PAGE_SIZE < mmu_user_top(); i++)
+		cleared |= query_page(task, va + i * PAGE_SIZE, bits, i, &q);
+	query_fence(task, cleared, clear, va, (uint64_t)i * PAGE_SIZE);
 	return q;
 }
 
@@ -295,7 +327,9 @@ struct vm_query vm_query_list(struct task *task, const vaddr_t *pages, unsigned 
 			      unsigned long clear)
 {
 	struct vm_query q = { 0, 0, 0 };
-	pte_t bits = query_bits(clear, QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_LIST, &q.err);
+	pte_t bits = query_bits(clear, QUERY_CLEAR_A | QUERY_CLEAR_D | QUERY_LIST | QUERY_DEFER,
+				&q.err);
+	bool cleared = false;
 
 	if (n == 0 || n > QUERY_PAGES)
 		q.err = -ERR_INVAL;
@@ -303,7 +337,8 @@ struct vm_query vm_query_list(struct task *task, const vaddr_t *pages, unsigned 
 		if ((pages[i] & (PAGE_SIZE - 1)) || pages[i] >= mmu_user_top())
 			q.err = pages[i] >= mmu_user_top() ? -ERR_RANGE : -ERR_ALIGN;
 	for (unsigned i = 0; i < n && !q.err; i++)
-		query_page(task, pages[i], bits, i, &q);
+		cleared |= query_page(task, pages[i], bits, i, &q);
+	query_fence(task, cleared, clear, 0, (uint64_t)-1);	/* scattered: whole */
 	return q;
 }
 
@@ -346,5 +381,5 @@ void vm_task_release(struct task *task)
 	frames_set_table(task->root, false);
 	while (task->pool)
 		frames_set_table(pool_take(task), false);
-	mmu_shootdown(0, (uint64_t)-1);	/* no hart keeps its translations */
+	mmu_shootdown(&task->asid, 0, (uint64_t)-1);	/* no hart keeps its translations */
 }

@@ -151,17 +151,27 @@ void mmu_user_root_init(paddr_t root)
  * generation moves on and numbering restarts; every hart flushes its whole TLB
  * before it next installs an address space (mmu_hart_gen tells whether it has), so
  * a reused number never meets entries of its previous owner. A hart installs a
- * number without further ado only when it is of the generation the hart last
- * flushed for: numbers of one generation are distinct, and a number of a newer
- * one makes the hart flush first. Flushes of
- * particular pages therefore go by address across all ASIDs: a task may still
- * run on another hart under its number of the previous generation.
+ * number without further ado only when it installed that address space before
+ * in this generation: its bit is in the address space's harts mask, and every
+ * mask is cleared at a rollover (mmu_asids_rolled_over), so a number of an
+ * older generation always takes the slow path. Flushes of particular pages
+ * go by address across all ASIDs.
+ *
+ * Shootdowns. The harts mask of an address space names the harts that may hold
+ * its translations: a hart gets them only while the address space is
+ * installed, and the slow path of the switch records it the first time. Until
+ * every hart has flushed after a rollover, a hart that has not may still run a
+ * task under its old number with its bit gone: those harts are in
+ * rollover_unflushed, and every shootdown includes them.
  */
 static unsigned asid_max;		/* highest usable number; 0: no ASIDs */
 static unsigned asid_next = 1;		/* 0 is the kernel's */
 static unsigned long asid_gen = 1;
 static unsigned long asid_rollovers;
-_Thread_local unsigned long mmu_hart_gen;
+static unsigned long rollover_unflushed;	/* SBI hart mask */
+static _Thread_local unsigned long mmu_hart_gen;
+_Thread_local unsigned long mmu_hart_fast_bit;
+unsigned long mmu_fence_pending;
 
 void mmu_asid_init(unsigned bits)
 {
@@ -171,6 +181,13 @@ void mmu_asid_init(unsigned bits)
 unsigned long mmu_asid_rollovers(void)
 {
 	return asid_rollovers;
+}
+
+/* hart_bit: this hart in an SBI hart mask (0 for a hartid beyond 63, which
+ * hart_others_mask leaves out too). */
+static unsigned long hart_bit(void)
+{
+	return this_hart->hartid < 64 ? 1ul << this_hart->hartid : 0;
 }
 
 /* asid_assign: a number of the current generation for @a, and the satp
@@ -183,6 +200,8 @@ static void asid_assign(paddr_t root, struct mmu_asid *a)
 		asid_gen++;
 		asid_next = 1;
 		asid_rollovers++;
+		rollover_unflushed |= hart_others_mask();
+		mmu_asids_rolled_over();
 		if (!(asid_rollovers & (asid_rollovers - 1)))	/* 1, 2, 4, 8, ... */
 			kprintf("mmu: ASID numbers ran out: generation %lu\n", asid_gen);
 	}
@@ -195,7 +214,8 @@ static void asid_assign(paddr_t root, struct mmu_asid *a)
 void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 {
 	asid_assign(root, a);
-	if (!asid_max) {	/* no ASIDs: every switch flushes; mmu_hart_gen stays 0 */
+	a->harts |= hart_bit();
+	if (!asid_max) {	/* no ASIDs: every switch flushes; the fast bit stays 0 */
 		if (csr_read(CSR_SATP) != a->satp) {
 			csr_write(CSR_SATP, a->satp);
 			sfence_vma_all();
@@ -205,6 +225,8 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 	if (mmu_hart_gen != asid_gen) {
 		sfence_vma_all();	/* numbers were reused since this hart flushed */
 		mmu_hart_gen = asid_gen;
+		mmu_hart_fast_bit = hart_bit();
+		rollover_unflushed &= ~hart_bit();
 	}
 	if (csr_read(CSR_SATP) != a->satp)
 		csr_write(CSR_SATP, a->satp);
@@ -212,22 +234,55 @@ void mmu_switch_user_slow(paddr_t root, struct mmu_asid *a)
 
 vaddr_t mmu_user_top_va;
 
-void mmu_shootdown(vaddr_t va, uint64_t size)
+unsigned long mmu_remote_harts(const struct mmu_asid *asid)
 {
-	unsigned long others = hart_others_mask();
+	unsigned long harts = (asid->harts | rollover_unflushed) & ~hart_bit();
 
+	return harts ? harts & hart_others_mask() : 0;	/* only this hart: no walk */
+}
+
+/* remote_fence: SBI RFENCE of [@va, @va + @size) on @harts, counted. */
+static void remote_fence(unsigned long harts, vaddr_t va, uint64_t size)
+{
+	if (!harts)
+		return;
+	__atomic_fetch_add(&hart_remote.rfences, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&hart_remote.rfence_harts, (unsigned long)__builtin_popcountl(harts),
+			   __ATOMIC_RELAXED);
+	sbi_remote_sfence_vma(harts, 0, va, size);	/* they flush before it returns */
+}
+
+void mmu_shootdown_remote(const struct mmu_asid *asid, vaddr_t va, uint64_t size)
+{
+	remote_fence(asid ? mmu_remote_harts(asid) : hart_others_mask(), va, size);
+}
+
+void mmu_shootdown(const struct mmu_asid *asid, vaddr_t va, uint64_t size)
+{
 	if (size == PAGE_SIZE)
 		mmu_flush_page(va);
 	else
 		sfence_vma_all();
-	if (others) {	/* SBI RFENCE: the other harts flush before it returns */
-		__atomic_fetch_add(&hart_remote.rfences, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&hart_remote.rfence_harts,
-				   (unsigned long)__builtin_popcountl(others), __ATOMIC_RELAXED);
-		sbi_remote_sfence_vma(others, 0, va, size);
+	mmu_shootdown_remote(asid, va, size);
+}
+
+void mmu_fence_later(const struct mmu_asid *asid)
+{
+	unsigned long harts = mmu_remote_harts(asid);
+
+	if (harts) {
+		mmu_fence_pending |= harts;
+		__atomic_fetch_add(&hart_remote.rfences_deferred, 1, __ATOMIC_RELAXED);
 	}
 }
 
+void mmu_fence_flush_slow(void)
+{
+	unsigned long harts = mmu_fence_pending & hart_others_mask();
+
+	mmu_fence_pending = 0;
+	remote_fence(harts, 0, (uint64_t)-1);
+}
 
 void mmu_sync_icache(void)
 {

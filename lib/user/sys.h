@@ -253,6 +253,13 @@ static inline long sys_vm_unmap(long task, unsigned long va)
 	return syscall3(SYS_VM_UNMAP, task, (long)va, 0);
 }
 
+/* sys_vm_unmap_flags: SYS_VM_UNMAP with @flags (UNMAP_REPORT, UNMAP_DEFER;
+ * UNMAP_FLUSH alone: the deferred fences go now). */
+static inline long sys_vm_unmap_flags(long task, unsigned long va, unsigned long flags)
+{
+	return syscall3(SYS_VM_UNMAP, task, (long)va, (long)flags);
+}
+
 /* sys_vm_unmap_bits: unmap, returning the page's last UNMAP_ACCESSED and
  * UNMAP_DIRTY bits (or an error). */
 static inline long sys_vm_unmap_bits(long task, unsigned long va)

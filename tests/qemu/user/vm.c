@@ -67,7 +67,7 @@ static void test_map_4k(void)
 	      0x1234abcd);
 	check("unmap", sys_vm_unmap(SELF, 0x40001000), 0);
 	check("unmap again", sys_vm_unmap(SELF, 0x40001000), -ERR_NOENT);
-	check("unmap with unknown flags", syscall3(SYS_VM_UNMAP, SELF, 0x40000000, 2), -ERR_INVAL);
+	check("unmap with unknown flags", syscall3(SYS_VM_UNMAP, SELF, 0x40000000, 8), -ERR_INVAL);
 	check("map read-only, not touched", sys_vm_map(SELF, 0x40001000, ram->handle, f, VM_R), 0);
 	check("unmap reports neither A nor D", sys_vm_unmap_bits(SELF, 0x40001000), 0);
 	check("map again, then read", sys_vm_map(SELF, 0x40001000, ram->handle, f, VM_R), 0);
@@ -277,7 +277,7 @@ static void test_protect_query(void)
 	sys_vm_query(SELF, 0x40020000, 0, &a, &d);
 	check("cleared", (long)((a | d) & 1), 0);
 	check("query misaligned", sys_vm_query(SELF, 0x40020008, 0, &a, &d), -ERR_ALIGN);
-	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 16, &a, &d), -ERR_INVAL);
+	check("query unknown clear bits", sys_vm_query(SELF, 0x40020000, 0x20, &a, &d), -ERR_INVAL);
 	/* QUERY_ONE: the page at va only, its neighbour's bits untouched */
 	check("map a neighbour", sys_vm_map(SELF, 0x40021000, ram->handle, frame(4096),
 					    VM_R | VM_W), 0);
@@ -338,6 +338,44 @@ static void test_protect_query(void)
 	check("protect it writable", sys_vm_protect(SELF, 0x40022000, VM_R | VM_W), -ERR_DENIED);
 }
 
+/* test_deferred: UNMAP_DEFER, QUERY_DEFER and UNMAP_FLUSH: what a deferred
+ * unmap returns, and that its frame can be mapped again, and made a page
+ * table, at once (the kernel fences first: a stale frame is never refused
+ * nor mapped while another hart may reach it). */
+static void test_deferred(void)
+{
+	unsigned long f = frame(4096), g = frame(4096), a, d;
+	volatile unsigned long *p = (volatile unsigned long *)0x40030000, *q;
+
+	check("map for a deferred unmap", sys_vm_map(SELF, 0x40030000, ram->handle, f, VM_R | VM_W),
+	      0);
+	*p = 0xdefe4;
+	check("query with QUERY_DEFER", sys_vm_query(SELF, 0x40030000, QUERY_ONE | QUERY_CLEAR_A |
+						     QUERY_DEFER, &a, &d), 0);
+	check("QUERY_DEFER: the bits as read", (long)(a | (d << 8)), 0x101);
+	sys_vm_query(SELF, 0x40030000, QUERY_ONE, &a, &d);
+	check("QUERY_DEFER: A cleared, D kept", (long)(a | (d << 8)), 0x100);
+	check("deferred unmap reports the last bits",
+	      sys_vm_unmap_flags(SELF, 0x40030000, UNMAP_DEFER | UNMAP_REPORT), UNMAP_DIRTY);
+	check("its page is gone", sys_vm_unmap(SELF, 0x40030000), -ERR_NOENT);
+	check("its frame maps again at once",
+	      sys_vm_map(SELF, 0x40031000, ram->handle, f, VM_R | VM_W), 0);
+	q = (volatile unsigned long *)0x40031000;
+	check("with what was written through the old mapping", (long)*q, 0xdefe4);
+	check("deferred unmap without REPORT", sys_vm_unmap_flags(SELF, 0x40031000, UNMAP_DEFER), 0);
+	check("its frame becomes a page table at once", sys_vm_pool_add(SELF, ram->handle, f), 0);
+	check("map a second frame", sys_vm_map(SELF, 0x40032000, ram->handle, g, VM_R | VM_W), 0);
+	check("and unmap it deferred", sys_vm_unmap_flags(SELF, 0x40032000, UNMAP_DEFER), 0);
+	check("UNMAP_FLUSH", sys_vm_unmap_flags(-1, 0, UNMAP_FLUSH), 0);
+	check("UNMAP_FLUSH with nothing pending", sys_vm_unmap_flags(-1, 0, UNMAP_FLUSH), 0);
+	check("UNMAP_FLUSH is alone or refused",
+	      sys_vm_unmap_flags(SELF, 0x40032000, UNMAP_FLUSH | UNMAP_REPORT), -ERR_INVAL);
+	check("unknown unmap flags", sys_vm_unmap_flags(SELF, 0x40032000, 0x8), -ERR_INVAL);
+	check("the flushed frame maps again",
+	      sys_vm_map(SELF, 0x40032000, ram->handle, g, VM_R | VM_W), 0);
+	check("unmap it", sys_vm_unmap(SELF, 0x40032000), 0);
+}
+
 int main(void)
 {
 	test_bootinfo();
@@ -348,5 +386,6 @@ int main(void)
 	test_fault_map_reply();
 	test_map_reply_to_a_call();
 	test_protect_query();
+	test_deferred();
 	return check_done();
 }

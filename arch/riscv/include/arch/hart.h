@@ -63,10 +63,11 @@ unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long ti
 void hart_ipi(unsigned cpu);
 
 /* What one hart asks of the others, counted since boot (docs/performance.md):
- * remote TLB fences (SBI RFENCE calls and the harts they went to), remote
- * fence.i calls, and wake-up IPIs. */
+ * remote TLB fences (SBI RFENCE calls and the harts they went to), the
+ * fences deferred into a pending one (mmu_fence_later), remote fence.i
+ * calls, and wake-up IPIs. */
 struct hart_remote_counts {
-	unsigned long rfences, rfence_harts, fence_is, ipis;
+	unsigned long rfences, rfence_harts, rfences_deferred, fence_is, ipis;
 };
 extern struct hart_remote_counts hart_remote;
 
