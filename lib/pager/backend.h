@@ -36,6 +36,15 @@ long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, uns
 long be_query_list(long task, const uint64_t *pages, unsigned n, unsigned long flags,
 		   unsigned long *a, unsigned long *d);
 
+/* be_fence_batch: @on: from now the unmaps and A/D clears may leave their
+ * other harts' TLB fences pending (UNMAP_DEFER, QUERY_DEFER: one fence for
+ * the batch instead of one a page); off: the pending fences go now
+ * (UNMAP_FLUSH). be_call fences first too: no I/O touches a frame another
+ * hart may still reach. The core turns it off before it reuses a frame it
+ * unmapped (zero fill, copy, read into it); the kernel fences before it maps
+ * one again. The host backend has one hart: nothing to do. */
+void be_fence_batch(bool on);
+
 /* be_protect: the mapped page at @va of @task gets @perms (SYS_VM_PROTECT). */
 long be_protect(long task, uint64_t va, unsigned long perms);
 

@@ -486,6 +486,7 @@ static unsigned long evict(unsigned long want)
 
 	if (limit > 8 * want + 1024)	/* refusals must not make a fault O(n^2) */
 		limit = 8 * want + 1024;
+	be_fence_batch(true);	/* one remote TLB fence for the pass, not one a page */
 
 	for (unsigned long tries = 0; got < want && pager_pol->choose_victim && tries <= limit;
 	     tries++) {
@@ -526,6 +527,7 @@ static unsigned long evict(unsigned long want)
 	}
 	if (n)
 		write_out(v, n);
+	be_fence_batch(false);	/* before any frame of it is reused */
 	return got;
 }
 

@@ -28,13 +28,36 @@ long be_map(long task, uint64_t va, long pmem, uint64_t off, unsigned long flags
 	return sys_vm_map(task, va, pmem, off, flags);
 }
 
+/* be_fence_batch's state: batching, and whether a fence is pending. */
+static bool fence_batch, fence_pending;
+
+void be_fence_batch(bool on)
+{
+	fence_batch = on;
+	if (!on && fence_pending) {
+		sys_vm_unmap_flags(-1, 0, UNMAP_FLUSH);
+		fence_pending = false;
+	}
+}
+
+/* defer_flag: @flag if batching (and a fence is pending from now), else 0;
+ * only for a call that clears something (@clears). */
+static unsigned long defer_flag(unsigned long flag, bool clears)
+{
+	if (!fence_batch || !clears)
+		return 0;
+	fence_pending = true;
+	return flag;
+}
+
 long be_unmap_bits(long task, uint64_t va)
 {
-	return sys_vm_unmap_bits(task, va);
+	return sys_vm_unmap_flags(task, va, UNMAP_REPORT | defer_flag(UNMAP_DEFER, true));
 }
 
 long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, unsigned long *d)
 {
+	flags |= defer_flag(QUERY_DEFER, flags & (QUERY_CLEAR_A | QUERY_CLEAR_D));
 	return sys_vm_query(task, va, flags, a, d);
 }
 
@@ -42,6 +65,7 @@ long be_query_list(long task, const uint64_t *pages, unsigned n, unsigned long f
 		   unsigned long *a, unsigned long *d)
 {
 	_Static_assert(sizeof(uint64_t) == sizeof(unsigned long), "a page address is a long");
+	flags |= defer_flag(QUERY_DEFER, flags & (QUERY_CLEAR_A | QUERY_CLEAR_D));
 	return sys_vm_query_list(task, (const unsigned long *)pages, n, flags, a, d);
 }
 
@@ -86,6 +110,10 @@ void be_send(long ep, struct msg *m)
 
 void be_call(long ep, struct msg *m)
 {
+	if (fence_pending) {	/* no I/O into or out of a frame a hart still reaches */
+		sys_vm_unmap_flags(-1, 0, UNMAP_FLUSH);
+		fence_pending = false;
+	}
 	ipc(SYS_CALL, ep, m);
 }
 
