@@ -225,7 +225,8 @@ void trace_finish(void)
 
 		ring_drain(r);	/* first, so that lost is counted up to this record */
 		ring_put(r, (struct trace_fields){ TRACE_EV_END, TRACE_NO_TASK, 0, 0, 0,
-						     { r->head + 1, r->lost, 0, 0 } });	/* this one included */
+						     { r->head + 1, r->lost, hart_remote.rfences,
+						       hart_remote.ipis } });	/* this one included */
 		ring_drain(r);
 	}
 }

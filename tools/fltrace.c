@@ -177,8 +177,10 @@ static void text_line(FILE *out, const struct walk *w, const struct event *ev)
 		break;
 	case TRACE_EV_END:
 		snprintf(who, sizeof(who), "-");
-		snprintf(what, sizeof(what), "%lu records numbered, %lu lost",
-			 (unsigned long)r->arg[0], (unsigned long)r->arg[1]);
+		snprintf(what, sizeof(what), "%lu records numbered, %lu lost; since boot %lu "
+			 "remote TLB fences, %lu IPIs", (unsigned long)r->arg[0],
+			 (unsigned long)r->arg[1], (unsigned long)r->arg[2],
+			 (unsigned long)r->arg[3]);
 		break;
 	}
 	if (ev->lat_instr >= 0)
@@ -449,11 +451,13 @@ static int summary_json(const struct trace *t, struct task_sum *sums, size_t nsu
 	trace_mask_format(t->h.mask, mask, sizeof(mask));
 	printf("{\"version\": %u, \"format\": \"%s\", \"harts\": %u, \"va_bits\": %u, "
 	       "\"timebase_hz\": %lu, \"recording\": \"%s\", \"records\": %zu, \"us\": %.1f, "
-	       "\"lost\": %lu, \"ended\": %s,\n \"tasks\": [", t->h.version,
+	       "\"lost\": %lu, \"ended\": %s, \"remote_tlb_fences\": %lu, \"ipis\": %lu,\n "
+	       "\"tasks\": [", t->h.version,
 	       t->text ? "console" : "binary", t->h.nharts, t->h.va_bits,
 	       (unsigned long)t->h.timebase_hz, mask, t->n,
 	       t->n ? to_us(t, t->rec[t->n - 1].time - t->rec[0].time) : 0.0,
-	       (unsigned long)t->lost, t->ended ? "true" : "false");
+	       (unsigned long)t->lost, t->ended ? "true" : "false", (unsigned long)t->rfences,
+	       (unsigned long)t->ipis);
 	for (size_t i = 0; i < nsums; i++) {
 		struct task_sum *s = &sums[i];
 		unsigned long n = task_faults(s);
@@ -524,6 +528,10 @@ static int summary(const struct trace *t, const char *only, const char *file, bo
 	printf("records: %zu over %.1f us; lost: %lu%s\n", t->n,
 	       t->n ? to_us(t, t->rec[t->n - 1].time - t->rec[0].time) : 0.0,
 	       (unsigned long)t->lost, t->ended ? "" : " (no END record: the trace was cut short)");
+	if (t->ended)
+		printf("harts: %lu remote TLB fences, %lu wake-up IPIs (the kernel's counts since "
+		       "boot, at the trace's end)\n", (unsigned long)t->rfences,
+		       (unsigned long)t->ipis);
 	printf("faults by task:\n  %-16s %7s %7s %7s %7s %7s | %7s %7s %7s %7s\n", "task", "read",
 	       "write", "exec", "other", "total", "map", "resume", "kill", "killed");
 	for (size_t i = 0; i < nsums; i++) {

@@ -140,6 +140,10 @@ static int number_check(struct trace *t, char *err, size_t errlen)
 		t->lost += r->seq - next[r->hart];
 		next[r->hart] = (uint64_t)r->seq + 1;
 		ends += r->event == TRACE_EV_END;
+		if (r->event == TRACE_EV_END) {	/* the kernel's counts only grow */
+			t->rfences = r->arg[2] > t->rfences ? r->arg[2] : t->rfences;
+			t->ipis = r->arg[3] > t->ipis ? r->arg[3] : t->ipis;
+		}
 	}
 	t->ended = harts_seen && ends == harts_seen;
 	return 0;

@@ -20,6 +20,7 @@ struct trace {
 	bool text;			/* read from console lines */
 	uint64_t lost;			/* gaps in the harts' record numbers */
 	bool ended;			/* every hart's END record is there */
+	uint64_t rfences, ipis;		/* the last END's remote TLB fences and IPIs */
 };
 
 /*

@@ -223,12 +223,24 @@ def main(argv):
         m = re.search(r"^records: (\d+) over .*; lost: (\d+)(.*)$", summary, re.M)
         results.append((code == 0 and m is not None and int(m.group(2)) == 0
                         and not m.group(3), f"summary: {m.group(0) if m else err.strip()}"))
+        # the kernel's remote fences and IPIs, as the END records carry them
+        # and as the root task's end printed them (both under the big lock,
+        # nothing between them)
+        kern = re.search(r"^Faultline: remote TLB fences (\d+) .*IPIs (\d+)\r?$", out, re.M)
+        harts = re.search(r"^harts: (\d+) remote TLB fences, (\d+) wake-up IPIs", summary, re.M)
+        results.append((kern is not None and harts is not None
+                        and harts.groups() == kern.groups(),
+                        f"summary's remote fences and IPIs are the kernel's: "
+                        f"{harts.group(0) if harts else 'no summary line'}; "
+                        f"{kern.group(0) if kern else 'no kernel line'}"))
         code, js, err = decode(args, path, "summary", "--json")
         try:
             sj = json.loads(js)
             faults = sum(1 for r in rows if r["event"] == "fault")
             ok = (code == 0 and m is not None and sj["records"] == int(m.group(1))
                   and sj["lost"] == 0 and sj["ended"] is True
+                  and (harts is None or [sj["remote_tlb_fences"], sj["ipis"]]
+                       == [int(g) for g in harts.groups()])
                   and sum(t["faults"]["total"] for t in sj["tasks"]) == faults
                   and sj["latency"]["n"] == sum(t["latency"]["n"] for t in sj["tasks"]))
         except (ValueError, KeyError, TypeError):

@@ -94,7 +94,9 @@ struct trace_header {
  *   IPC    (the sender) arg = label, receiver (task slot << 32 | thread id),
  *          badge, first word
  *   TASK   (task = its slot) arg[0..1] = its name, NUL-padded (16 bytes)
- *   END    arg = records this hart numbered, records it lost
+ *   END    arg = records this hart numbered, records it lost, then the
+ *          kernel's remote TLB fences (SBI RFENCE calls) and wake-up IPIs
+ *          since boot, all harts, when the trace ended
  */
 struct trace_record {
 	uint32_t seq;		/* this hart's record number, from 0 */
