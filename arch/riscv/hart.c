@@ -130,6 +130,6 @@ unsigned smp_boot(const unsigned long *hartids, unsigned count, unsigned long ti
 	}
 	deadline = rdtime() + timeout_ticks;
 	while (smp_online() < started && rdtime() < deadline)
-		;
+		wfi();
 	return smp_online();
 }
