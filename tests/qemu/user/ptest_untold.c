@@ -12,7 +12,11 @@
  * starts that waits for a flag and exits the task; the first thread sets the
  * flag and reads the first page. Its fault makes the pager read the disk, the
  * hart is free meanwhile, the second thread runs and ends the task: the task
- * ends while its swap-in is in flight. The pager then finds the task gone
+ * ends while its swap-in is in flight. Just before, a call to the pager
+ * (PAGER_STATS) makes sure the pager waits for messages, not for the disk on
+ * the neighbour's behalf: else the fault could still wait in the pager's
+ * queue when the task ends, and the pager would learn of the end by its
+ * watch instead (that happened once in a loaded CI run). The pager then finds the task gone
  * when it maps the page, frees the frame and ends the client (its counter
  * "ended mid-fault" says so). A neighbour (ptest-swap) verifies every word
  * it wrote meanwhile.
@@ -67,6 +71,7 @@ int main(void)
 		return 1;
 	}
 	printf("ptest-untold-swapin: %ld pages written; the first is on disk: reading it\n", pages);
+	pager_stats(&st);	/* the pager is in its receive now, not in a disk wait */
 	go = 1;
 	pattern_check((unsigned long)base, SEED);
 	printf("ptest-untold-swapin: FAIL the task outlived the swap-in\n");
