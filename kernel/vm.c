@@ -197,7 +197,7 @@ int vm_unmap(struct task *task, vaddr_t va, bool defer)
 	pte = __atomic_exchange_n(slot.pte, 0, __ATOMIC_SEQ_CST);
 	pa = pte_pa(pte);
 	frames_mapped(pa, pt_level_size(slot.level), -1);	/* device frames are not counted */
-	if (defer && slot.level == 0 && frame_byte(pa)) {
+	if (defer && slot.level == 0 && frame_is_ram(pa)) {	/* the frame table marks it */
 		mmu_flush_page(va);
 		mmu_fence_later(&task->asid);
 		frames_stale(pa);	/* fenced before it is mapped again */
@@ -297,10 +297,13 @@ static void query_fence(struct task *task, bool cleared, unsigned long clear, va
 		mmu_shootdown_remote(&task->asid, va, size);
 }
 
-/* query_bits: the PTE bits @clear names; -ERR_INVAL in *@err for others. */
+/* query_bits: the PTE bits @clear names; -ERR_INVAL in *@err for others,
+ * and for QUERY_DEFER with QUERY_CLEAR_D: another hart would go on writing
+ * through a cached dirty entry while the PTE says clean, and a page written
+ * meanwhile could be taken for clean. */
 static pte_t query_bits(unsigned long clear, unsigned long allowed, int *err)
 {
-	if (clear & ~allowed)
+	if ((clear & ~allowed) || ((clear & QUERY_DEFER) && (clear & QUERY_CLEAR_D)))
 		*err = -ERR_INVAL;
 	return (clear & QUERY_CLEAR_A ? PTE_A : 0) | (clear & QUERY_CLEAR_D ? PTE_D : 0);
 }

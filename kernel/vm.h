@@ -42,8 +42,9 @@ int vm_map(struct task *caller, vaddr_t va, unsigned long mem_h, uint64_t offset
 /* vm_unmap: unmap the page starting at @va in @task. Returns its last
  * UNMAP_ACCESSED | UNMAP_DIRTY bits (>= 0), -ERR_RANGE, -ERR_NOENT (nothing
  * mapped) or -ERR_ALIGN (@va is inside a larger page, not at its start).
- * With @defer, a 4 KiB page's remote fence waits for mmu_fence_flush (which
- * every map and page-table use of a frame does first). */
+ * With @defer, a 4 KiB page of RAM's remote fence waits for the deferred
+ * fences (frames_fence_stale), which a map or page-table use of that frame
+ * does first. */
 int vm_unmap(struct task *task, vaddr_t va, bool defer);
 
 /* vm_protect: set the permissions (VM_R/W/X) of the page starting at @va.

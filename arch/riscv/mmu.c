@@ -280,6 +280,10 @@ void mmu_fence_flush_slow(void)
 {
 	unsigned long harts = mmu_fence_pending & hart_others_mask();
 
+	/* this hart may be one of those that still hold a deferred entry
+	 * (it ran the task when another hart unmapped): it flushes too */
+	if (mmu_fence_pending & hart_bit())
+		sfence_vma_all();
 	mmu_fence_pending = 0;
 	remote_fence(harts, 0, (uint64_t)-1);
 }

@@ -41,7 +41,8 @@ void be_fence_batch(bool on)
 }
 
 /* defer_flag: @flag if batching (and a fence is pending from now), else 0;
- * only for a call that clears something (@clears). */
+ * only for a call that clears something (@clears: the kernel refuses to
+ * defer a D clear, so the caller passes A-only clears). */
 static unsigned long defer_flag(unsigned long flag, bool clears)
 {
 	if (!fence_batch || !clears)
@@ -57,7 +58,7 @@ long be_unmap_bits(long task, uint64_t va)
 
 long be_query(long task, uint64_t va, unsigned long flags, unsigned long *a, unsigned long *d)
 {
-	flags |= defer_flag(QUERY_DEFER, flags & (QUERY_CLEAR_A | QUERY_CLEAR_D));
+	flags |= defer_flag(QUERY_DEFER, (flags & QUERY_CLEAR_A) && !(flags & QUERY_CLEAR_D));
 	return sys_vm_query(task, va, flags, a, d);
 }
 
@@ -65,7 +66,7 @@ long be_query_list(long task, const uint64_t *pages, unsigned n, unsigned long f
 		   unsigned long *a, unsigned long *d)
 {
 	_Static_assert(sizeof(uint64_t) == sizeof(unsigned long), "a page address is a long");
-	flags |= defer_flag(QUERY_DEFER, flags & (QUERY_CLEAR_A | QUERY_CLEAR_D));
+	flags |= defer_flag(QUERY_DEFER, (flags & QUERY_CLEAR_A) && !(flags & QUERY_CLEAR_D));
 	return sys_vm_query_list(task, (const unsigned long *)pages, n, flags, a, d);
 }
 

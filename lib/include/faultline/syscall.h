@@ -97,18 +97,19 @@
 #define QUERY_ONE	0x4	/* only the page at va: bit 0 of each bitmap */
 #define QUERY_LIST	0x8	/* va: a list of a3 (1..64) page addresses in the
 				 * caller's memory; bit i for the i-th */
-#define QUERY_DEFER	0x10	/* other harts forget the cleared bits when the
-				 * deferred fences go (see UNMAP_DEFER) */
+#define QUERY_DEFER	0x10	/* other harts forget the cleared A bits when the
+				 * deferred fences go (see UNMAP_DEFER); not with
+				 * QUERY_CLEAR_D (-ERR_INVAL) */
 #define QUERY_PAGES	64	/* pages per query: a1 = accessed bitmap, a2 = dirty bitmap */
 
 /* SYS_VM_UNMAP flags and result bits: with UNMAP_REPORT the call returns
  * UNMAP_ACCESSED | UNMAP_DIRTY as the page's PTE had them when it went (read
  * and cleared in one atomic swap: no write can slip in between). */
 #define UNMAP_REPORT	0x1
-#define UNMAP_DEFER	0x2	/* a 4 KiB page: other harts forget it only when
-				 * the deferred fences go: at UNMAP_FLUSH, or
-				 * before the kernel next maps any frame or takes
-				 * one for a page table */
+#define UNMAP_DEFER	0x2	/* a 4 KiB page of RAM: other harts forget it
+				 * only when the deferred fences go: at
+				 * UNMAP_FLUSH, or before the kernel maps that
+				 * frame again or takes it for a page table */
 #define UNMAP_FLUSH	0x4	/* alone (a0, a1 not looked at): the deferred
 				 * fences go now */
 #define UNMAP_ACCESSED	0x1

@@ -353,6 +353,9 @@ static void test_deferred(void)
 	check("query with QUERY_DEFER", sys_vm_query(SELF, 0x40030000, QUERY_ONE | QUERY_CLEAR_A |
 						     QUERY_DEFER, &a, &d), 0);
 	check("QUERY_DEFER: the bits as read", (long)(a | (d << 8)), 0x101);
+	check("QUERY_DEFER with QUERY_CLEAR_D is refused",
+	      sys_vm_query(SELF, 0x40030000, QUERY_ONE | QUERY_CLEAR_D | QUERY_DEFER, &a, &d),
+	      -ERR_INVAL);
 	sys_vm_query(SELF, 0x40030000, QUERY_ONE, &a, &d);
 	check("QUERY_DEFER: A cleared, D kept", (long)(a | (d << 8)), 0x100);
 	check("deferred unmap reports the last bits",
