@@ -99,7 +99,7 @@ bool frames_can_map_slow(paddr_t pa, uint64_t size)
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		uint8_t *b = frame_byte(pa + off);
 
-		if (b && *b != FRAME_TABLE && (*b & FRAME_STALE)) {
+		if (b && frame_state_stale(*b)) {
 			frames_fence_stale();
 			break;
 		}

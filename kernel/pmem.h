@@ -96,6 +96,12 @@ static inline void frames_mapped(paddr_t pa, uint64_t size, int delta)
  */
 #define FRAMES_STALE_MAX 512
 
+/* frame_state_stale: whether frame-table byte @b marks a stale frame. */
+static inline bool frame_state_stale(unsigned b)
+{
+	return b != FRAME_TABLE && (b & FRAME_STALE);
+}
+
 /* frames_stale: @pa (RAM) was unmapped with its remote fence deferred (the
  * caller has added the harts to the pending set: mmu_fence_later). */
 void frames_stale(paddr_t pa);

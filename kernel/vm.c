@@ -222,7 +222,7 @@ int vm_table_frame(struct task *caller, unsigned long mem_h, uint64_t offset, pa
 	if (offset >= mem->size)
 		return -ERR_RANGE;
 	*pa = mem->base + offset;
-	if (frames_state(*pa) != FRAME_TABLE && (frames_state(*pa) & FRAME_STALE))
+	if (frame_state_stale(frames_state(*pa)))
 		frames_fence_stale();	/* no hart reaches it through an old mapping */
 	if (frames_state(*pa) != 0)
 		return -ERR_DENIED;	/* mapped somewhere, or already a table */

@@ -254,7 +254,7 @@ static void remote_fence(unsigned long harts, vaddr_t va, uint64_t size)
 
 void mmu_shootdown_remote(const struct mmu_asid *asid, vaddr_t va, uint64_t size)
 {
-	remote_fence(asid ? mmu_remote_harts(asid) : hart_others_mask(), va, size);
+	remote_fence(mmu_remote_harts(asid), va, size);
 }
 
 void mmu_shootdown(const struct mmu_asid *asid, vaddr_t va, uint64_t size)

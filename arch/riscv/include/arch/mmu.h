@@ -128,7 +128,7 @@ static inline void mmu_flush_page(vaddr_t va)
 unsigned long mmu_remote_harts(const struct mmu_asid *asid);
 
 /* mmu_shootdown: drop the translations of [@va, @va + @size) of address
- * space @asid (NULL: any) on this hart (sfence.vma, all ASIDs) and on the
+ * space @asid on this hart (sfence.vma, all ASIDs) and on the
  * other harts that may hold them (SBI RFENCE; none if there are none);
  * @size -1: all. mmu_shootdown_remote is the remote part alone, for a caller
  * that flushed its own hart page by page. */
