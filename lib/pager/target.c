@@ -31,13 +31,20 @@ long be_map(long task, uint64_t va, long pmem, uint64_t off, unsigned long flags
 /* be_fence_batch's state: batching, and whether a fence is pending. */
 static bool fence_batch, fence_pending;
 
-void be_fence_batch(bool on)
+/* fence_now: the fences deferred so far go (UNMAP_FLUSH), if any. */
+static void fence_now(void)
 {
-	fence_batch = on;
-	if (!on && fence_pending) {
+	if (fence_pending) {
 		sys_vm_unmap_flags(-1, 0, UNMAP_FLUSH);
 		fence_pending = false;
 	}
+}
+
+void be_fence_batch(bool on)
+{
+	fence_batch = on;
+	if (!on)
+		fence_now();
 }
 
 /* defer_flag: @flag if batching (and a fence is pending from now), else 0;
@@ -111,10 +118,7 @@ void be_send(long ep, struct msg *m)
 
 void be_call(long ep, struct msg *m)
 {
-	if (fence_pending) {	/* no I/O into or out of a frame a hart still reaches */
-		sys_vm_unmap_flags(-1, 0, UNMAP_FLUSH);
-		fence_pending = false;
-	}
+	fence_now();	/* no I/O into or out of a frame a hart still reaches */
 	ipc(SYS_CALL, ep, m);
 }
 
