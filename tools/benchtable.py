@@ -3,9 +3,13 @@
 """benchtable: turn the benchmark programs' "bench: NAME mean .. min .. max ..
 (N iterations, instructions)" lines into tools/faultline bench's table, with
 the targets of issue 6, and optionally a JSON file: a list with one object per
-benchmark, {"name", "unit", "mean", "min", "max", "iterations"}.
+benchmark, {"name", "unit", "mean", "min", "max", "iterations"}. With --harts,
+the second table instead: the default demo's logs at N harts (each ending with
+bench's "bench: wall-clock ns T" line), its evictions and the kernel's remote
+TLB fences and IPIs.
 
 usage: benchtable.py [--json FILE] LOG...
+       benchtable.py --harts N:LOG...
 Exit 0, or 65 when a log holds no figures or a benchmark is missing."""
 import json
 import re
@@ -29,7 +33,36 @@ BENCHMARKS = [
 LINE = re.compile(r"^bench: (\S+) +mean +(\d+) +min +(\d+) +max +(\d+) +\((\d+) iterations")
 
 
+EVICTED = re.compile(r"^pager: demo exited.* (\d+) pages evicted", re.M)
+FENCES = re.compile(r"^Faultline: remote TLB fences (\d+) \(to (\d+) harts; (\d+) deferred "
+                    r"into them\), remote fence\.i \d+, IPIs (\d+)", re.M)
+WALL = re.compile(r"^bench: wall-clock ns (\d+)", re.M)
+
+
+def harts_table(runs):
+    """The demo by harts from @runs, "N:LOG" each; 0, or 65 if a log lacks a line."""
+    print("the default demo (tools/faultline run) by harts: wall-clock (noisy) and what the")
+    print("harts asked of each other (remote TLB fences per 1,000 evictions: goal <= 20)")
+    print(f"{'harts':>5} {'seconds':>8} {'evictions':>10} {'fences':>8} {'per 1,000':>10} "
+          f"{'to harts':>9} {'deferred':>9} {'IPIs':>7}")
+    for run in runs:
+        n, _, path = run.partition(":")
+        with open(path, errors="replace") as f:
+            text = f.read()
+        ev, rf, ns = EVICTED.findall(text), FENCES.findall(text), WALL.findall(text)
+        if not ev or not rf or not ns:
+            print(f"benchtable: {path}: no demo counters", file=sys.stderr)
+            return 65
+        e = int(ev[-1])
+        f, h, d, i = map(int, rf[-1])
+        print(f"{n:>5} {int(ns[-1]) / 1e9:>8.2f} {e:>10,} {f:>8,} {f * 1000 / max(e, 1):>10.1f} "
+              f"{h:>9,} {d:>9,} {i:>7,}")
+    return 0
+
+
 def main(argv):
+    if argv[:1] == ["--harts"]:
+        return harts_table(argv[1:])
     out = None
     if len(argv) >= 2 and argv[0] == "--json":
         out, argv = argv[1], argv[2:]
