@@ -110,7 +110,8 @@ def main():
         fifo = os.path.join(tmp, "exec.log")
         os.mkfifo(fifo)
         cmd = [a.qemu, "-machine", "virt", "-nographic", "-bios", "default", "-m", a.mem,
-               "-smp", "1", "-icount", "shift=0,sleep=off", "-singlestep", "-d", "exec,nochain",
+               "-smp", "1", "-icount", "shift=0,sleep=off", "-seed", "1", "-singlestep",
+               "-d", "exec,nochain",
                "-D", fifo, "-kernel", a.kernel, "-initrd", a.initrd, "-monitor", "none",
                "-serial", "file:" + os.path.join(tmp, "console.log"),
                "-semihosting-config", "enable=on,target=native",

@@ -8,6 +8,7 @@ has one object per benchmark with the fields the issue names, and a log that
 lacks a benchmark is refused (exit 65, naming it). Prints TAP.
 """
 import argparse
+import difflib
 import json
 import os
 import re
@@ -34,7 +35,8 @@ def ok(cond, what):
 
 def boot(args, mem, kargs, log):
     cmd = [args.qemu, "-machine", "virt", "-nographic", "-bios", "default", "-m", mem,
-           "-smp", "1", "-icount", "shift=0,sleep=off", "-kernel", os.path.abspath(args.kernel),
+           "-smp", "1", "-icount", "shift=0,sleep=off", "-seed", "1",
+           "-kernel", os.path.abspath(args.kernel),
            "-initrd", os.path.abspath(args.initrd), "-monitor", "none", "-serial", "stdio",
            "-semihosting-config", "enable=on,target=native",
            "-append", kargs + " trace_out=semihost trace_file=/dev/null"]
@@ -63,8 +65,12 @@ def main():
         boot(args, "128M", "run=bench-pager-quick", plog)
         again = boot(args, "128M", "init=bench-quick", os.path.join(tmp, "again.log"))
         lines = lambda t: [l for l in t.splitlines() if l.startswith("bench: ") and " mean " in l]
-        ok(lines(first) and lines(first) == lines(again),
-           "two runs under -icount give the same figures")
+        if not ok(lines(first) and lines(first) == lines(again),
+                  "two runs under -icount give the same figures"):
+            # what differs, whole logs: the figures, or what came between them
+            for d in list(difflib.unified_diff(first.splitlines(), again.splitlines(),
+                                               "first", "again", lineterm=""))[:60]:
+                print("# " + d)
         out = os.path.join(tmp, "b.json")
         t = subprocess.run([sys.executable, args.table, "--json", out, klog, plog],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

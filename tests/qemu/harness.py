@@ -112,7 +112,7 @@ def qemu_command(args, disk, blkdebug=None):
     if args.cpu:
         cmd += ["-cpu", args.cpu]
     if args.icount:
-        cmd += ["-icount", "shift=0,sleep=off"]
+        cmd += ["-icount", "shift=0,sleep=off", "-seed", "1"]
     if disk:
         if args.blk == "modern":
             cmd += ["-global", "virtio-mmio.force-legacy=false"]
