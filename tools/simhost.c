@@ -396,8 +396,9 @@ void be_call(long ep, struct msg *m)
 		h.table = (struct blk_table *)(mem_host_dmap + m->w[1]);
 	} else if (m->label == BLK_DMA) {
 		ret = 1;
-	} else if (m->label == BLK_SUBMIT && h.table && m->w[0] >= 1 && m->w[0] <= BLK_BATCH_MAX) {
-		for (unsigned i = 0; i < m->w[0]; i++) {
+	} else if (m->label == BLK_SUBMIT && h.table && m->w[0] >= 1 && m->w[0] <= BLK_BATCH_MAX &&
+		   m->w[1] < BLK_TABLE_REQS && m->w[0] <= BLK_TABLE_REQS - m->w[1]) {
+		for (unsigned long i = m->w[1]; i < m->w[1] + m->w[0]; i++) {
 			h.table->req[i].status = submit_one(&h.table->req[i]);
 			ret += h.table->req[i].status != 0;
 		}

@@ -4,12 +4,13 @@
  * lib/user/blk_start.c) hands it resources with BLK_GIVE and then sends
  * BLK_READY; blk takes the first virtio-mmio slot that holds a block device,
  * brings the device up and from then on serves the block protocol of
- * <faultline/blk.h> on its endpoint, one call at a time.
+ * <faultline/blk.h> on an endpoint of its own.
  *
- * Interrupts arrive on a second endpoint of its own: while a batch runs, blk
- * saves its caller's reply (SYS_REPLY_SAVE), receives only interrupts, and
- * answers when the whole batch is done; other callers wait in the kernel's
- * queue of the main endpoint meanwhile.
+ * It never waits for the device while a caller could be served: a
+ * BLK_SUBMIT's reply is saved (SYS_REPLY_SAVE) and its requests go on the
+ * queue; the device's interrupts arrive on the same endpoint (LABEL_IRQ,
+ * blk's badge) between the calls, and each call is answered when its last
+ * request comes back. Several callers' requests are on the device at once.
  */
 #include <faultline/blk.h>
 #include <faultline/errno.h>
@@ -33,7 +34,7 @@
 
 _Static_assert(VIRTQ_FRAMES + 1 <= BLK_RAM_FRAMES, "the virtqueue and the io page fit");
 _Static_assert(sizeof(struct blk_table) <= BLK_FRAME, "the request table is one page");
-_Static_assert(BLK_BATCH_MAX * sizeof(struct vblk_hdr) <= STATUS_AT, "headers fit");
+_Static_assert(BLK_TABLE_REQS * sizeof(struct vblk_hdr) <= STATUS_AT, "headers fit");
 
 struct slot {
 	long dev, irq;			/* handles; irq -1 if none was given */
@@ -49,13 +50,25 @@ static unsigned nslots;
 static long ram = -1;			/* pmem handle of the queue frames */
 static unsigned long ram_off, ram_frames, ram_pa;	/* their offset, count, physical base */
 static struct vblk disk;
-static struct vblk_io io = { .dev = &disk, .irq = -1, .irq_ep = -1 };
+static struct vblk_io io = { .dev = &disk, .irq = -1 };
 static struct vblk_client client;
 static long table_pmem = -1;		/* the client's table: its pmem handle, mapping */
 static struct blk_table *table;
 static struct {
 	unsigned long requests, read, written, failed;
 } stats;
+
+/* BLK_SUBMITs in flight: each waits, its reply saved, until every entry of
+ * it has come back; call_of[i] is the call entry i belongs to (-1: free). */
+struct call {
+	long reply;			/* the saved reply handle */
+	uint8_t first, n, left;		/* its entries; those still on the device */
+	uint8_t peak;			/* the most on the device at once meanwhile */
+	int32_t status[BLK_BATCH_MAX];
+};
+static struct call calls[BLK_TABLE_REQS];	/* by first entry */
+static int8_t call_of[BLK_TABLE_REQS];
+static unsigned ncalls;
 
 /* give: one BLK_GIVE message @m; 0 if its handle was kept, else an error
  * (the caller then closes it). */
@@ -131,18 +144,16 @@ static long find_disk(unsigned *version)
 	return found;
 }
 
-/* bind_irq: the slot's interrupt to a new endpoint of ours, badged. */
-static long bind_irq(const struct slot *s)
+/* bind_irq: the slot's interrupt to a badged copy of blk's own endpoint
+ * (@own), where its messages come between the calls. */
+static long bind_irq(const struct slot *s, long own)
 {
 	long badged;
 
 	if (s->irq < 0)
 		return -ERR_NOENT;
 	io.irq = s->irq;
-	io.irq_ep = sys_endpoint_create();
-	if (io.irq_ep < 0)
-		return io.irq_ep;
-	badged = sys_handle_mint(io.irq_ep, RIGHT_WRITE, IRQ_BADGE);
+	badged = sys_handle_mint(own, RIGHT_WRITE, IRQ_BADGE);
 	if (badged < 0)
 		return badged;
 	io.irq_badge = IRQ_BADGE;
@@ -196,15 +207,14 @@ static long ready(struct msg *r)
 			(void *)QUEUE_VA, ram_pa + ram_off, &why);
 	if (err)
 		goto out;
-	why = "cannot bind its interrupt";
-	err = bind_irq(&slots[i]);
-	if (!err) {
-		/* from now on blk serves on an endpoint of its own, which dies
-		 * with it: a client's call then ends (-ERR_HANDLE) instead of
-		 * waiting on the starter's endpoint for good */
-		why = "cannot make its endpoint";
-		err = own_ep = sys_endpoint_create();
-		err = err < 0 ? err : 0;
+	/* from now on blk serves on an endpoint of its own, which dies with
+	 * it: a client's call then ends (-ERR_HANDLE) instead of waiting on
+	 * the starter's endpoint for good. Its interrupts come there too. */
+	why = "cannot make its endpoint";
+	err = own_ep = sys_endpoint_create();
+	if (err >= 0) {
+		why = "cannot bind its interrupt";
+		err = bind_irq(&slots[i], own_ep);
 	}
 out:
 	if (err) {
@@ -251,6 +261,8 @@ static long set_table(const struct msg *m)
 
 	if (m->handle < 0)
 		return -ERR_HANDLE;
+	if (ncalls)
+		return -ERR_AGAIN;	/* statuses are still to be written there */
 	err = sys_vm_map(self, va, m->handle, m->w[0], VM_R | VM_W);
 	if (err)
 		return err;
@@ -293,45 +305,103 @@ static void req_copy(struct blk_req *to, const volatile struct blk_req *r)
 		to->frames[f] = r->frames[f];
 }
 
-/* submit: BLK_SUBMIT of w0 requests. Every one is copied out of the table and
- * checked first; those that pass go to the device together. The reply (the
- * number failed, the most in flight) is in @r, given through the saved reply
- * handle when the device was used (*@answered set), else by the caller. */
+/* peaks: every call in flight saw io.inflight requests at once. */
+static void peaks(void)
+{
+	for (unsigned i = 0; i < BLK_TABLE_REQS; i++)
+		if (call_of[i] == (int8_t)i && calls[i].peak < io.inflight)
+			calls[i].peak = (uint8_t)io.inflight;
+}
+
+/* call_done: every entry of call @c is done: statuses into the table,
+ * statistics, and the answer through its saved reply (lost if the caller
+ * has gone: nothing else depends on it). */
+static void call_done(struct call *c)
+{
+	struct msg r = { 0, 0, { 0, c->peak, 0, 0 }, IPC_NO_HANDLE, 0 };
+
+	for (unsigned k = 0; k < c->n; k++) {
+		table->req[c->first + k].status = c->status[k];
+		r.w[0] += c->status[k] != 0;
+		call_of[c->first + k] = -1;
+	}
+	count(&io.req[c->first], c->status, c->n);
+	ncalls--;
+	if (sys_reply_to(c->reply, &r) < 0)	/* the caller is gone: the handle is not */
+		sys_handle_close(c->reply);	/* used up (docs/abi.md), so closed here */
+}
+
+/* entry_done: the device answered entry @i with @status (vblk_reap). */
+static void entry_done(void *ctx, unsigned i, int32_t status)
+{
+	struct call *c = &calls[call_of[i]];
+
+	(void)ctx;
+	c->status[i - c->first] = status;
+	if (!--c->left)
+		call_done(c);
+}
+
+/* submit: BLK_SUBMIT of w0 entries from w1. Every one is copied out of the
+ * table and checked first; those that pass go to the device, and the call
+ * is answered when they are done (*@answered: not now), while blk serves
+ * other calls. A call whose entries need no device is answered at once: the
+ * number failed, with 0 in flight in @r's w1. */
 static long submit(const struct msg *m, struct msg *r, bool *answered)
 {
-	struct blk_req req[BLK_BATCH_MAX];
-	int32_t status[BLK_BATCH_MAX];
-	struct vblk_batch_ret ret = { 0, 0 };
-	unsigned n = (unsigned)m->w[0], valid = 0;
-	long rh = -1;
+	unsigned long n = m->w[0], first = m->w[1];
+	struct call *c;
+	unsigned device = 0;
 
 	if (!table)
 		return -ERR_NOENT;
-	if (m->w[0] < 1 || m->w[0] > BLK_BATCH_MAX)
+	if (n < 1 || n > BLK_BATCH_MAX || first >= BLK_TABLE_REQS || n > BLK_TABLE_REQS - first)
 		return -ERR_INVAL;
-	for (unsigned i = 0; i < n; i++) {
-		req_copy(&req[i], &table->req[i]);
-		status[i] = vblk_check(&io, &client, &req[i]);
-		valid += !status[i];
-		ret.failed += status[i] != 0;
+	for (unsigned long i = first; i < first + n; i++)
+		if (call_of[i] >= 0)
+			return -ERR_EXIST;
+	c = &calls[first];
+	*c = (struct call){ -1, (uint8_t)first, (uint8_t)n, 0, 0, { 0 } };
+	for (unsigned k = 0; k < n; k++) {
+		struct blk_req *q = &io.req[first + k];
+
+		req_copy(q, &table->req[first + k]);
+		c->status[k] = vblk_check(&io, &client, q);
+		device += !c->status[k] && vblk_needs_device(&io, q);
 	}
-	if (valid) {
-		rh = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
-		if (rh < 0)
-			return rh;
-		ret = vblk_batch(&io, req, status, n);
+	if (!device) {	/* nothing for the device: answered now */
+		unsigned failed = 0;
+
+		for (unsigned k = 0; k < n; k++) {
+			table->req[first + k].status = c->status[k];
+			failed += c->status[k] != 0;
+		}
+		count(&io.req[first], c->status, (unsigned)n);
+		r->w[1] = 0;
+		return failed;
 	}
-	for (unsigned i = 0; i < n; i++)
-		table->req[i].status = status[i];
-	count(req, status, n);
-	r->w[1] = ret.max_inflight;
-	if (rh >= 0) {
-		r->label = 0;
-		r->w[0] = ret.failed;
-		sys_reply_to(rh, r);
-		*answered = true;
-	}
-	return ret.failed;
+	c->reply = syscall3(SYS_REPLY_SAVE, 0, 0, 0);
+	if (c->reply < 0)
+		return c->reply;
+	c->left = (uint8_t)device;
+	ncalls++;
+	for (unsigned k = 0; k < n; k++)
+		call_of[first + k] = (int8_t)first;
+	for (unsigned k = 0; k < n; k++)
+		if (!c->status[k] && vblk_needs_device(&io, &io.req[first + k]))
+			vblk_line(&io, (unsigned)(first + k));
+	vblk_go(&io);	/* one doorbell for the call */
+	peaks();
+	*answered = true;
+	return 0;
+}
+
+/* interrupt: the device's interrupt came: finish what it answered, and the
+ * calls that completes. */
+static void interrupt(void)
+{
+	vblk_reap(&io, entry_done, NULL);
+	peaks();
 }
 
 /* request: one client request @m once serving; the reply's w0 (>= 0) with
@@ -386,6 +456,7 @@ int main(void)
 {
 	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 
+	memset(call_of, -1, sizeof(call_of));
 	ep = user_pager_ep;	/* blk_start gave us our endpoint */
 	user_pager_ep = -1;	/* (crt0 keeps it there; blk has no pager) */
 	ipc(SYS_RECV, ep, &m);
@@ -395,6 +466,12 @@ int main(void)
 		long ret;
 
 		if (m.status) {
+			ipc(SYS_RECV, ep, &m);
+			continue;
+		}
+		if (m.label == LABEL_IRQ && m.badge == io.irq_badge && phase == SERVING) {
+			interrupt();	/* a send: nobody waits for an answer */
+			m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
 			ipc(SYS_RECV, ep, &m);
 			continue;
 		}

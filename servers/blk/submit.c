@@ -10,7 +10,7 @@
 #define SECTORS_PER_FRAME	(BLK_FRAME / BLK_SECTOR)
 #define STATUS_PENDING		0xff	/* not a VIRTIO_BLK_S_*: no answer yet */
 
-/* owner[head]: the request of the batch whose chain starts at descriptor head */
+/* owner[head]: the table entry whose chain starts at descriptor head */
 static uint8_t owner[VIRTQ_MAX];
 
 /* frame_allowed: whether the frame at @pa lies wholly inside one of @c's ranges. */
@@ -46,7 +46,12 @@ int vblk_check(const struct vblk_io *io, const struct vblk_client *c, const stru
 	return 0;
 }
 
-/* chain_of: the buffers of request @i (@r) into @b: header, data frames,
+bool vblk_needs_device(const struct vblk_io *io, const struct blk_req *r)
+{
+	return r->op != BLK_OP_FLUSH || io->dev->flush;
+}
+
+/* chain_of: the buffers of entry @i (@r) into @b: header, data frames,
  * status byte (2.7.4.2: device-readable before device-writable; 5.2.6);
  * how many. */
 static unsigned chain_of(const struct vblk_io *io, unsigned i, const struct blk_req *r,
@@ -62,91 +67,68 @@ static unsigned chain_of(const struct vblk_io *io, unsigned i, const struct blk_
 	return n;
 }
 
-/* batch_add: put requests @next.. of the batch on the queue while they fit;
- * publish and notify if any went. Returns how many went, @next moved past
- * them (and past refused ones and FLUSHes with nothing to flush). */
-static unsigned batch_add(struct vblk_io *io, const struct blk_req *req, const int32_t *status,
-			  unsigned n, unsigned *next)
+/* add: put entry @i on the queue; false when it does not fit now. */
+static bool add(struct vblk_io *io, unsigned i)
 {
+	const struct blk_req *r = &io->req[i];
 	struct virtq_buf b[BLK_SEGS_MAX + 2];
-	unsigned added = 0;
-
-	for (; *next < n; (*next)++) {
-		const struct blk_req *r = &req[*next];
-		uint64_t sector = r->op == BLK_OP_FLUSH ? 0 : r->sector;	/* 5.2.6 */
-		int head;
-
-		if (status[*next] || (r->op == BLK_OP_FLUSH && !io->dev->flush))
-			continue;
-		io->hdr[*next] = (struct vblk_hdr){ r->op, 0, sector };
-		io->status[*next] = STATUS_PENDING;
-		head = virtq_add(&io->dev->q, b, chain_of(io, *next, r, b));
-		if (head < 0)
-			break;	/* the queue is full: the rest goes when some come back */
-		owner[head] = (uint8_t)*next;
-		added++;
-	}
-	if (added) {
-		virtq_publish(&io->dev->q);
-		vblk_notify(io->dev);
-	}
-	return added;
-}
-
-/* batch_wait: wait for the device's next interrupt and acknowledge it, at the
- * device (4.2.3.4) and then at the interrupt controller (SYS_IRQ_ACK), so
- * that a completion after this point raises a new one. */
-static void batch_wait(struct vblk_io *io)
-{
-	struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-
-	ipc(SYS_RECV, io->irq_ep, &m);
-	if (m.status)
-		return;
-	if (m.handle >= 0)
-		sys_handle_close(m.handle);
-	if (m.label != LABEL_IRQ || m.badge != io->irq_badge)
-		return;
-	vblk_irq_ack(io->dev);
-	syscall3(SYS_IRQ_ACK, io->irq, 0, 0);
-}
-
-/* batch_reap: take every chain the device has used, setting its request's
- * status from the device's status byte (5.2.6: OK, IOERR, UNSUPP; no answer
- * counts as an error too). Returns how many. */
-static unsigned batch_reap(struct vblk_io *io, int32_t *status)
-{
-	unsigned done = 0;
 	int head;
 
+	io->hdr[i] = (struct vblk_hdr){ r->op, 0, r->op == BLK_OP_FLUSH ? 0 : r->sector };	/* 5.2.6 */
+	io->status[i] = STATUS_PENDING;
+	head = virtq_add(&io->dev->q, b, chain_of(io, i, r, b));
+	if (head < 0)
+		return false;
+	owner[head] = (uint8_t)i;
+	io->inflight++;
+	return true;
+}
+
+/* pump: the waiting entries onto the queue while they fit, oldest first;
+ * publish and notify if any went. */
+static void pump(struct vblk_io *io)
+{
+	unsigned went = 0;
+
+	while (went < io->nwait && add(io, io->wait[went]))
+		went++;
+	if (!went)
+		return;
+	io->nwait -= went;
+	for (unsigned k = 0; k < io->nwait; k++)
+		io->wait[k] = io->wait[k + went];
+	virtq_publish(&io->dev->q);
+	vblk_notify(io->dev);
+}
+
+void vblk_line(struct vblk_io *io, unsigned i)
+{
+	io->wait[io->nwait++] = (uint8_t)i;	/* at most BLK_TABLE_REQS: one per entry */
+}
+
+void vblk_go(struct vblk_io *io)
+{
+	pump(io);
+}
+
+unsigned vblk_reap(struct vblk_io *io, void (*done)(void *ctx, unsigned i, int32_t status),
+		   void *ctx)
+{
+	unsigned n = 0;
+	int head;
+
+	vblk_irq_ack(io->dev);	/* first: a completion after this raises a new one */
+	syscall3(SYS_IRQ_ACK, io->irq, 0, 0);
 	while ((head = virtq_pop(&io->dev->q)) != -ERR_AGAIN) {
 		unsigned i;
 
 		if (head < 0)
 			continue;	/* an id the device should not have used: skipped */
 		i = owner[head];
-		status[i] = io->status[i] == VIRTIO_BLK_S_OK ? 0 : -ERR_IO;
-		done++;
+		io->inflight--;
+		n++;
+		done(ctx, i, io->status[i] == VIRTIO_BLK_S_OK ? 0 : -ERR_IO);	/* 5.2.6 */
 	}
-	return done;
-}
-
-struct vblk_batch_ret vblk_batch(struct vblk_io *io, const struct blk_req *req, int32_t *status,
-				 unsigned n)
-{
-	struct vblk_batch_ret ret = { 0, 0 };
-	unsigned next = 0, inflight = 0;
-
-	for (;;) {
-		inflight += batch_add(io, req, status, n, &next);
-		if (inflight > ret.max_inflight)
-			ret.max_inflight = inflight;
-		if (!inflight)
-			break;
-		batch_wait(io);
-		inflight -= batch_reap(io, status);
-	}
-	for (unsigned i = 0; i < n; i++)
-		ret.failed += status[i] != 0;
-	return ret;
+	pump(io);
+	return n;
 }

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Requests of the block protocol (<faultline/blk.h>) on the device: checking
- * each one against the client's DMA ranges and the disk, and running a batch
- * of them on the virtqueue until the device has answered them all.
+ * each one against the client's DMA ranges and the disk, putting it on the
+ * virtqueue (or in line for it), and taking the device's answers when its
+ * interrupt comes. Nothing here waits: blk serves other calls meanwhile.
  */
 #ifndef BLK_SUBMIT_H
 #define BLK_SUBMIT_H
 
 #include <faultline/blk.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vblk.h"
@@ -23,17 +25,20 @@ struct vblk_client {
 	unsigned ndma;
 };
 
-/* The device, the driver's own DMA page (request headers and status bytes)
- * and where its interrupts arrive. */
+/* The device, the driver's own DMA page (request headers and status bytes,
+ * one each per table entry) and the requests waiting for room on the queue. */
 struct vblk_io {
 	struct vblk *dev;
-	struct vblk_hdr *hdr;		/* BLK_BATCH_MAX headers */
-	volatile uint8_t *status;	/* BLK_BATCH_MAX status bytes */
+	struct vblk_hdr *hdr;		/* BLK_TABLE_REQS headers */
+	volatile uint8_t *status;	/* BLK_TABLE_REQS status bytes */
 	uint64_t hdr_pa, status_pa;	/* their physical addresses */
 	unsigned segs_max;		/* frames per request, at most BLK_SEGS_MAX */
-	long irq_ep;			/* the endpoint the interrupt is bound to */
 	long irq;			/* the IRQ handle (for SYS_IRQ_ACK) */
 	unsigned long irq_badge;	/* the badge its messages carry */
+	struct blk_req req[BLK_TABLE_REQS];	/* copies the client cannot change */
+	uint8_t wait[BLK_TABLE_REQS];	/* entries not yet on the queue, oldest first */
+	unsigned nwait;
+	unsigned inflight;		/* requests on the device now */
 };
 
 /*
@@ -45,21 +50,25 @@ struct vblk_io {
  */
 int vblk_check(const struct vblk_io *io, const struct vblk_client *c, const struct blk_req *r);
 
-struct vblk_batch_ret {
-	unsigned failed;	/* requests whose status is not 0 */
-	unsigned max_inflight;	/* the most on the device at once */
-};
+/* vblk_needs_device: whether checked request @r must go to the device (a
+ * FLUSH on a device without VIRTIO_BLK_F_FLUSH, a write-through cache, has
+ * nothing to flush, 5.2.5: it succeeds at once). */
+bool vblk_needs_device(const struct vblk_io *io, const struct blk_req *r);
+
+/* vblk_line: request io->req[@i] (checked, needing the device) gets in line
+ * for the queue; vblk_go puts the line on the queue while it fits (one
+ * publish and doorbell), the rest when room comes back (vblk_reap); in
+ * order. */
+void vblk_line(struct vblk_io *io, unsigned i);
+void vblk_go(struct vblk_io *io);
 
 /*
- * vblk_batch: run the @n requests @req (copies the client cannot change)
- * whose @status is 0 (vblk_check passed) on the device, all that fit on the
- * queue at once, and wait (receiving interrupts on io->irq_ep) until the
- * device has answered each; @status[i] becomes 0 or -ERR_IO. Requests whose
- * status is already negative are left alone. A FLUSH on a device without
- * VIRTIO_BLK_F_FLUSH (a write-through cache: nothing to flush, 5.2.5)
- * succeeds without reaching it. Precondition: @n <= BLK_BATCH_MAX.
+ * vblk_reap: the device raised its interrupt (received on blk's endpoint):
+ * acknowledge it (at the device, then SYS_IRQ_ACK), take every chain the
+ * device has used and call @done(@ctx, entry, status 0 or -ERR_IO) for
+ * each, then put waiting requests on the queue. Returns how many completed.
  */
-struct vblk_batch_ret vblk_batch(struct vblk_io *io, const struct blk_req *req, int32_t *status,
-				 unsigned n);
+unsigned vblk_reap(struct vblk_io *io, void (*done)(void *ctx, unsigned i, int32_t status),
+		   void *ctx);
 
 #endif

@@ -48,6 +48,9 @@ def parse_args(argv):
     p.add_argument("--blk-random-errors", type=blk_random_errors, metavar="OP:COUNT:SEED",
                    help="fail every read or write covering COUNT sectors of the disk chosen"
                         " at random from SEED (QEMU blkdebug)")
+    p.add_argument("--blk-iops", type=int, metavar="N",
+                   help="with --blk: QEMU throttles the disk to N requests a second"
+                        " (requests stay in flight long enough to see them)")
     p.add_argument("--timeout", type=float, default=20.0)
     p.add_argument("--exit", type=int, default=0, dest="exit_status",
                    help="expected exit status")
@@ -58,8 +61,10 @@ def parse_args(argv):
     p.add_argument("--max-boot-us", type=int,
                    help="the 'boot: done in N us' figure must not exceed this")
     args = p.parse_args(argv)
-    if (args.blk_error or args.disk_readonly) and not args.blk:
-        p.error("--blk-error and --disk-readonly need --blk")
+    if (args.blk_error or args.disk_readonly or args.blk_iops) and not args.blk:
+        p.error("--blk-error, --blk-iops and --disk-readonly need --blk")
+    if args.blk_iops is not None and args.blk_iops < 1:
+        p.error(f"--blk-iops takes a positive number, not {args.blk_iops}")
     return args
 
 
@@ -118,8 +123,9 @@ def qemu_command(args, disk, blkdebug=None):
             cmd += ["-global", "virtio-mmio.force-legacy=false"]
         image = f"blkdebug:{blkdebug}:{disk}" if blkdebug else disk
         ro = ",readonly=on" if args.disk_readonly else ""
+        slow = f",throttling.iops-total={args.blk_iops}" if args.blk_iops else ""
         cmd += ["-drive", f"file={image},if=none,format=raw,id=disk0,rerror=report,werror=report"
-                + ro, "-device", "virtio-blk-device,drive=disk0"]
+                + ro + slow, "-device", "virtio-blk-device,drive=disk0"]
     return cmd
 
 

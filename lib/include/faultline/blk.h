@@ -42,15 +42,20 @@
 				 * BLK_DMA_MAX ranges). Reply w0 = ranges registered */
 #define BLK_TABLE	0x212	/* handle = pmem (MAP, WRITE), w0 = offset of the table
 				 * page in it, w1 = its physical address: the request
-				 * table (struct blk_table); replaces the previous one.
+				 * table (struct blk_table); replaces the previous one
+				 * (BLK_ERROR -ERR_AGAIN while requests are in flight).
 				 * blk copies each request out of it before checking, so
 				 * w1 is not needed today */
-#define BLK_SUBMIT	0x213	/* w0 = n (1..BLK_BATCH_MAX): requests 0..n-1 of the table
-				 * go to the device together; the reply comes when all
-				 * are done: w0 = how many failed (each request's status
-				 * says which and why), w1 = the most that were in flight
-				 * on the device at once. BLK_ERROR -ERR_NOENT before any
-				 * BLK_TABLE, -ERR_INVAL for a bad n */
+#define BLK_SUBMIT	0x213	/* w0 = n (1..BLK_BATCH_MAX), w1 = first: entries
+				 * first..first+n-1 of the table go to the device; the
+				 * reply comes when all are done: w0 = how many failed
+				 * (each request's status says which and why), w1 = the
+				 * most requests on the device at once meanwhile, any
+				 * caller's. blk serves other calls while they run, so
+				 * several callers (threads) can have requests in flight,
+				 * each on its own entries. BLK_ERROR -ERR_NOENT before
+				 * any BLK_TABLE, -ERR_INVAL for a bad n or first,
+				 * -ERR_EXIST when an entry is in flight already */
 #define BLK_STATS	0x214	/* reply w0 = requests, w1 = sectors read, w2 = sectors
 				 * written, w3 = requests failed */
 
@@ -58,6 +63,7 @@
 
 #define BLK_SEGS_MAX	16	/* frames per request */
 #define BLK_BATCH_MAX	8	/* requests per BLK_SUBMIT */
+#define BLK_TABLE_REQS	24	/* requests in the table: all may be in flight at once */
 #define BLK_DMA_MAX	8
 
 enum { BLK_OP_READ = 0, BLK_OP_WRITE = 1, BLK_OP_FLUSH = 4 };	/* virtio-blk's types */
@@ -77,7 +83,7 @@ struct blk_req {
 };
 
 struct blk_table {
-	struct blk_req req[BLK_BATCH_MAX];
+	struct blk_req req[BLK_TABLE_REQS];
 };
 
 #endif

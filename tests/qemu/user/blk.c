@@ -6,10 +6,11 @@
  * own: the capacity; patterns written and read back (several frames per
  * request, several requests per batch, read in another order and grouping
  * than written, the largest request); more than one request on the device at
- * once; flush; requests refused with the right status and the disk untouched
+ * once; 16 threads' calls in flight together; flush; requests refused with the right status and the disk untouched
  * (read back); bad messages answered BLK_ERROR; statistics exact.
  *
- * run= selects a mode (docs/blk.md): "nodisk" (QEMU has no disk: blk_start
+ * run= selects a mode (docs/blk.md): "slow" (QEMU throttles the disk: the
+ * concurrent checks that need requests to stay in flight), "nodisk" (QEMU has no disk: blk_start
  * says -ERR_NOENT), "ioerror-read-N" or "ioerror-write-N" (QEMU's blkdebug
  * fails reads or writes of sector N with EIO: such a request comes back
  * -ERR_IO, the others of its batch succeed).
@@ -17,6 +18,7 @@
 #include <faultline/blk.h>
 #include <faultline/errno.h>
 #include <faultline/syscall.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,17 +103,17 @@ static void req(unsigned slot, uint32_t op, uint64_t sector, unsigned first, uns
 		r->frames[f] = data_pa[first + f];
 }
 
-/* submit: requests 0..@n-1; the number failed (or the error), the most in
- * flight in @inflight. Counts what the statistics should show. */
-static long submit(unsigned n, unsigned long *inflight)
+/* submit_at: entries @first..@first+@n-1; the number failed (or the error),
+ * the most in flight in @inflight. Counts what the statistics should show. */
+static long submit_at(unsigned first, unsigned n, unsigned long *inflight)
 {
 	struct msg m;
 
-	blk_call(BLK_SUBMIT, n, 0, IPC_NO_HANDLE, &m);
+	blk_call(BLK_SUBMIT, n, first, IPC_NO_HANDLE, &m);
 	*inflight = m.w[1];
 	if (m.status || m.label != 0)
 		return m.status ? m.status : (long)m.w[0];
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = first; i < first + n; i++) {
 		const struct blk_req *r = &tab->req[i];
 
 		expect.requests++;
@@ -123,6 +125,12 @@ static long submit(unsigned n, unsigned long *inflight)
 			expect.written += r->nframes * SPF;
 	}
 	return (long)m.w[0];
+}
+
+/* submit: requests 0..@n-1, as submit_at. */
+static long submit(unsigned n, unsigned long *inflight)
+{
+	return submit_at(0, n, inflight);
 }
 
 /* setup: frames for the table pages and the data, mapped; data registered. */
@@ -169,6 +177,12 @@ static void messages(unsigned long own)
 	check("SUBMIT of 0", blk_result(BLK_SUBMIT, 0, 0, IPC_NO_HANDLE), -ERR_INVAL);
 	check("SUBMIT of BATCH_MAX + 1", blk_result(BLK_SUBMIT, BLK_BATCH_MAX + 1, 0,
 						    IPC_NO_HANDLE), -ERR_INVAL);
+	check("SUBMIT from entry TABLE_REQS", blk_result(BLK_SUBMIT, 1, BLK_TABLE_REQS,
+							  IPC_NO_HANDLE), -ERR_INVAL);
+	check("SUBMIT past the table's end", blk_result(BLK_SUBMIT, 2, BLK_TABLE_REQS - 1,
+							 IPC_NO_HANDLE), -ERR_INVAL);
+	check("SUBMIT from a huge entry", blk_result(BLK_SUBMIT, 1, ~0ul, IPC_NO_HANDLE),
+	      -ERR_INVAL);
 	for (int i = 0; i < 70; i++)	/* blk closes handles it does not keep */
 		blk_result(BLK_INFO, 0, 0, fp.pmem);
 	check("TABLE after 70 handles sent", blk_result(BLK_TABLE, table_off[0],
@@ -250,6 +264,161 @@ static void many(void)
 	}
 	check("100 batches of 8 reads: none failed", failed, 0);
 	check("100 batches of 8 reads: every frame right", bad, 0);
+}
+
+/*
+ * concurrent: NCONC threads each submit one request on an entry of their own
+ * (8 + k) at the same time, writes of a tag each and then reads of them back
+ * into other frames: every call succeeds and every frame is right. blk
+ * answers each call when its own request is done and serves the others
+ * meanwhile. With @slow (QEMU throttles the disk to a few requests a second,
+ * harness --blk-iops) the requests stay on the device long enough to check
+ * that: most of them are there at once, a busy entry is refused, the table
+ * cannot be replaced meanwhile and BLK_STATS is answered meanwhile.
+ */
+#define NCONC	16
+#define CONC_SECTOR 640		/* sectors 640..767: no other check uses them */
+static unsigned long conc_stack[NCONC][512] __attribute__((aligned(16)));
+static struct { long status, label, failed, peak; } conc_res[NCONC];
+static long conc_go, conc_done;
+
+static void conc_thread(unsigned long k)
+{
+	for (;;) {
+		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc(SYS_RECV, conc_go, &m);
+		blk_call(BLK_SUBMIT, 1, 8 + k, IPC_NO_HANDLE, &m);
+		conc_res[k].status = m.status;
+		conc_res[k].label = (long)m.label;
+		conc_res[k].failed = (long)m.w[0];
+		conc_res[k].peak = (long)m.w[1];
+		m = (struct msg){ 0, 1, { k, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_SEND, conc_done, &m);
+	}
+}
+
+/* conc_checker: at a lower priority than the submitting threads, so it runs
+ * only once each of them waits in its call and blk has taken every submit:
+ * then, while the (throttled) requests are still on the device, a busy entry
+ * is refused, the table cannot be replaced and BLK_STATS is answered. */
+static long checker_go, checker_done;
+static long conc_checked[4];
+
+static void conc_checker(unsigned long unused)
+{
+	(void)unused;
+	for (;;) {
+		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc(SYS_RECV, checker_go, &m);
+		conc_checked[0] = blk_result(BLK_SUBMIT, 1, 8 + NCONC - 1, IPC_NO_HANDLE);
+		conc_checked[1] = blk_result(BLK_SUBMIT, 6, 8 + NCONC - 6, IPC_NO_HANDLE);
+		conc_checked[2] = blk_result(BLK_TABLE, table_off[1], ram_base + table_off[1],
+					     fp.pmem);
+		blk_call(BLK_STATS, 0, 0, IPC_NO_HANDLE, &m);
+		conc_checked[3] = m.status == 0 && m.label == 0;
+		m = (struct msg){ 0, 1, { 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_SEND, checker_done, &m);
+	}
+}
+
+/* conc_round: every thread submits its entry (set up already); the most any
+ * call saw on the device at once. With @slow, the checker's checks too. */
+static long conc_round(const char *what, bool slow)
+{
+	unsigned ok = 0;
+	long peak = 0;
+
+	for (unsigned k = 0; k < NCONC; k++) {
+		struct msg m = { 0, 1, { 0 }, IPC_NO_HANDLE, 0 };
+
+		conc_res[k] = (typeof(conc_res[k])){ -1, -1, -1, 0 };
+		ipc(SYS_SEND, conc_go, &m);
+	}
+	if (slow) {
+		struct msg m = { 0, 1, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc(SYS_SEND, checker_go, &m);
+	}
+	for (unsigned k = 0; k < NCONC; k++) {
+		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc(SYS_RECV, conc_done, &m);
+	}
+	if (slow) {
+		struct msg m = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+
+		ipc(SYS_RECV, checker_done, &m);
+		check("SUBMIT of an entry in flight", conc_checked[0], -ERR_EXIST);
+		check("SUBMIT over entries in flight", conc_checked[1], -ERR_EXIST);
+		check("TABLE while requests are in flight", conc_checked[2], -ERR_AGAIN);
+		check("STATS answered while requests are in flight", conc_checked[3], 1);
+	}
+	for (unsigned k = 0; k < NCONC; k++) {
+		ok += conc_res[k].status == 0 && conc_res[k].label == 0 && conc_res[k].failed == 0 &&
+		      tab->req[8 + k].status == 0;
+		peak = conc_res[k].peak > peak ? conc_res[k].peak : peak;
+		expect.requests++;
+		if (tab->req[8 + k].op == BLK_OP_READ)
+			expect.read += SPF;
+		else
+			expect.written += SPF;
+	}
+	printf("test-blk: %u of %u concurrent %s succeeded; the most on the device at once: %ld\n",
+	       ok, NCONC, what, peak);
+	check("every concurrent call succeeded", ok, NCONC);
+	return peak;
+}
+
+static void concurrent(bool slow)
+{
+	long peak, eps[2];
+	unsigned bad = 0;
+
+	for (int i = 0; i < 2; i++) {
+		eps[i] = sys_endpoint_create();
+		check("an endpoint for the threads", eps[i] >= 0, 1);
+	}
+	conc_go = eps[0];
+	conc_done = eps[1];
+	if (slow) {
+		static unsigned long stack[512] __attribute__((aligned(16)));
+		long th = sys_thread_create(conc_checker, stack + 512, 0);
+
+		checker_go = sys_endpoint_create();
+		checker_done = sys_endpoint_create();
+		check("the checker below the submitters' priority",
+		      sys_thread_priority(th, PRIO_DEFAULT - 1), 0);
+		check("the checker starts", sys_thread_start(th), 0);
+	}
+	for (unsigned k = 0; k < NCONC; k++)
+		check("a submitting thread", thread_spawn(conc_thread, conc_stack[k] + 512, k) >= 0,
+		      1);
+	for (unsigned k = 0; k < NCONC; k++) {
+		fill(k, 900 + k);
+		req(8 + k, BLK_OP_WRITE, CONC_SECTOR + k * SPF, k, 1);
+	}
+	if (slow) {	/* QEMU's throttle lets a burst through at once: use it up */
+		unsigned long inflight;
+
+		for (unsigned i = 0; i < 4; i++) {
+			req(0, BLK_OP_READ, CONC_SECTOR, 32, 1);
+			check("a read to use up the throttle's burst", submit(1, &inflight), 0);
+		}
+	}
+	peak = conc_round("writes", slow);
+	for (unsigned k = 0; k < NCONC; k++) {
+		fill(16 + k, GARBAGE);
+		req(8 + k, BLK_OP_READ, CONC_SECTOR + k * SPF, 16 + k, 1);
+	}
+	conc_round("reads", slow);
+	for (unsigned k = 0; k < NCONC; k++)
+		bad += !holds(16 + k, 900 + k);
+	check("concurrent reads: every frame right", bad, 0);
+	if (slow)
+		check("at least 3/4 of the writes were on the device at once", peak >= NCONC * 3 / 4,
+		      1);
 }
 
 /* flush: a write and a flush together, then a flush alone. */
@@ -474,13 +643,18 @@ static void fuzz(void)
 		unsigned long label = labels[rnd(8)];
 		struct msg m;
 
-		if (label == BLK_SUBMIT) {
+		if (label == BLK_SUBMIT) {	/* at any first entry, some past the end */
 			unsigned n = (unsigned)rnd(BLK_BATCH_MAX) + 1;
+			unsigned first = (unsigned)(rnd(4) ? rnd(BLK_TABLE_REQS - n + 1)
+							   : rnd(BLK_TABLE_REQS + 4));
+			bool fits = first + n <= BLK_TABLE_REQS;
+			long r;
 
-			for (unsigned i = 0; i < n; i++)
+			for (unsigned i = first; i < first + n && fits; i++)
 				fuzz_req(i);
-			answered += submit(n, &inflight) >= 0;
-			for (unsigned i = 0; i < n; i++) {
+			r = submit_at(first, n, &inflight);
+			answered += fits ? r >= 0 : r == -ERR_INVAL;
+			for (unsigned i = first; i < first + n && fits; i++) {
 				ran += tab->req[i].status == 0;
 				refused += tab->req[i].status != 0;
 			}
@@ -517,10 +691,13 @@ static void stats(void)
 /* mode: the run= argument: 0 normal, 1 no disk, 2 + the op of an injected
  * error (with its sector in @sector), or MODE_RO for a read-only disk. */
 #define MODE_RO 9
+#define MODE_SLOW 10
 static int mode(const char *run, uint64_t *sector)
 {
 	if (!strcmp(run, "nodisk"))
 		return 1;
+	if (!strcmp(run, "slow"))
+		return MODE_SLOW;
 	if (!strcmp(run, "readonly"))
 		return MODE_RO;
 	if (!strncmp(run, "ioerror-read-", 13)) {
@@ -567,8 +744,14 @@ int main(void)
 		stats();
 		return check_done();
 	}
+	if (m == MODE_SLOW) {	/* a throttled disk: the concurrent checks only */
+		concurrent(true);
+		stats();
+		return check_done();
+	}
 	write_read();
 	many();
+	concurrent(false);
 	flush();
 	refused();
 	if (m == 2 + BLK_OP_READ || m == 2 + BLK_OP_WRITE) {
