@@ -96,7 +96,7 @@ static long ksys_endpoint_create(struct thread *t)
 static long ksys_handle_mint(struct thread *t)
 {
 	struct handle hd;
-	unsigned long rights = uctx_arg(&t->frame, 1);
+	unsigned long rights = uctx_arg(&t->frame, 1), badge = uctx_arg(&t->frame, 2);
 	int err = handle_get(t->task, uctx_arg(&t->frame, 0), KOBJ_NONE, 0, &hd);
 
 	if (err)
@@ -105,8 +105,11 @@ static long ksys_handle_mint(struct thread *t)
 		return -ERR_INVAL;
 	if (rights & ~(unsigned long)hd.rights)
 		return -ERR_DENIED;	/* a copy never has more rights */
+	if (hd.badge && badge && badge != hd.badge)
+		return -ERR_DENIED;	/* nor another badge: a server trusts what it gave */
 	hd.rights = (uint8_t)rights;
-	hd.badge = uctx_arg(&t->frame, 2);
+	if (!hd.badge)
+		hd.badge = badge;	/* a badged handle's copies keep its badge */
 	return handle_install(t->task, &hd);
 }
 

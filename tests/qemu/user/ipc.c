@@ -380,7 +380,7 @@ static void test_call_payload(long ep)
 
 static void test_badge_and_transfer(long ep)
 {
-	long badged = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, 0x1234);
+	long badged = sys_handle_mint(ep, RIGHT_WRITE | RIGHT_GRANT, 0x1234), copy, same;
 	struct msg m = { 0, LABEL_BADGE, { 0 }, IPC_NO_HANDLE, 0 };
 
 	check("mint", badged >= 0, 1);
@@ -393,6 +393,18 @@ static void test_badge_and_transfer(long ep)
 	check("unbadged handle gives badge 0", (long)m.w[0], 0);
 	check("transferred handle installed", (long)m.w[1] >= 0, 1);
 	check("transferred handle usable (closed by the server)", (long)m.w[2], 0);
+	/* a badge is the server's word on who sends: a holder cannot change it */
+	check("mint of a badged handle with another badge",
+	      sys_handle_mint(badged, RIGHT_WRITE, 0x4321), -ERR_DENIED);
+	check("mint of a badged handle with badge 0 to strip it",
+	      (copy = sys_handle_mint(badged, RIGHT_WRITE, 0)) >= 0, 1);
+	m = (struct msg){ 0, LABEL_BADGE, { 0 }, IPC_NO_HANDLE, 0 };
+	ipc(SYS_CALL, copy, &m);
+	check("the copy keeps the badge", (long)m.w[0], 0x1234);
+	check("mint with the same badge", (same = sys_handle_mint(badged, RIGHT_WRITE, 0x1234)) >= 0,
+	      1);
+	sys_handle_close(copy);
+	sys_handle_close(same);
 }
 
 static void test_rights(long ep)
