@@ -95,8 +95,9 @@ def main(argv):
     for i, (ok, what, diag) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {i} - {what}")
         if not ok:
-            for d in diag:
-                print(f"# {d}")
+            for d in diag:  # a tool's output may span lines: each is a comment
+                for line in str(d).splitlines() or [""]:
+                    print(f"# {line}")
     return 0 if all(ok for ok, _, _ in results) else 1
 
 
