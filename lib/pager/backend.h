@@ -72,6 +72,17 @@ void be_send(long ep, struct msg *m);
  * driver). */
 void be_call(long ep, struct msg *m);
 
+/* be_io_start: have requests @first..@first+@n-1 of blk's request table
+ * (BLK_SUBMIT to endpoint @blk) done while the pager goes on serving: the
+ * target hands them to an idle I/O thread of the pager's task, the host does
+ * them at once. The core hears of their end through swap_io_done (on the
+ * host before be_io_start returns). false: no I/O thread is idle (the
+ * caller does them itself with be_call). */
+bool be_io_start(long blk, unsigned first, unsigned n);
+
+/* be_io_idle: an I/O thread waits for a job: its saved reply @h. */
+void be_io_idle(long h);
+
 /* be_spawn: start program @spec ("NAME" or "NAME:N") as a new client
  * (PAGER_SPAWN): its id or -ERR_*. */
 long be_spawn(const char *spec);

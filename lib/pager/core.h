@@ -76,6 +76,8 @@ enum pager_save {
 	SAVE_WAITER,	/* init's PAGER_WAIT, answered when a client ends */
 	SAVE_PARK,	/* a fault that needs the disk while blk is lost */
 	SAVE_TRAP,	/* a forbidden access handed to the region's TRAP handler */
+	SAVE_IOWAIT,	/* a fault that waits for the writes in flight (swap_io_done) */
+	SAVE_IOTHREAD,	/* an I/O thread waiting for a job (be_io_idle) */
 };
 
 struct pager_act {
@@ -277,8 +279,44 @@ void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kin
  * its swap copy, if any, is freed. */
 void swap_copy_drop(struct client *c, struct frame *f);
 
-/* swap_parked: keep the saved reply @h of a fault that waits for a new blk. */
-void swap_parked(long h);
+/* swap_parked: keep the saved reply @h of a fault that waits for a new blk,
+ * or for the writes in flight to end (@io: the faulting client; NULL for
+ * blk). A client that ends drops its waiting faults (swap_client_end) and
+ * counts as ended mid-fault. */
+void swap_parked(long h, const struct client *io);
+
+/*
+ * Writes in flight (docs/pager.md, "Asynchronous write-back"). An eviction
+ * pass's writes go to blk through I/O threads (be_io_start) while the pager
+ * serves on; their frames (FRAME_WRITEBACK) count as free for the watermarks
+ * and come back at swap_io_done. A fault that needs a read, or a frame while
+ * only written-back ones are left, waits (SAVE_IOWAIT) until no write is in
+ * flight, and is then resumed to fault again: not counted twice, so the
+ * decisions and counters are the simulator's, whose writes end at once.
+ */
+extern uint64_t swap_writeback;		/* frames in flight */
+
+/* An I/O thread's call to the serve loop (target.c): w0 = the first table
+ * entry of the job it ended (0: none yet), w1 = its BLK_SUBMIT call's IPC
+ * result, w2 and w3 = blk's label and w0. Its answer is the next job. */
+#define PAGER_IO_DONE	0x1fe
+#define PAGER_IO_BADGE	0x10000ul	/* the badge of the I/O threads' endpoint handle */
+
+/* swap_io_done: the I/O job on table entries from @first ended: @status the
+ * IPC result of its BLK_SUBMIT call, @label and @w0 blk's answer. */
+void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0);
+
+/* swap_io_sync: while set, writes are done at once (a request that must
+ * have its frames now: PAGER_WIRE). */
+extern bool swap_io_sync;
+
+/* pager_io_drained: the last write in flight ended (pager.c): what waited
+ * for that (the end-of-run report, init's news of client ends) goes now. */
+void pager_io_drained(void);
+
+/* pager_scanned_at: the fault count at the last periodic scan (a fault
+ * counted again after waiting does not scan again). */
+extern unsigned long pager_scanned_at;
 
 /* swap_client_end: @c is gone: free its slots and read-ahead frames. */
 void swap_client_end(struct client *c);
@@ -304,6 +342,9 @@ bool history_remembers(const struct frame *f);
  * or -ERR_INVAL. history_entries: pages remembered now. */
 int history_check(void);
 uint32_t history_entries(void);
+
+/* swap_io_report: the line on the writes in flight, if any went (reclaim.c). */
+void swap_io_report(void);
 
 /* counters_print: one line of every counter ("pager: counters: ..."). */
 void counters_print(void);

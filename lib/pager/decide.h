@@ -112,7 +112,7 @@ static inline __attribute__((always_inline)) void fault(const struct msg *m, str
 
 	pager_faults++;
 	if (pager_pol->periodic_scan &&
-	    pager_faults % pager_scan_interval(pager_pol) == 0)
+	    pager_faults % pager_scan_interval(pager_pol) == 0 && pager_faults != pager_scanned_at)
 		pager_periodic_scan();
 	if (!r) {
 		pager_kill_faulting(c, r, addr, kind, m->w[FAULT_W_PC], a);
@@ -171,6 +171,13 @@ static inline __attribute__((always_inline)) void pager_decide(const struct msg 
 	if (m->label == LABEL_ENDED) {	/* the kernel's: no answer */
 		pager_clients_ended(m->w[ENDED_W_BADGES]);
 		a->what = DO_NOTHING;
+		return;
+	}
+	if (m->label == PAGER_IO_DONE && m->badge == PAGER_IO_BADGE) {	/* an I/O thread */
+		if (m->w[0])
+			swap_io_done((unsigned)m->w[0], (long)m->w[1], m->w[2], m->w[3]);
+		a->what = DO_SAVE;	/* until it has a job */
+		a->save = SAVE_IOTHREAD;
 		return;
 	}
 	c = m->badge && m->badge < CLIENT_MAX && clients[m->badge].used ? &clients[m->badge] : NULL;

@@ -32,8 +32,11 @@ struct frame {
 
 /* FRAME_CACHE: read ahead from swap, not mapped yet (owner and vpage say whose).
  * FRAME_WIRED: a client's data page kept in RAM (PAGER_WIRE): mapped like a
- * FRAME_DATA page, but on no policy's list and never evicted. */
-enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE, FRAME_WIRED };
+ * FRAME_DATA page, but on no policy's list and never evicted.
+ * FRAME_WRITEBACK: an evicted page whose write to swap is in flight: unmapped,
+ * freed when the write ends (owner 0 once its client ended). */
+enum { FRAME_FREE = 0, FRAME_DATA, FRAME_TABLE, FRAME_SELF, FRAME_CACHE, FRAME_WIRED,
+       FRAME_WRITEBACK };
 
 #define MEM_NONE UINT32_MAX
 

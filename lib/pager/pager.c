@@ -19,6 +19,7 @@
 
 const struct pager_policy *pager_pol;
 unsigned long pager_faults;	/* pager_now */
+unsigned long pager_scanned_at;
 
 /* Client ends init has not heard of yet, and init's saved PAGER_WAIT reply. */
 #define ENDED_MAX CLIENT_MAX
@@ -132,7 +133,6 @@ void pager_client_end(struct client *c, int status, unsigned how)
 		[PAGER_END_EXITED] = "exited", [PAGER_END_KILLED] = "killed",
 		[PAGER_END_UNTOLD] = "ended without telling the pager",
 	};
-	struct msg n;
 
 	be_task_end(c->task, c->watch);
 	swap_client_end(c);
@@ -141,27 +141,42 @@ void pager_client_end(struct client *c, int status, unsigned how)
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
 	       "pages evicted\n",
 	       c->name, said[how], status, c->faults, c->pages, c->tables, c->evictions);
-	if (!clients_running()) {
-		int bad = mem_check();	/* everything came back: the allocator must agree */
-
-		printf("pager: no clients; free: %lu data pages, %lu table pages\n",
-		       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
-		if (bad)
-			printf("pager: FAIL: the frame allocator's check found error %d\n", bad);
-		if (swap_on && (swap_area.used || swap_check(&swap_area)))
-			printf("pager: FAIL: %u swap slots still in use, or the index is wrong\n",
-			       swap_area.used);
-		if (history_entries() || history_check())
-			printf("pager: FAIL: %u evicted pages still remembered, or the index is "
-			       "wrong\n", history_entries());
-		counters_print();
-	}
 	if (nended < ENDED_MAX) {
 		ended[nended].id = c->id;
 		ended[nended].status = (unsigned long)status;
 		ended[nended++].how = how;
 	}
-	if (waiter >= 0) {	/* init is waiting: answer it */
+	if (!swap_writeback)	/* else when the writes in flight end */
+		pager_io_drained();
+}
+
+/* idle_report: no client runs and no write is in flight: everything came
+ * back (the checks confirm it), and the counters. */
+static void idle_report(void)
+{
+	int bad = mem_check();	/* everything came back: the allocator must agree */
+
+	printf("pager: no clients; free: %lu data pages, %lu table pages\n",
+	       (unsigned long)mem_free_pages(false), (unsigned long)mem_free_pages(true));
+	if (bad)
+		printf("pager: FAIL: the frame allocator's check found error %d\n", bad);
+	if (swap_on && (swap_area.used || swap_check(&swap_area)))
+		printf("pager: FAIL: %u swap slots still in use, or the index is wrong\n",
+		       swap_area.used);
+	if (history_entries() || history_check())
+		printf("pager: FAIL: %u evicted pages still remembered, or the index is "
+		       "wrong\n", history_entries());
+	counters_print();
+	swap_io_report();
+}
+
+void pager_io_drained(void)
+{
+	struct msg n;
+
+	if (!clients_running() && nended)
+		idle_report();
+	if (waiter >= 0 && nended) {	/* init is waiting: answer it */
 		ended_pop(&n);
 		pager_answer_saved(waiter, &n, false);
 		waiter = -1;
@@ -319,6 +334,7 @@ static bool scan_accessed(const struct client *c, uint64_t va)
 /* pager_periodic_scan: run the policy's scan with the window snapshots on. */
 void pager_periodic_scan(void)
 {
+	pager_scanned_at = pager_faults;
 	memset(scan_windows, 0, sizeof(scan_windows));
 	scanning = true;
 	pager_pol->periodic_scan();
@@ -514,7 +530,7 @@ void __attribute__((noinline)) pager_request(const struct msg *m, struct client 
 		return;
 	}
 	if (m->label == PAGER_WAIT && !m->badge) {
-		if (!nended) {	/* answered by client_end, through the saved reply */
+		if (!nended || swap_writeback) {	/* answered by pager_io_drained */
 			a->what = DO_SAVE;
 			a->save = SAVE_WAITER;
 			return;
@@ -596,8 +612,10 @@ void pager_saved(struct pager_act *a, long h)
 {
 	if (a->save == SAVE_WAITER)
 		waiter = h;
-	else if (a->save == SAVE_PARK)
-		swap_parked(h);
+	else if (a->save == SAVE_PARK || a->save == SAVE_IOWAIT)
+		swap_parked(h, a->save == SAVE_IOWAIT ? a->c : NULL);
+	else if (a->save == SAVE_IOTHREAD)
+		be_io_idle(h);
 	else
 		pager_trap_saved(a, h);
 	a->what = DO_NOTHING;

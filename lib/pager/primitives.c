@@ -275,6 +275,44 @@ static long wire_check(struct client *c, uint64_t va, uint64_t *pa, bool *more)
 	return 0;
 }
 
+/* wire_fill: the pages of @pages from @start not mapped yet, filled, mapped
+ * and wired (PAGER_WIRE, after its checks); 0 or -ERR_*. */
+static long wire_fill(struct client *c, uint64_t start, uint64_t pages)
+{
+	uint64_t pa;
+	bool more;
+	long err;
+
+	for (uint64_t i = 0; i < pages; i++) {	/* the rest, filled */
+		uint64_t va = start + (i << PAGE_SHIFT);
+
+		if (wire_check(c, va, &pa, &more) || pa)
+			continue;
+		if (pager_pol->periodic_scan &&	/* counted as a fault, as fault() does */
+		    (pager_faults + 1) % pager_scan_interval(pager_pol) == 0)
+			pager_periodic_scan();
+		pa = swap_on ? 0 : mem_alloc(0);
+		if (!pa && !(pa = reclaim_frame(c, va)))
+			return -ERR_NOMEM;
+		pager_fill(region_find(c, va), va, pa, PAGE_SIZE);
+		if ((err = pager_map_back(c, va, pa))) {
+			mem_free(pa, 0);
+			return err;
+		}
+		*pager_frame(pa) = (struct frame){ (uint16_t)c->id, FRAME_WIRED, 0,
+						   (uint32_t)(va >> PAGE_SHIFT), MEM_NONE, MEM_NONE,
+						   0, 0 };
+		history_drop(pager_frame(pa));	/* resident again, on no policy's list */
+		c->pages++;
+		c->faults++;
+		pager_faults++;
+		pager_count.zero_fills++;
+		c->wired++;
+		pager_wired++;
+	}
+	return 0;
+}
+
 /* pager_wire: PAGER_WIRE: the range is checked whole first (a refusal wires
  * nothing); then its mapped pages leave their policy's lists, and only then
  * are the pages not mapped filled and mapped as their faults would be (and
@@ -313,32 +351,9 @@ long pager_wire(struct client *c, const struct msg *m)
 		c->wired++;
 		pager_wired++;
 	}
-	for (uint64_t i = 0; i < pages; i++) {	/* the rest, filled */
-		uint64_t va = start + (i << PAGE_SHIFT);
-
-		if (wire_check(c, va, &pa, &more) || pa)
-			continue;
-		if (pager_pol->periodic_scan &&	/* counted as a fault, as fault() does */
-		    (pager_faults + 1) % pager_scan_interval(pager_pol) == 0)
-			pager_periodic_scan();
-		pa = swap_on ? 0 : mem_alloc(0);
-		if (!pa && !(pa = reclaim_frame(c, va)))
-			return -ERR_NOMEM;
-		pager_fill(region_find(c, va), va, pa, PAGE_SIZE);
-		if ((err = pager_map_back(c, va, pa))) {
-			mem_free(pa, 0);
-			return err;
-		}
-		*pager_frame(pa) = (struct frame){ (uint16_t)c->id, FRAME_WIRED, 0,
-						   (uint32_t)(va >> PAGE_SHIFT), MEM_NONE, MEM_NONE,
-						   0, 0 };
-		history_drop(pager_frame(pa));	/* resident again, on no policy's list */
-		c->pages++;
-		c->faults++;
-		pager_faults++;
-		pager_count.zero_fills++;
-		c->wired++;
-		pager_wired++;
-	}
-	return 0;
+	swap_io_sync = true;	/* the frames are needed now: no write may be in flight */
+	err = wire_fill(c, start, pages);
+	swap_io_sync = false;
+	return err;
 }
+

@@ -57,10 +57,23 @@ static uint64_t table_pa;		/* the request table's frame */
  * has none to give: a swap-in ends its client). */
 static enum { BLK_UP, BLK_LOST, BLK_GONE } blk_state;
 #define PARKED_MAX 32
-static long parked[PARKED_MAX];		/* BLK_LOST: the saved replies of waiting faults */
+static long parked[PARKED_MAX];		/* the saved replies of waiting faults */
+static uint16_t parked_for[PARKED_MAX];	/* whose (waiting for writes), or 0 */
 static unsigned nparked;
 static uint64_t quarantined[BLK_SEGS_MAX];	/* read targets of the call blk died in */
 static unsigned nquarantined;
+
+/* Writes in flight (core.h): the table's entries past the first
+ * BLK_BATCH_MAX (those the pager's own calls use) are areas of
+ * BLK_BATCH_MAX, one job each; io_n[i]: the requests of area i's job, 0
+ * when it is free. */
+#define IO_AREAS (BLK_TABLE_REQS / BLK_BATCH_MAX - 1)
+static unsigned io_n[IO_AREAS];
+uint64_t swap_writeback;
+bool swap_io_sync;
+static unsigned long io_jobs, io_waits;	/* jobs sent to I/O threads; faults that waited */
+static unsigned long io_most;		/* the most frames in flight at once */
+static unsigned long io_async;		/* jobs still in flight when be_io_start returned */
 
 /* order_for: the smallest buddy order of at least @bytes. */
 static unsigned order_for(uint64_t bytes)
@@ -181,13 +194,27 @@ static void swap_park(struct pager_act *a)
 	a->save = SAVE_PARK;
 }
 
-void swap_parked(long h)
+/* io_wait: @c's fault of @a waits for the writes in flight; it will fault
+ * again and be counted then, so it is not counted now. */
+static void io_wait(struct client *c, struct pager_act *a)
+{
+	a->what = DO_SAVE;
+	a->save = SAVE_IOWAIT;
+	a->c = c;
+	pager_faults--;
+}
+
+void swap_parked(long h, const struct client *io)
 {
 	struct msg k = { 0, LABEL_RESUME, { 0 }, IPC_NO_HANDLE, 0 };
 
 	if (h >= 0 && nparked < PARKED_MAX) {
+		parked_for[nparked] = io ? (uint16_t)io->id : 0;
 		parked[nparked++] = h;
-		pager_count.parked++;
+		if (io)
+			io_waits++;
+		else
+			pager_count.parked++;
 	} else if (h >= 0) {	/* PARKED_MAX wait already: it faults again */
 		pager_answer_saved(h, &k, true);
 	}
@@ -244,25 +271,43 @@ int swap_blk_again(long blk)
 	return 0;
 }
 
-/* submit: send requests 0..@n-1 of the table; how many failed (or all). */
-static unsigned submit(unsigned n)
+/* submitted: count requests @first..@first+@n-1 of the table as sent. */
+static void submitted(unsigned first, unsigned n)
 {
-	struct msg r = { 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
-	long failed = blk_state == BLK_UP ? blk_call(BLK_SUBMIT, n, 0, IPC_NO_HANDLE, &r)
-					  : -ERR_HANDLE;
-
-	if (blk_state == BLK_UP && r.status)	/* blk died before or in the call */
-		blk_lost(r.status);
-
 	pager_count.io_requests += n;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = first; i < first + n; i++)
 		pager_count.io_sectors += table->req[i].nframes * (BLK_FRAME / BLK_SECTOR);
+}
+
+/* submit_ended: the call that sent requests @first..@first+@n-1 ended with
+ * IPC result @status and blk's @label and @w0: blk is lost if the call
+ * failed; a refusal of the whole call fails every request. How many failed. */
+static unsigned submit_ended(unsigned first, unsigned n, long status, unsigned long label,
+			     unsigned long w0)
+{
+	long failed = status ? status : label == BLK_ERROR ? (long)w0
+					: (long)w0 < 0 ? -ERR_INVAL : (long)w0;
+
+	if (blk_state == BLK_UP && status)	/* blk died before or in the call */
+		blk_lost(status);
 	if (failed < 0)	/* refused as a whole: every request failed */
-		for (unsigned i = 0; i < n; i++)
+		for (unsigned i = first; i < first + n; i++)
 			table->req[i].status = (int32_t)failed;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = first; i < first + n; i++)
 		pager_count.io_errors += table->req[i].status != 0;
 	return failed < 0 ? n : (unsigned)failed;
+}
+
+/* submit: send requests 0..@n-1 of the table and wait; how many failed (or all). */
+static unsigned submit(unsigned n)
+{
+	struct msg r = { 0, BLK_SUBMIT, { n, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+
+	submitted(0, n);
+	if (blk_state != BLK_UP)	/* no blk: every request fails */
+		return submit_ended(0, n, 0, BLK_ERROR, (unsigned long)-ERR_HANDLE);
+	be_call(blk_ep, &r);
+	return submit_ended(0, n, r.status, r.label, r.w[0]);
 }
 
 /* cache_drop: forget the read-ahead frame @pa (its slot keeps the data). */
@@ -296,13 +341,19 @@ static void forget(uint64_t pa, struct frame *f)
 	pager_policy_evicted(pager_pol, pa, f, history_remember);
 }
 
+/* evicted: count a victim of @c as out (@n 1), or back after all (@n -1). */
+static void evicted(struct client *c, long n)
+{
+	c->pages -= n;
+	c->evictions += n;
+	pager_count.evictions += n;
+}
+
 /* gone: victim @pa of @c is out (dropped, or its copy written): free it. */
 static void gone(struct client *c, uint64_t pa)
 {
 	mem_free(pa, 0);
-	c->pages--;
-	c->evictions++;
-	pager_count.evictions++;
+	evicted(c, 1);
 }
 
 /* victim_ok: whether the library can take frame @f as a victim. */
@@ -400,12 +451,13 @@ static unsigned run_slots(uint64_t *v, unsigned n)
 	return done;
 }
 
-/* write_finish: submit the @n write requests in the table; each frame whose
- * write succeeded is gone, the others go back (their slots freed). */
-static void write_finish(unsigned n)
+/* write_done: the writes of requests @first..@first+@n-1 of the table
+ * ended (their statuses set): each frame whose write succeeded is gone, the
+ * others go back (their slots freed); one whose client ended meanwhile is
+ * freed with its limbo slot. */
+static void write_done(unsigned first, unsigned n)
 {
-	submit(n);
-	for (unsigned k = 0; k < n; k++) {
+	for (unsigned k = first; k < first + n; k++) {
 		const struct blk_req *q = &table->req[k];
 
 		for (unsigned i = 0; i < q->nframes; i++) {
@@ -413,14 +465,91 @@ static void write_finish(unsigned n)
 			struct frame *f = pager_frame(pa);
 			struct client *c = &clients[f->owner];
 
-			if (q->status) {
-				give_back(pa);	/* frees the slot it was to get */
+			if (f->kind != FRAME_WRITEBACK) {	/* written here and now */
+				if (q->status) {
+					give_back(pa);	/* frees the slot it was to get */
+					continue;
+				}
+				pager_count.write_backs++;
+				gone(c, pa);
 				continue;
 			}
-			pager_count.write_backs++;
-			gone(c, pa);
+			swap_writeback--;	/* in flight, counted as out when it went */
+			f->kind = FRAME_DATA;
+			if (!f->owner) {	/* its client ended */
+				swap_limbo_end(&swap_area, f->slot);
+				f->slot = 0;
+				mem_free(pa, 0);
+			} else if (q->status) {
+				pager_count.write_backs--;	/* not out after all */
+				evicted(c, -1);
+				give_back(pa);
+			} else {
+				mem_free(pa, 0);
+			}
 		}
 	}
+}
+
+/* io_area: the first table entry of an I/O area no job holds, or 0 (the
+ * pager's own entries: the writes are done at once). */
+static unsigned io_area(void)
+{
+	for (unsigned i = 0; i < IO_AREAS && !swap_io_sync; i++)
+		if (!io_n[i])
+			return BLK_BATCH_MAX * (i + 1);
+	return 0;
+}
+
+/* write_finish: send the @n write requests built from table entry @first
+ * (an I/O area's, or 0): through an I/O thread, which ends at swap_io_done
+ * (its frames FRAME_WRITEBACK until then), or at once when @first is 0 or
+ * no thread is idle. */
+static void write_finish(unsigned first, unsigned n)
+{
+	struct msg r = { 0, BLK_SUBMIT, { n, first, 0, 0 }, IPC_NO_HANDLE, 0 };
+
+	if (!first) {
+		submit(n);
+		write_done(0, n);
+		return;
+	}
+	for (unsigned k = first; k < first + n; k++)	/* out, as decided: counted now */
+		for (unsigned i = 0; i < table->req[k].nframes; i++) {
+			struct frame *f = pager_frame(table->req[k].frames[i]);
+
+			f->kind = FRAME_WRITEBACK;
+			swap_writeback++;
+			pager_count.write_backs++;
+			evicted(&clients[f->owner], 1);
+		}
+	io_n[first / BLK_BATCH_MAX - 1] = n;
+	submitted(first, n);
+	if (swap_writeback > io_most)
+		io_most = swap_writeback;
+	if (be_io_start(blk_ep, first, n)) {	/* the host's ends in it */
+		io_jobs++;
+		io_async += io_n[first / BLK_BATCH_MAX - 1] != 0;
+		return;
+	}
+	be_call(blk_ep, &r);	/* no I/O thread idle: here and now */
+	swap_io_done(first, r.status, r.label, r.w[0]);
+}
+
+void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0)
+{
+	unsigned area = first / BLK_BATCH_MAX - 1, n;
+
+	if (!first || first % BLK_BATCH_MAX || area >= IO_AREAS || !(n = io_n[area]))
+		return;	/* not a job in flight */
+	io_n[area] = 0;
+	submit_ended(first, n, status, label, w0);
+	write_done(first, n);
+	if (swap_writeback)
+		return;
+	if (blk_state == BLK_UP)
+		unpark();	/* the faults that waited for the writes fault again */
+	pager_io_drained();
 }
 
 /* write_out: write @n dirty victims (unmapped, forgotten by the policy, old
@@ -428,7 +557,7 @@ static void write_finish(unsigned n)
  * those that cannot be written go back to their clients. */
 static void write_out(uint64_t *v, unsigned n)
 {
-	unsigned i = 0, nreq = 0;
+	unsigned i = 0, nreq = 0, base = 0;
 
 	sort_victims(v, n);
 	for (unsigned a = 0, b; a < n; a = b) {	/* slots, per owner */
@@ -443,13 +572,16 @@ static void write_out(uint64_t *v, unsigned n)
 		}
 	}
 	while (i < n) {	/* requests: runs of consecutive slots */
-		struct blk_req *q = &table->req[nreq];
+		struct blk_req *q;
 		uint32_t slot;
 
 		if (!v[i]) {
 			i++;
 			continue;
 		}
+		if (!nreq)
+			base = io_area();
+		q = &table->req[base + nreq];
 		slot = pager_frame(v[i])->slot;
 		*q = (struct blk_req){ BLK_OP_WRITE, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 0, 0,
 				       { 0 } };
@@ -457,12 +589,12 @@ static void write_out(uint64_t *v, unsigned n)
 		       pager_frame(v[i])->slot == slot + q->nframes)
 			q->frames[q->nframes++] = v[i++];
 		if (++nreq == BLK_BATCH_MAX) {
-			write_finish(nreq);
+			write_finish(base, nreq);
 			nreq = 0;
 		}
 	}
 	if (nreq)
-		write_finish(nreq);
+		write_finish(base, nreq);
 }
 
 /* frames_in_use: data frames not free: a bound on victims worth asking for. */
@@ -473,7 +605,7 @@ static unsigned long frames_in_use(void)
 	for (unsigned z = 0; z < nzones; z++)
 		if (!zones[z].tables)
 			n += zones[z].buddy.npages - zones[z].buddy.free_pages;
-	return n;
+	return n - swap_writeback;	/* as if their writes had ended, as on the host */
 }
 
 /* evict: evict up to @want pages the policy picks; how many went or are
@@ -555,15 +687,15 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 			pa = mem_alloc(0);
 		return pa;
 	}
-	free = mem_free_pages(false);
+	free = mem_free_pages(false) + swap_writeback;	/* they come back soon */
 	if (free < low_water) {
 		cache_trim(CACHE_MAX / 2);
-		free = mem_free_pages(false);
+		free = mem_free_pages(false) + swap_writeback;
 		if (free < high_water)
 			evict(high_water - free);
 	}
 	pa = mem_alloc(0);
-	if (!pa) {
+	if (!pa && !swap_writeback) {	/* (else the fault waits for them: pager_oom) */
 		cache_trim(0);
 		pa = mem_alloc(0);
 	}
@@ -578,6 +710,10 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
 
 	if (swap_on && blk_state == BLK_LOST) {	/* memory comes back with the disk */
 		swap_park(a);
+		return 0;
+	}
+	if (swap_writeback) {	/* frames come back when the writes end */
+		io_wait(c, a);
 		return 0;
 	}
 	for (unsigned i = 1; i < CLIENT_MAX; i++) {
@@ -643,6 +779,20 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 	return 0;
 }
 
+/* swap_in_frame: the frame a swap-in reads into (pager_fault_frame). The
+ * eviction it may take writes at once: no write may be in flight while the
+ * read goes (its read-ahead could name a slot being written, and decides by
+ * the free frames as the host does). The fault waits for the disk anyway. */
+static uint64_t swap_in_frame(struct client *c, uint64_t va, struct pager_act *a)
+{
+	uint64_t pa;
+
+	swap_io_sync = true;
+	pa = pager_fault_frame(c, va, a);
+	swap_io_sync = false;
+	return pa;
+}
+
 void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
 		uint32_t slot, struct pager_act *a)
 {
@@ -663,10 +813,13 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 	} else if (blk_state == BLK_LOST) {
 		swap_park(a);
 		return;
+	} else if (swap_writeback) {	/* a read waits for them: its slot may be one */
+		io_wait(c, a);
+		return;
 	} else if (blk_state == BLK_GONE) {
 		pager_kill(c, "swap-in impossible: the block driver is gone", va, a);
 		return;
-	} else if (!(pa = pager_fault_frame(c, va, a))) {
+	} else if (!(pa = swap_in_frame(c, va, a))) {
 		return;
 	} else if ((err = read_in(c, slot, pa)) == -ERR_AGAIN) {
 		swap_park(a);	/* @pa is quarantined */
@@ -695,6 +848,32 @@ void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kin
 
 void swap_client_end(struct client *c)
 {
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < nparked; i++) {	/* its faults that waited for writes */
+		if (parked_for[i] != c->id) {
+			parked_for[kept] = parked_for[i];
+			parked[kept++] = parked[i];
+		} else {
+			be_handle_close(parked[i]);	/* its task ends while a fault was served */
+		}
+	}
+	if (kept < nparked)
+		pager_count.ended_mid_fault++;
+	nparked = kept;
+	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++) {	/* writes in flight */
+		unsigned first = BLK_BATCH_MAX * (a + 1);
+
+		for (unsigned k = first; k < first + io_n[a]; k++)
+			for (unsigned i = 0; i < table->req[k].nframes; i++) {
+				struct frame *f = pager_frame(table->req[k].frames[i]);
+
+				if (f->kind != FRAME_WRITEBACK || f->owner != c->id)
+					continue;
+				f->owner = 0;	/* freed with its slot when the write ends */
+				swap_limbo(&swap_area, f->slot);
+			}
+	}
 	if (swap_on)
 		swap_free_owner(&swap_area, (uint16_t)c->id, cache_drop_pfn);
 	c->swapped = 0;
@@ -734,6 +913,14 @@ bool pager_page_clean(uint64_t pa)
 	swap_area.slots[first].flags = SWAP_RESIDENT;
 	pager_count.write_backs++;
 	return true;
+}
+
+void swap_io_report(void)
+{
+	if (io_async)	/* (not on the host: its writes end at once) */
+		printf("pager: writes in flight: %lu of %lu write jobs through I/O threads, at most "
+		       "%lu frames at once; %lu faults waited for them\n", io_async, io_jobs, io_most,
+		       io_waits);
 }
 
 void counters_print(void)

@@ -154,9 +154,22 @@ uint32_t swap_free_owner(struct swap_area *s, uint16_t owner, void (*drop)(uint3
 	return n;
 }
 
+void swap_limbo(struct swap_area *s, uint32_t slot)
+{
+	swap_free(s, slot);
+	s->slots[slot].owner = SWAP_LIMBO;
+	s->used++;
+}
+
+void swap_limbo_end(struct swap_area *s, uint32_t slot)
+{
+	s->slots[slot].owner = 0;
+	s->used--;
+}
+
 int swap_check(const struct swap_area *s)
 {
-	uint32_t used = 0, indexed = 0;
+	uint32_t used = 0, indexed = 0, limbo = 0;
 
 	for (uint32_t slot = 1; slot < s->nslots; slot++) {
 		const struct swap_slot *e = &s->slots[slot];
@@ -164,7 +177,9 @@ int swap_check(const struct swap_area *s)
 		if (!e->owner)
 			continue;
 		used++;
-		if (swap_lookup(s, e->owner, e->vpage) != slot)
+		if (e->owner == SWAP_LIMBO)
+			limbo++;
+		else if (swap_lookup(s, e->owner, e->vpage) != slot)
 			return -ERR_INVAL;
 	}
 	for (uint32_t i = 0; i <= s->mask; i++) {
@@ -176,5 +191,5 @@ int swap_check(const struct swap_area *s)
 		if (slot >= s->nslots || !s->slots[slot].owner)
 			return -ERR_INVAL;
 	}
-	return used == s->used && indexed == used && !s->slots[0].owner ? 0 : -ERR_INVAL;
+	return used == s->used && indexed + limbo == used && !s->slots[0].owner ? 0 : -ERR_INVAL;
 }

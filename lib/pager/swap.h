@@ -59,9 +59,17 @@ void swap_free(struct swap_area *s, uint32_t slot);
  * each freed slot's cache frame first. Returns how many were freed. */
 uint32_t swap_free_owner(struct swap_area *s, uint16_t owner, void (*drop)(uint32_t cache));
 
-/* swap_check: the index and the slots agree (every used slot indexed once, at
- * a position its probe sequence reaches; nothing else indexed; used counts
- * them). 0 or -ERR_INVAL. */
+/* SWAP_LIMBO: the owner of a slot whose page's write is still in flight
+ * after its client ended: not free (no write may start on it before that
+ * one ends) and not indexed (no page of anyone's is there). swap_limbo
+ * makes slot @slot (in use) so; swap_limbo_end frees it (the write ended). */
+#define SWAP_LIMBO 0xffff
+void swap_limbo(struct swap_area *s, uint32_t slot);
+void swap_limbo_end(struct swap_area *s, uint32_t slot);
+
+/* swap_check: the index and the slots agree (every used slot but a limbo
+ * one indexed once, at a position its probe sequence reaches; nothing else
+ * indexed; used counts them). 0 or -ERR_INVAL. */
 int swap_check(const struct swap_area *s);
 
 #endif

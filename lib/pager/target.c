@@ -5,6 +5,7 @@
  * requests of the kernel as Faultline's system calls. The core decides
  * (pager.c, decide.h); this file performs.
  */
+#include <faultline/blk.h>
 #include <faultline/cpio.h>
 #include <faultline/elf.h>
 #include <faultline/errno.h>
@@ -120,6 +121,86 @@ void be_call(long ep, struct msg *m)
 {
 	fence_now();	/* no I/O into or out of a frame a hart still reaches */
 	ipc(SYS_CALL, ep, m);
+}
+
+/*
+ * The I/O threads: blk calls that must not stop the serve loop (writes in
+ * flight, docs/pager.md) go from threads of the pager's own task. Each
+ * calls the serve loop (PAGER_IO_DONE, on a handle with PAGER_IO_BADGE),
+ * whose answer is a job: BLK_SUBMIT of n table entries from first to blk;
+ * it makes that call, waits, and calls the serve loop with the result, which
+ * is the core's completion event and its wish for the next job. They touch
+ * nothing else of the pager's.
+ */
+#define IO_THREADS	2	/* one per I/O area of the table (reclaim.c) */
+static long io_ep = -1;		/* the serve loop's endpoint, PAGER_IO_BADGE */
+static long io_idle[IO_THREADS] = { -1, -1 };	/* saved replies of idle threads */
+static unsigned long io_stacks[IO_THREADS][512] __attribute__((aligned(16)));
+
+static void io_thread(unsigned long unused)
+{
+	struct msg m = { 0, PAGER_IO_DONE, { 0, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+
+	(void)unused;
+	for (;;) {
+		struct msg r;
+
+		ipc(SYS_CALL, io_ep, &m);	/* the result; the answer is a job */
+		if (m.status || m.label) {	/* the pager is gone */
+			for (;;)
+				ipc(SYS_RECV, io_ep, &m);
+		}
+		r = (struct msg){ 0, BLK_SUBMIT, { m.w[1], m.w[2], 0, 0 }, IPC_NO_HANDLE, 0 };
+		ipc(SYS_CALL, (long)m.w[0], &r);
+		m = (struct msg){ 0, PAGER_IO_DONE, { m.w[2], (unsigned long)r.status, r.label,
+						       r.w[0] }, IPC_NO_HANDLE, 0 };
+	}
+}
+
+/* io_threads_start: the I/O threads (none if they cannot be made: the writes
+ * are then done by the serve loop itself). */
+static void io_threads_start(void)
+{
+	io_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, PAGER_IO_BADGE);
+	for (unsigned k = 0; k < IO_THREADS && io_ep >= 0; k++) {
+		long th = sys_thread_create_in(self, (unsigned long)io_thread,
+					       (unsigned long)(io_stacks[k] + 512), k, IPC_NO_HANDLE);
+
+		if (th < 0 || sys_thread_start(th)) {
+			printf("pager: I/O thread %u: cannot start (%s); writes wait in the serve "
+			       "loop\n", k, err_name((int)(th < 0 ? th : -ERR_INVAL)));
+			break;
+		}
+		sys_handle_close(th);
+	}
+}
+
+void be_io_idle(long h)
+{
+	for (unsigned k = 0; k < IO_THREADS; k++)
+		if (io_idle[k] < 0) {
+			io_idle[k] = h;
+			return;
+		}
+	sys_handle_close(h);	/* cannot happen: one saved reply per thread */
+}
+
+bool be_io_start(long blk, unsigned first, unsigned n)
+{
+	struct msg m = { 0, 0, { (unsigned long)blk, n, first, 0 }, IPC_NO_HANDLE, 0 };
+
+	fence_now();	/* no I/O out of a frame a hart still reaches */
+	for (unsigned k = 0; k < IO_THREADS; k++) {
+		long h = io_idle[k];
+
+		if (h < 0)
+			continue;
+		io_idle[k] = -1;
+		if (!sys_reply_to(h, &m))
+			return true;
+		sys_handle_close(h);	/* the thread is gone */
+	}
+	return false;
 }
 
 long be_bench_alloc(const struct msg *m, struct msg *r)
@@ -358,6 +439,8 @@ static int __attribute__((noinline)) serve_on_own_endpoint(struct msg *m)
 		return -1;
 	}
 	pager_ep = own;
+	if (swap_on)
+		io_threads_start();
 	*m = (struct msg){ 0, 0, { 0 }, own, 0 };
 	ipc(SYS_REPLY_RECV, pager_ep, m);	/* answers PAGER_READY */
 	return 0;
