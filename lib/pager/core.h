@@ -314,6 +314,10 @@ extern bool swap_io_sync;
  * for that (the end-of-run report, init's news of client ends) goes now. */
 void pager_io_drained(void);
 
+/* pager_end_news_waiting: init waits for news of a client's end that waits
+ * for the writes in flight to end (no new ones should start meanwhile). */
+bool pager_end_news_waiting(void);
+
 /* pager_scanned_at: the fault count at the last periodic scan (a fault
  * counted again after waiting does not scan again). */
 extern unsigned long pager_scanned_at;

@@ -170,6 +170,11 @@ static void idle_report(void)
 	swap_io_report();
 }
 
+bool pager_end_news_waiting(void)
+{
+	return waiter >= 0 && nended;
+}
+
 void pager_io_drained(void)
 {
 	struct msg n;

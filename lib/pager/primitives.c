@@ -289,8 +289,11 @@ static long wire_fill(struct client *c, uint64_t start, uint64_t pages)
 		if (wire_check(c, va, &pa, &more) || pa)
 			continue;
 		if (pager_pol->periodic_scan &&	/* counted as a fault, as fault() does */
-		    (pager_faults + 1) % pager_scan_interval(pager_pol) == 0)
+		    (pager_faults + 1) % pager_scan_interval(pager_pol) == 0 &&
+		    pager_faults + 1 != pager_scanned_at) {
 			pager_periodic_scan();
+			pager_scanned_at = pager_faults + 1;
+		}
 		pa = swap_on ? 0 : mem_alloc(0);
 		if (!pa && !(pa = reclaim_frame(c, va)))
 			return -ERR_NOMEM;

@@ -69,6 +69,8 @@ static unsigned nquarantined;
  * when it is free. */
 #define IO_AREAS (BLK_TABLE_REQS / BLK_BATCH_MAX - 1)
 static unsigned io_n[IO_AREAS];
+static unsigned io_gen[IO_AREAS];	/* the blk (blk_gen) each job went to */
+static unsigned blk_gen;		/* which blk: one more with each new one */
 uint64_t swap_writeback;
 bool swap_io_sync;
 static unsigned long io_jobs, io_waits;	/* jobs sent to I/O threads; faults that waited */
@@ -262,6 +264,7 @@ int swap_blk_again(long blk)
 	}
 	segs = r.w[1] < BLK_SEGS_MAX ? (uint32_t)r.w[1] : BLK_SEGS_MAX;
 	blk_state = BLK_UP;
+	blk_gen++;	/* a job that went to the old one fails without killing this one */
 	for (unsigned i = 0; i < nquarantined; i++)	/* the device was reset */
 		mem_free(quarantined[i], 0);
 	nquarantined = 0;
@@ -495,6 +498,12 @@ static void write_done(unsigned first, unsigned n)
  * pager's own entries: the writes are done at once). */
 static unsigned io_area(void)
 {
+	bool waited = false;
+
+	for (unsigned i = 0; i < nparked && !waited; i++)
+		waited = parked_for[i] != 0;
+	if (waited || pager_end_news_waiting())	/* no new writes: let the old ones end */
+		return 0;
 	for (unsigned i = 0; i < IO_AREAS && !swap_io_sync; i++)
 		if (!io_n[i])
 			return BLK_BATCH_MAX * (i + 1);
@@ -524,6 +533,7 @@ static void write_finish(unsigned first, unsigned n)
 			evicted(&clients[f->owner], 1);
 		}
 	io_n[first / BLK_BATCH_MAX - 1] = n;
+	io_gen[first / BLK_BATCH_MAX - 1] = blk_gen;
 	submitted(first, n);
 	if (swap_writeback > io_most)
 		io_most = swap_writeback;
@@ -543,11 +553,14 @@ void swap_io_done(unsigned first, long status, unsigned long label, unsigned lon
 	if (!first || first % BLK_BATCH_MAX || area >= IO_AREAS || !(n = io_n[area]))
 		return;	/* not a job in flight */
 	io_n[area] = 0;
-	submit_ended(first, n, status, label, w0);
+	if (io_gen[area] != blk_gen)	/* it went to a blk whose death is known: failed */
+		submit_ended(first, n, 0, BLK_ERROR, (unsigned long)-ERR_HANDLE);
+	else
+		submit_ended(first, n, status, label, w0);
 	write_done(first, n);
 	if (swap_writeback)
 		return;
-	if (blk_state == BLK_UP)
+	if (blk_state != BLK_LOST)	/* (a lost blk's new one resumes them) */
 		unpark();	/* the faults that waited for the writes fault again */
 	pager_io_drained();
 }
@@ -730,7 +743,9 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
 	printf("pager: %s: %s at 0x%lx; killed (the largest client; the fault was %s's)\n",
 	       v->name, why, (unsigned long)va, c->name);
 	pager_client_end(v, EXIT_INIT_KILLED, PAGER_END_KILLED);
+	swap_io_sync = true;	/* its frames now, as the host has them */
 	pa = reclaim_frame(c, va);
+	swap_io_sync = false;
 	if (!pa)
 		pager_kill(c, why, va, a);	/* not even then */
 	return pa;

@@ -133,6 +133,7 @@ void be_call(long ep, struct msg *m)
  * nothing else of the pager's.
  */
 #define IO_THREADS	2	/* one per I/O area of the table (reclaim.c) */
+_Static_assert((1ul << CLIENT_MAX) <= PAGER_IO_BADGE, "watch badges stay below the I/O badge");
 static long io_ep = -1;		/* the serve loop's endpoint, PAGER_IO_BADGE */
 static long io_idle[IO_THREADS] = { -1, -1 };	/* saved replies of idle threads */
 static unsigned long io_stacks[IO_THREADS][512] __attribute__((aligned(16)));
@@ -146,9 +147,13 @@ static void io_thread(unsigned long unused)
 		struct msg r;
 
 		ipc(SYS_CALL, io_ep, &m);	/* the result; the answer is a job */
-		if (m.status || m.label) {	/* the pager is gone */
-			for (;;)
-				ipc(SYS_RECV, io_ep, &m);
+		if (m.status || m.label) {	/* no job will come: wait for good */
+			long own = sys_endpoint_create();
+
+			for (;;) {
+				m = (struct msg){ 0, 0, { 0 }, IPC_NO_HANDLE, 0 };
+				ipc(SYS_RECV, own, &m);
+			}
 		}
 		r = (struct msg){ 0, BLK_SUBMIT, { m.w[1], m.w[2], 0, 0 }, IPC_NO_HANDLE, 0 };
 		ipc(SYS_CALL, (long)m.w[0], &r);
