@@ -78,6 +78,7 @@ enum pager_save {
 	SAVE_TRAP,	/* a forbidden access handed to the region's TRAP handler */
 	SAVE_IOWAIT,	/* a fault that waits for the writes in flight (swap_io_done) */
 	SAVE_IOTHREAD,	/* an I/O thread waiting for a job (be_io_idle) */
+	SAVE_READ,	/* a swap-in whose read is in flight (act.slot: its I/O area) */
 };
 
 struct pager_act {
@@ -306,11 +307,31 @@ extern uint64_t swap_writeback;		/* frames in flight */
  * IPC result of its BLK_SUBMIT call, @label and @w0 blk's answer. */
 void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0);
 
+/*
+ * Reads in flight (docs/pager.md, "Asynchronous swap-in"). A swap-in's read
+ * is decided at its fault as on the host (the frame, an eviction whose writes
+ * go out as usual, the read-ahead), its reply saved (SAVE_READ), and the
+ * read sent through an I/O thread once no write in flight touches its slots:
+ * the pager serves other faults meanwhile. Its slots are SWAP_READING until
+ * it ends: a fault on one of them waits for it (SAVE_IOWAIT). When it ends,
+ * the page is mapped and the fault answered. On the host it ends at once.
+ */
+/* swap_read_saved: the reply of the fault whose read is I/O area @area's
+ * job was saved as @h: the read may go. */
+void swap_read_saved(unsigned area, long h);
+
+/* swap_io_kick: send the reads that wait, where nothing stands in their way
+ * (an I/O thread became idle, a write ended, a new blk came). */
+void swap_io_kick(void);
+
+/* swap_io_busy: whether any read or write is in flight or waiting. */
+bool swap_io_busy(void);
+
 /* swap_io_sync: while set, writes are done at once (a request that must
  * have its frames now: PAGER_WIRE). */
 extern bool swap_io_sync;
 
-/* pager_io_drained: the last write in flight ended (pager.c): what waited
+/* pager_io_drained: the last read or write in flight ended (pager.c): what waited
  * for that (the end-of-run report, init's news of client ends) goes now. */
 void pager_io_drained(void);
 

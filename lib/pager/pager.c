@@ -146,7 +146,7 @@ void pager_client_end(struct client *c, int status, unsigned how)
 		ended[nended].status = (unsigned long)status;
 		ended[nended++].how = how;
 	}
-	if (!swap_writeback)	/* else when the writes in flight end */
+	if (!swap_io_busy())	/* else when the I/O in flight ends */
 		pager_io_drained();
 }
 
@@ -619,8 +619,11 @@ void pager_saved(struct pager_act *a, long h)
 		waiter = h;
 	else if (a->save == SAVE_PARK || a->save == SAVE_IOWAIT)
 		swap_parked(h, a->save == SAVE_IOWAIT ? a->c : NULL);
-	else if (a->save == SAVE_IOTHREAD)
+	else if (a->save == SAVE_IOTHREAD) {
 		be_io_idle(h);
+		swap_io_kick();	/* a read may wait for a thread */
+	} else if (a->save == SAVE_READ)
+		swap_read_saved(a->slot, h);
 	else
 		pager_trap_saved(a, h);
 	a->what = DO_NOTHING;

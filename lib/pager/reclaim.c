@@ -60,15 +60,35 @@ static enum { BLK_UP, BLK_LOST, BLK_GONE } blk_state;
 static long parked[PARKED_MAX];		/* the saved replies of waiting faults */
 static uint16_t parked_for[PARKED_MAX];	/* whose (waiting for writes), or 0 */
 static unsigned nparked;
-static uint64_t quarantined[BLK_SEGS_MAX];	/* read targets of the call blk died in */
-static unsigned nquarantined;
 
-/* Writes in flight (core.h): the table's entries past the first
- * BLK_BATCH_MAX (those the pager's own calls use) are areas of
- * BLK_BATCH_MAX, one job each; io_n[i]: the requests of area i's job, 0
- * when it is free. */
+/* I/O in flight (core.h): the table's entries past the first BLK_BATCH_MAX
+ * (those the pager's own calls use) are areas of BLK_BATCH_MAX, one job
+ * each; io_n[i]: the requests of area i's job, 0 when it is free. */
 #define IO_AREAS (BLK_TABLE_REQS / BLK_BATCH_MAX - 1)
 static unsigned io_n[IO_AREAS];
+static uint64_t quarantined[BLK_SEGS_MAX * (IO_AREAS + 1)];	/* read targets of calls blk died in */
+static unsigned nquarantined;
+
+/* Reads in flight: a swap-in whose read is an area's job (one request). It is
+ * decided at the fault (frames, read-ahead, as on the host) and waits
+ * (READ_WAITING) until no write in flight touches its slots and an I/O
+ * thread is idle; its fault is answered when it ends (read_done). */
+enum { IO_WRITE, READ_HELD, READ_WAITING, READ_SENT };
+static struct io_read_job {
+	unsigned char state;	/* IO_WRITE (a write job, or no job), READ_HELD (kept
+				 * while its fault is decided), READ_WAITING, READ_SENT */
+	uint16_t owner;		/* the faulting client; 0 once it ended */
+	uint32_t slot;
+	uint64_t va;
+	unsigned long kind;	/* the fault's access */
+	long reply;		/* its saved reply, or -1 */
+	unsigned long sent_at;	/* pager_faults when it went */
+} io_read[IO_AREAS];
+static unsigned io_reads;		/* areas with a read */
+static unsigned long read_jobs;		/* reads still in flight when be_io_start returned */
+static unsigned long read_overlap;	/* faults served while a read was on the disk */
+static unsigned long write_here;	/* write batches the serve loop waited for */
+static void read_done(unsigned a);
 static unsigned io_gen[IO_AREAS];	/* the blk (blk_gen) each job went to */
 static unsigned blk_gen;		/* which blk: one more with each new one */
 uint64_t swap_writeback;
@@ -249,6 +269,7 @@ int swap_blk_again(long blk)
 		printf("pager: no new block driver: swap is gone; a swap-in ends its client; %u "
 		       "frames the dead request was reading into stay out of use\n", nquarantined);
 		unpark();
+		swap_io_kick();	/* the reads that waited: their faults end their clients */
 		return 0;
 	}
 	blk_ep = blk;
@@ -269,6 +290,7 @@ int swap_blk_again(long blk)
 		mem_free(quarantined[i], 0);
 	nquarantined = 0;
 	unpark();
+	swap_io_kick();	/* the reads that waited for it */
 	printf("pager: swap goes on with a new block driver; %u fault%s waited for it\n", waited,
 	       waited == 1 ? "" : "s");
 	return 0;
@@ -519,6 +541,7 @@ static void write_finish(unsigned first, unsigned n)
 	struct msg r = { 0, BLK_SUBMIT, { n, first, 0, 0 }, IPC_NO_HANDLE, 0 };
 
 	if (!first) {
+		write_here++;
 		submit(n);
 		write_done(0, n);
 		return;
@@ -549,20 +572,40 @@ static void write_finish(unsigned first, unsigned n)
 void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0)
 {
 	unsigned area = first / BLK_BATCH_MAX - 1, n;
+	bool read;
 
-	if (!first || first % BLK_BATCH_MAX || area >= IO_AREAS || !(n = io_n[area]))
+	if (!first || first % BLK_BATCH_MAX || area >= IO_AREAS || !(n = io_n[area]) ||
+	    (io_read[area].state != IO_WRITE && io_read[area].state != READ_SENT))
 		return;	/* not a job in flight */
-	io_n[area] = 0;
+	read = io_read[area].state == READ_SENT;
 	if (io_gen[area] != blk_gen)	/* it went to a blk whose death is known: failed */
 		submit_ended(first, n, 0, BLK_ERROR, (unsigned long)-ERR_HANDLE);
 	else
 		submit_ended(first, n, status, label, w0);
-	write_done(first, n);
-	if (swap_writeback)
-		return;
-	if (blk_state != BLK_LOST)	/* (a lost blk's new one resumes them) */
-		unpark();	/* the faults that waited for the writes fault again */
-	pager_io_drained();
+	if (read) {
+		read_done(area);
+	} else {
+		io_n[area] = 0;
+		write_done(first, n);
+	}
+	if ((read || !swap_writeback) && blk_state != BLK_LOST)	/* (a new blk resumes them) */
+		unpark();	/* the faults that waited for this I/O fault again */
+	if (!swap_io_busy())
+		pager_io_drained();
+}
+
+bool swap_io_busy(void)
+{
+	return swap_writeback || io_reads;
+}
+
+void swap_read_saved(unsigned area, long h)
+{
+	if (area < IO_AREAS && io_read[area].state == READ_WAITING && io_read[area].reply < 0)
+		io_read[area].reply = h;
+	else
+		be_handle_close(h);	/* cannot happen: the fault's read is waiting */
+	swap_io_kick();
 }
 
 /* write_out: write @n dirty victims (unmapped, forgotten by the policy, old
@@ -751,14 +794,14 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
 	return pa;
 }
 
-/* read_in: read slot @slot into frame @pa, and the following slots holding
- * the following pages of @c (not resident, not cached) into read-ahead
- * frames while memory allows; 0, -ERR_IO (every frame of it freed but @pa)
- * or -ERR_AGAIN (blk died in the call: every frame of it, @pa too, is
- * quarantined). */
-static int read_in(struct client *c, uint32_t slot, uint64_t pa)
+/* read_build: table entry @k: read slot @slot into frame @pa, and the
+ * following slots holding the following pages of @c (not resident, not
+ * cached, not being read) into read-ahead frames while memory allows (the
+ * frames of writes in flight count as free, as on the host, whose writes
+ * end at once). */
+static void read_build(struct client *c, uint32_t slot, uint64_t pa, unsigned k)
 {
-	struct blk_req *q = &table->req[0];
+	struct blk_req *q = &table->req[k];
 	const struct swap_slot *e = &swap_area.slots[slot];
 
 	*q = (struct blk_req){ BLK_OP_READ, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 1, 0, { pa } };
@@ -767,37 +810,199 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 		uint64_t cf;
 
 		if (n->owner != c->id || n->vpage != e->vpage + i || n->cache || n->flags ||
-		    mem_free_pages(false) <= low_water || !(cf = mem_alloc(0)))
+		    mem_free_pages(false) + swap_writeback <= low_water || !(cf = mem_alloc(0)))
 			break;
 		q->frames[q->nframes++] = cf;
 	}
-	if (submit(1) && blk_state != BLK_UP) {	/* blk died: no frame of it is safe yet */
-		for (uint32_t i = 0; i < q->nframes && nquarantined < BLK_SEGS_MAX; i++)
+}
+
+/* read_marks: set (@on) or clear SWAP_READING on the slots entry @k reads. */
+static void read_marks(unsigned k, bool on)
+{
+	const struct blk_req *q = &table->req[k];
+	uint32_t first = (uint32_t)(q->sector / SWAP_SECTORS_PER_SLOT);
+
+	for (uint32_t i = 0; i < q->nframes; i++)
+		if (on)
+			swap_area.slots[first + i].flags |= SWAP_READING;
+		else
+			swap_area.slots[first + i].flags &= (uint16_t)~SWAP_READING;
+}
+
+/* read_drop: entry @k's read did not bring its frames: they are freed, or
+ * kept out of use while blk is lost (the device may still write them). */
+static void read_drop(unsigned k)
+{
+	const struct blk_req *q = &table->req[k];
+
+	for (uint32_t i = 0; i < q->nframes; i++)
+		if (blk_state == BLK_LOST && nquarantined < sizeof(quarantined) / sizeof(quarantined[0]))
 			quarantined[nquarantined++] = q->frames[i];
+		else
+			mem_free(q->frames[i], 0);
+}
+
+/* read_cache: entry @k's read of @c's pages succeeded: its read-ahead frames
+ * join the swap cache. */
+static void read_cache(struct client *c, unsigned k)
+{
+	const struct blk_req *q = &table->req[k];
+	uint32_t slot = (uint32_t)(q->sector / SWAP_SECTORS_PER_SLOT);
+
+	for (uint32_t i = 1; i < q->nframes; i++) {
+		uint64_t cf = q->frames[i];
+		struct frame *f = pager_frame(cf);
+
+		cache_trim(CACHE_MAX - 1);
+		*f = (struct frame){ (uint16_t)c->id, FRAME_CACHE, 0, swap_area.slots[slot + i].vpage,
+				     MEM_NONE, MEM_NONE, slot + i, 0 };
+		swap_area.slots[slot + i].cache = (uint32_t)(cf >> PAGE_SHIFT);
+		frame_list_add_tail(&cache, cf);
+		pager_count.readahead++;
+	}
+}
+
+/* read_in: read slot @slot into frame @pa with read-ahead (read_build), here
+ * and now; 0, -ERR_IO (every frame of it freed but @pa) or -ERR_AGAIN (blk
+ * died in the call: every frame of it, @pa too, is quarantined). */
+static int read_in(struct client *c, uint32_t slot, uint64_t pa)
+{
+	struct blk_req *q = &table->req[0];
+
+	read_build(c, slot, pa, 0);
+	if (submit(1) && blk_state != BLK_UP) {	/* blk died: no frame of it is safe yet */
+		read_drop(0);
 		return -ERR_AGAIN;
 	} else if (q->status) {
 		for (uint32_t i = 1; i < q->nframes; i++)
 			mem_free(q->frames[i], 0);
 		return -ERR_IO;
 	}
-	for (uint32_t i = 1; i < q->nframes; i++) {
-		uint64_t cf = q->frames[i];
-		struct frame *f = pager_frame(cf);
-
-		cache_trim(CACHE_MAX - 1);
-		*f = (struct frame){ (uint16_t)c->id, FRAME_CACHE, 0, e->vpage + i, MEM_NONE, MEM_NONE,
-				     slot + i, 0 };
-		swap_area.slots[slot + i].cache = (uint32_t)(cf >> PAGE_SHIFT);
-		frame_list_add_tail(&cache, cf);
-		pager_count.readahead++;
-	}
+	read_cache(c, 0);
 	return 0;
 }
 
-/* swap_in_frame: the frame a swap-in reads into (pager_fault_frame). The
- * eviction it may take writes at once: no write may be in flight while the
- * read goes (its read-ahead could name a slot being written, and decides by
- * the free frames as the host does). The fault waits for the disk anyway. */
+/* read_blocked: whether a write in flight touches a slot entry @k reads. */
+static bool read_blocked(unsigned k)
+{
+	const struct blk_req *q = &table->req[k];
+
+	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++) {
+		unsigned first = BLK_BATCH_MAX * (a + 1);
+
+		for (unsigned w = first; w < first + io_n[a] && io_read[a].state == IO_WRITE; w++) {
+			const struct blk_req *o = &table->req[w];
+
+			if (o->sector < q->sector + q->nframes * SWAP_SECTORS_PER_SLOT &&
+			    q->sector < o->sector + o->nframes * SWAP_SECTORS_PER_SLOT)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* read_answer: answer the saved reply of area @a's read with @label (RESUME:
+ * the thread goes on, faulting again if its page is not there). */
+static void read_answer(unsigned a, unsigned long label)
+{
+	struct msg k = { 0, label, { 0 }, IPC_NO_HANDLE, 0 };
+
+	if (io_read[a].reply >= 0)
+		pager_answer_saved(io_read[a].reply, &k, true);
+	io_read[a].reply = -1;
+}
+
+/* read_free: area @a's read is over. */
+static void read_free(unsigned a)
+{
+	io_n[a] = 0;
+	io_read[a].state = IO_WRITE;
+	io_reads--;
+}
+
+/* read_done: area @a's read ended (its status set, blk's state updated):
+ * map the page and answer the fault, or say why not. */
+static void read_done(unsigned a)
+{
+	unsigned k = BLK_BATCH_MAX * (a + 1);
+	const struct blk_req *q = &table->req[k];
+	struct client *c = &clients[io_read[a].owner];
+	uint64_t pa = q->frames[0], va = io_read[a].va;
+	struct pager_act dead;
+
+	read_overlap += pager_faults - io_read[a].sent_at;
+	if (io_read[a].owner)	/* (else its slots may be another's now) */
+		read_marks(k, false);
+	if (!io_read[a].owner || q->status) {
+		read_drop(k);
+		if (io_read[a].owner && blk_state == BLK_LOST) {	/* it waits for a new blk */
+			swap_parked(io_read[a].reply, NULL);
+			io_read[a].reply = -1;
+		} else if (io_read[a].owner && blk_state == BLK_UP && io_gen[a] == blk_gen) {
+			pager_kill(c, "swap-in failed: I/O error", va, &dead);
+		}
+		read_answer(a, LABEL_RESUME);	/* it faults again: a new blk, or none */
+		read_free(a);
+		return;
+	}
+	read_cache(c, k);
+	if (region_find(c, va) && !pager_map_back(c, va, pa)) {
+		pager_count.swap_ins++;
+		c->faults++;
+		pager_record(c, va, pa, 0);
+		swap_mapped(c, pa, io_read[a].slot, io_read[a].kind);
+	} else {	/* its task ended and the pager has not heard yet */
+		mem_free(pa, 0);
+	}
+	read_answer(a, LABEL_RESUME);
+	read_free(a);
+}
+
+/* swap_io_kick: start the reads that wait, where no write stands in their
+ * way and an I/O thread is idle; with no I/O thread at all, here and now. */
+void swap_io_kick(void)
+{
+	for (unsigned a = 0; a < IO_AREAS && io_reads; a++) {
+		unsigned k = BLK_BATCH_MAX * (a + 1);
+		struct msg r = { 0, BLK_SUBMIT, { 1, k, 0, 0 }, IPC_NO_HANDLE, 0 };
+		bool busy = false;
+
+		if (io_read[a].state != READ_WAITING || read_blocked(k))
+			continue;
+		if (blk_state != BLK_UP) {	/* no disk to read from: it faults again */
+			if (blk_state == BLK_LOST)
+				continue;	/* (until the new blk comes) */
+			read_marks(k, false);
+			read_drop(k);
+			read_answer(a, LABEL_RESUME);
+			read_free(a);
+			continue;
+		}
+		io_read[a].state = READ_SENT;
+		io_read[a].sent_at = pager_faults;
+		io_gen[a] = blk_gen;
+		if (be_io_start(blk_ep, k, 1)) {	/* the host's ends in it */
+			submitted(k, 1);
+			read_jobs += io_read[a].state == READ_SENT;
+			continue;
+		}
+		for (unsigned o = 0; o < IO_AREAS; o++)
+			busy |= o != a && io_n[o] &&
+				(io_read[o].state == IO_WRITE || io_read[o].state == READ_SENT);
+		if (busy) {	/* a thread comes back when its job ends */
+			io_read[a].state = READ_WAITING;
+			continue;
+		}
+		submitted(k, 1);
+		be_call(blk_ep, &r);	/* no I/O thread: here and now */
+		swap_io_done(k, r.status, r.label, r.w[0]);
+	}
+}
+
+/* swap_in_frame: the frame a swap-in read here and now goes into
+ * (pager_fault_frame). The eviction it may take writes at once too: no write
+ * may be in flight while the read goes (its read-ahead could name a slot
+ * being written). */
 static uint64_t swap_in_frame(struct client *c, uint64_t va, struct pager_act *a)
 {
 	uint64_t pa;
@@ -808,15 +1013,63 @@ static uint64_t swap_in_frame(struct client *c, uint64_t va, struct pager_act *a
 	return pa;
 }
 
+/* read_area: the first table entry of a free area for a swap-in's read, or
+ * 0 (it reads here and now: swap_io_sync, or init waits for the I/O to end,
+ * or every area is busy). */
+static unsigned read_area(void)
+{
+	if (swap_io_sync || pager_end_news_waiting())
+		return 0;
+	for (unsigned i = 0; i < IO_AREAS; i++)
+		if (!io_n[i])
+			return BLK_BATCH_MAX * (i + 1);
+	return 0;
+}
+
+/* read_start: @c's fault at @va (@kind) reads slot @slot as entry @k's job:
+ * its frame is found now (an eviction's writes go out as usual), its
+ * read-ahead decided now, and the fault's reply saved (swap_read_saved)
+ * until the read ends (read_done). */
+static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32_t slot,
+		       unsigned k, struct pager_act *a)
+{
+	unsigned area = k / BLK_BATCH_MAX - 1;
+	uint64_t pa;
+
+	io_n[area] = 1;	/* held: the eviction's writes go elsewhere */
+	io_read[area].state = READ_HELD;
+	io_read[area].owner = 0;
+	io_read[area].reply = -1;
+	io_reads++;
+	if (!(pa = pager_fault_frame(c, va, a))) {	/* it waits, or a client ended */
+		read_free(area);
+		if (!swap_io_busy())	/* (an end's news may wait for this) */
+			pager_io_drained();
+		return;
+	}
+	read_build(c, slot, pa, k);
+	read_marks(k, true);
+	io_read[area] = (struct io_read_job){ READ_WAITING, (uint16_t)c->id, slot, va, kind, -1, 0 };
+	a->what = DO_SAVE;
+	a->save = SAVE_READ;
+	a->c = c;
+	a->slot = area;
+}
+
 void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
 		uint32_t slot, struct pager_act *a)
 {
 	struct swap_slot *e = &swap_area.slots[slot];
 	uint64_t pa = (uint64_t)e->cache << PAGE_SHIFT;
+	unsigned k;
 	int err;
 
 	if (e->flags & SWAP_RESIDENT) {	/* another thread's fault brought it in */
 		a->what = DO_RESUME;
+		return;
+	}
+	if (e->flags & SWAP_READING) {	/* its read is in flight: wait for that one */
+		io_wait(c, a);
 		return;
 	}
 	if (pa) {	/* read ahead already: no I/O */
@@ -828,11 +1081,14 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 	} else if (blk_state == BLK_LOST) {
 		swap_park(a);
 		return;
-	} else if (swap_writeback) {	/* a read waits for them: its slot may be one */
-		io_wait(c, a);
-		return;
 	} else if (blk_state == BLK_GONE) {
 		pager_kill(c, "swap-in impossible: the block driver is gone", va, a);
+		return;
+	} else if ((k = read_area())) {	/* the read goes while the pager serves on */
+		read_start(c, va, kind, slot, k, a);
+		return;
+	} else if (swap_writeback) {	/* a read here waits for them: its slot may be one */
+		io_wait(c, a);
 		return;
 	} else if (!(pa = swap_in_frame(c, va, a))) {
 		return;
@@ -864,6 +1120,7 @@ void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kin
 void swap_client_end(struct client *c)
 {
 	unsigned kept = 0;
+	bool mid = false;	/* a fault of its was being served */
 
 	for (unsigned i = 0; i < nparked; i++) {	/* its faults that waited for writes */
 		if (parked_for[i] != c->id) {
@@ -871,11 +1128,28 @@ void swap_client_end(struct client *c)
 			parked[kept++] = parked[i];
 		} else {
 			be_handle_close(parked[i]);	/* its task ends while a fault was served */
+			mid = true;
 		}
 	}
-	if (kept < nparked)
-		pager_count.ended_mid_fault++;
 	nparked = kept;
+	for (unsigned a = 0; a < IO_AREAS && io_reads; a++) {	/* its reads */
+		unsigned k = BLK_BATCH_MAX * (a + 1);
+
+		if (io_read[a].state < READ_WAITING || io_read[a].owner != c->id)
+			continue;
+		be_handle_close(io_read[a].reply);	/* its thread is gone with it */
+		io_read[a].reply = -1;
+		mid = true;
+		if (io_read[a].state == READ_SENT) {
+			io_read[a].owner = 0;	/* its frames are freed when it ends */
+			continue;
+		}
+		for (unsigned i = 0; i < table->req[k].nframes; i++)	/* not sent: over now */
+			mem_free(table->req[k].frames[i], 0);
+		read_free(a);
+	}
+	if (mid)
+		pager_count.ended_mid_fault++;
 	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++) {	/* writes in flight */
 		unsigned first = BLK_BATCH_MAX * (a + 1);
 
@@ -932,10 +1206,12 @@ bool pager_page_clean(uint64_t pa)
 
 void swap_io_report(void)
 {
-	if (io_async)	/* (not on the host: its writes end at once) */
-		printf("pager: writes in flight: %lu of %lu write jobs through I/O threads, at most "
-		       "%lu frames at once; %lu faults waited for them\n", io_async, io_jobs, io_most,
-		       io_waits);
+	if (io_async || read_jobs)	/* (not on the host: its I/O ends at once) */
+		printf("pager: I/O in flight: %lu of %lu write jobs and %lu reads through I/O "
+		       "threads, at most %lu frames written at once; %lu faults waited for them, "
+		       "%lu served while a read was on the disk; %lu write batches written in "
+		       "the serve loop\n", io_async, io_jobs, read_jobs, io_most, io_waits,
+		       read_overlap, write_here);
 }
 
 void counters_print(void)

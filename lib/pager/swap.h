@@ -20,11 +20,13 @@
 
 #define SWAP_SECTORS_PER_SLOT 8
 #define SWAP_RESIDENT 0x1
+#define SWAP_READING 0x2	/* a read of the slot is in flight (reclaim.c) */
 
 struct swap_slot {
 	uint32_t vpage;		/* the page's virtual page number */
 	uint16_t owner;		/* client id; 0 = free */
-	uint16_t flags;		/* SWAP_RESIDENT: the page is mapped too (the copy is valid) */
+	uint16_t flags;		/* SWAP_RESIDENT: the page is mapped too (the copy is valid);
+				 * SWAP_READING: a read into a frame is in flight */
 	uint32_t cache;		/* page number of a frame that holds a read-ahead copy, 0 = none */
 };
 

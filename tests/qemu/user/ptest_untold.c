@@ -16,9 +16,10 @@
  * (PAGER_STATS) makes sure the pager waits for messages, not for the disk on
  * the neighbour's behalf: else the fault could still wait in the pager's
  * queue when the task ends, and the pager would learn of the end by its
- * watch instead (that happened once in a loaded CI run). The pager then finds the task gone
- * when it maps the page, frees the frame and ends the client (its counter
- * "ended mid-fault" says so). A neighbour (ptest-swap) verifies every word
+ * watch instead (that happened once in a loaded CI run). The pager hears of
+ * the end while the read is in flight (it goes through an I/O thread), drops
+ * the fault, ends the client (its counter "ended mid-fault" says so) and
+ * frees the read's frames when it ends. A neighbour (ptest-swap) verifies every word
  * it wrote meanwhile.
  */
 #include <faultline/syscall.h>
