@@ -417,13 +417,57 @@ void be_io_idle(long h)
 	(void)h;	/* the host has no I/O threads */
 }
 
+static bool io_defer;
+static struct {
+	long blk;
+	unsigned first, n;
+} io_held[2];	/* the target's two I/O threads */
+static unsigned io_nheld;
+
 bool be_io_start(long blk, unsigned first, unsigned n)
 {
 	struct msg m = { 0, BLK_SUBMIT, { n, first, 0, 0 }, IPC_NO_HANDLE, 0 };
 
+	if (io_defer) {	/* (simhost_defer_io) */
+		if (io_nheld == sizeof(io_held) / sizeof(io_held[0]))
+			return false;	/* no thread idle */
+		io_held[io_nheld].blk = blk;
+		io_held[io_nheld].first = first;
+		io_held[io_nheld++].n = n;
+		return true;
+	}
 	be_call(blk, &m);
 	swap_io_done(first, m.status, m.label, m.w[0]);
 	return true;
+}
+
+void simhost_defer_io(bool on)
+{
+	io_defer = on;
+}
+
+unsigned simhost_io_pending(void)
+{
+	return io_nheld;
+}
+
+void simhost_io_finish(unsigned i)
+{
+	struct msg m = { 0, BLK_SUBMIT, { 0, 0, 0, 0 }, IPC_NO_HANDLE, 0 };
+	unsigned first;
+	long blk;
+
+	if (i >= io_nheld)
+		return;
+	blk = io_held[i].blk;
+	first = io_held[i].first;
+	m.w[0] = io_held[i].n;
+	m.w[1] = first;
+	io_held[i] = io_held[--io_nheld];
+	be_call(blk, &m);
+	swap_io_done(first, m.status, m.label, m.w[0]);
+	swap_io_kick();	/* the thread is idle again (pager_saved, SAVE_IOTHREAD) */
+	pager_outbox.n = 0;	/* nobody waits on a saved reply here */
 }
 
 long be_spawn(const char *spec)

@@ -535,7 +535,7 @@ void __attribute__((noinline)) pager_request(const struct msg *m, struct client 
 		return;
 	}
 	if (m->label == PAGER_WAIT && !m->badge) {
-		if (!nended || swap_writeback) {	/* answered by pager_io_drained */
+		if (!nended || swap_io_busy()) {	/* answered by pager_io_drained */
 			a->what = DO_SAVE;
 			a->save = SAVE_WAITER;
 			return;

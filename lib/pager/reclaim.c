@@ -758,6 +758,16 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	return pa;
 }
 
+/* reads_out: whether a read waits or is on the disk (not one held while
+ * its own fault is decided). */
+static bool reads_out(void)
+{
+	for (unsigned i = 0; i < IO_AREAS; i++)
+		if (io_read[i].state == READ_WAITING || io_read[i].state == READ_SENT)
+			return true;
+	return false;
+}
+
 uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
 {
 	const char *why = swap_on ? "out of memory (RAM and swap are full)" : "out of memory";
@@ -768,7 +778,7 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
 		swap_park(a);
 		return 0;
 	}
-	if (swap_writeback) {	/* frames come back when the writes end */
+	if (swap_writeback || reads_out()) {	/* frames come back when the I/O ends */
 		io_wait(c, a);
 		return 0;
 	}
@@ -798,8 +808,9 @@ uint64_t pager_oom(struct client *c, uint64_t va, struct pager_act *a)
  * following slots holding the following pages of @c (not resident, not
  * cached, not being read) into read-ahead frames while memory allows (the
  * frames of writes in flight count as free, as on the host, whose writes
- * end at once). */
-static void read_build(struct client *c, uint32_t slot, uint64_t pa, unsigned k)
+ * end at once). false: a frame the host would have is still being written
+ * (the fault must wait for it: read_start). */
+static bool read_build(struct client *c, uint32_t slot, uint64_t pa, unsigned k)
 {
 	struct blk_req *q = &table->req[k];
 	const struct swap_slot *e = &swap_area.slots[slot];
@@ -810,10 +821,13 @@ static void read_build(struct client *c, uint32_t slot, uint64_t pa, unsigned k)
 		uint64_t cf;
 
 		if (n->owner != c->id || n->vpage != e->vpage + i || n->cache || n->flags ||
-		    mem_free_pages(false) + swap_writeback <= low_water || !(cf = mem_alloc(0)))
+		    mem_free_pages(false) + swap_writeback <= low_water)
 			break;
+		if (!(cf = mem_alloc(0)))
+			return !swap_writeback;
 		q->frames[q->nframes++] = cf;
 	}
+	return true;
 }
 
 /* read_marks: set (@on) or clear SWAP_READING on the slots entry @k reads. */
@@ -840,6 +854,27 @@ static void read_drop(unsigned k)
 			quarantined[nquarantined++] = q->frames[i];
 		else
 			mem_free(q->frames[i], 0);
+}
+
+/* read_trim: before area @a's read goes: a write that failed while it
+ * waited put its page back and freed its slot (give_back), so the read stops
+ * before the first slot no longer its client's and marked; the frames past
+ * it are freed and the slots unmarked. How many slots it still reads. */
+static uint32_t read_trim(unsigned a)
+{
+	struct blk_req *q = &table->req[BLK_BATCH_MAX * (a + 1)];
+	uint32_t first = (uint32_t)(q->sector / SWAP_SECTORS_PER_SLOT), n = 0;
+
+	while (n < q->nframes && swap_area.slots[first + n].owner == io_read[a].owner &&
+	       (swap_area.slots[first + n].flags & SWAP_READING))
+		n++;
+	for (uint32_t i = n; i < q->nframes; i++) {
+		if (swap_area.slots[first + i].owner == io_read[a].owner)
+			swap_area.slots[first + i].flags &= (uint16_t)~SWAP_READING;
+		mem_free(q->frames[i], 0);
+	}
+	q->nframes = n;
+	return n;
 }
 
 /* read_cache: entry @k's read of @c's pages succeeded: its read-ahead frames
@@ -869,7 +904,7 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 {
 	struct blk_req *q = &table->req[0];
 
-	read_build(c, slot, pa, 0);
+	read_build(c, slot, pa, 0);	/* (no write is in flight) */
 	if (submit(1) && blk_state != BLK_UP) {	/* blk died: no frame of it is safe yet */
 		read_drop(0);
 		return -ERR_AGAIN;
@@ -929,6 +964,7 @@ static void read_done(unsigned a)
 	struct client *c = &clients[io_read[a].owner];
 	uint64_t pa = q->frames[0], va = io_read[a].va;
 	struct pager_act dead;
+	long err;
 
 	read_overlap += pager_faults - io_read[a].sent_at;
 	if (io_read[a].owner)	/* (else its slots may be another's now) */
@@ -946,13 +982,20 @@ static void read_done(unsigned a)
 		return;
 	}
 	read_cache(c, k);
-	if (region_find(c, va) && !pager_map_back(c, va, pa)) {
+	err = region_find(c, va) ? pager_map_back(c, va, pa) : -ERR_NOENT;
+	if (!err) {
 		pager_count.swap_ins++;
 		c->faults++;
 		pager_record(c, va, pa, 0);
 		swap_mapped(c, pa, io_read[a].slot, io_read[a].kind);
-	} else {	/* its task ended and the pager has not heard yet */
+	} else {
 		mem_free(pa, 0);
+		if (err == -ERR_HANDLE) {	/* its task ended and the pager had not heard */
+			pager_client_end(c, 1, PAGER_END_UNTOLD);	/* (ended mid-fault) */
+		} else if (err != -ERR_EXIST) {	/* (another thread mapped it: it goes on) */
+			pager_count.oom_kills++;
+			pager_kill(c, "out of memory for page tables", va, &dead);
+		}
 	}
 	read_answer(a, LABEL_RESUME);
 	read_free(a);
@@ -962,20 +1005,21 @@ static void read_done(unsigned a)
  * way and an I/O thread is idle; with no I/O thread at all, here and now. */
 void swap_io_kick(void)
 {
+	bool ended = false;
+
 	for (unsigned a = 0; a < IO_AREAS && io_reads; a++) {
 		unsigned k = BLK_BATCH_MAX * (a + 1);
 		struct msg r = { 0, BLK_SUBMIT, { 1, k, 0, 0 }, IPC_NO_HANDLE, 0 };
 		bool busy = false;
 
-		if (io_read[a].state != READ_WAITING || read_blocked(k))
-			continue;
-		if (blk_state != BLK_UP) {	/* no disk to read from: it faults again */
-			if (blk_state == BLK_LOST)
-				continue;	/* (until the new blk comes) */
-			read_marks(k, false);
+		if (io_read[a].state != READ_WAITING || read_blocked(k) || blk_state == BLK_LOST)
+			continue;	/* (a lost blk's new one kicks it) */
+		if (blk_state == BLK_GONE || !read_trim(a)) {	/* nothing to read, or no disk */
+			read_marks(k, false);	/* (what is left of it) */
 			read_drop(k);
-			read_answer(a, LABEL_RESUME);
+			read_answer(a, LABEL_RESUME);	/* it faults again */
 			read_free(a);
+			ended = true;
 			continue;
 		}
 		io_read[a].state = READ_SENT;
@@ -997,6 +1041,10 @@ void swap_io_kick(void)
 		be_call(blk_ep, &r);	/* no I/O thread: here and now */
 		swap_io_done(k, r.status, r.label, r.w[0]);
 	}
+	if (ended && blk_state != BLK_LOST)	/* as swap_io_done after a read */
+		unpark();
+	if (ended && !swap_io_busy())
+		pager_io_drained();
 }
 
 /* swap_in_frame: the frame a swap-in read here and now goes into
@@ -1047,7 +1095,13 @@ static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32
 			pager_io_drained();
 		return;
 	}
-	read_build(c, slot, pa, k);
+	if (!read_build(c, slot, pa, k)) {	/* the host would have the frames: wait */
+		for (uint32_t i = 0; i < table->req[k].nframes; i++)
+			mem_free(table->req[k].frames[i], 0);
+		read_free(area);
+		io_wait(c, a);
+		return;
+	}
 	read_marks(k, true);
 	io_read[area] = (struct io_read_job){ READ_WAITING, (uint16_t)c->id, slot, va, kind, -1, 0 };
 	a->what = DO_SAVE;
