@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ptest-swap: data integrity through swap. A region RATIO times the pager's
- * free RAM gets a pattern derived from each page's address and a seed; every
+ * ptest-swap (run=ptest-swap:N): data integrity through swap. A region N
+ * times the pager's free RAM (N 1 to 8, default RATIO) gets a pattern derived from each page's address and a seed; every
  * page is then checked, word by word, several times in different orders
  * (forward, backward, strided, scattered), with a rewrite of every third
  * page under a second seed in between (so stale swap copies would show).
@@ -30,12 +30,13 @@ static uint64_t seed_of(uint64_t p, unsigned pass)
 int main(void)
 {
 	unsigned long k[4], mismatches = 0, pages, free_data;
-	long slots, base = swap_region(RATIO, &pages, &free_data, &slots);
+	unsigned ratio = user_arg >= 1 && user_arg <= 8 ? (unsigned)user_arg : RATIO;
+	long slots, base = swap_region(ratio, &pages, &free_data, &slots);
 
 	if (!base)
 		return check_done();
-	printf("ptest-swap: %lu pages (%lu KiB), %dx the %lu free pages of RAM; %ld swap slots\n",
-	       pages, pages * 4, RATIO, free_data, slots);
+	printf("ptest-swap: %lu pages (%lu KiB), %ux the %lu free pages of RAM; %ld swap slots\n",
+	       pages, pages * 4, ratio, free_data, slots);
 	for (uint64_t i = 0; i < pages; i++)
 		pattern_fill(base + i * 4096, SEED1);
 	for (unsigned pass = 0; pass < 4; pass++) {
