@@ -843,6 +843,15 @@ static void read_marks(unsigned k, bool on)
 			swap_area.slots[first + i].flags &= (uint16_t)~SWAP_READING;
 }
 
+/* read_frames_free: free the frames of entry @k's read from the @from-th on. */
+static void read_frames_free(unsigned k, uint32_t from)
+{
+	const struct blk_req *q = &table->req[k];
+
+	for (uint32_t i = from; i < q->nframes; i++)
+		mem_free(q->frames[i], 0);
+}
+
 /* read_drop: entry @k's read did not bring its frames: they are freed, or
  * kept out of use while blk is lost (the device may still write them). */
 static void read_drop(unsigned k)
@@ -868,11 +877,10 @@ static uint32_t read_trim(unsigned a)
 	while (n < q->nframes && swap_area.slots[first + n].owner == io_read[a].owner &&
 	       (swap_area.slots[first + n].flags & SWAP_READING))
 		n++;
-	for (uint32_t i = n; i < q->nframes; i++) {
+	for (uint32_t i = n; i < q->nframes; i++)
 		if (swap_area.slots[first + i].owner == io_read[a].owner)
 			swap_area.slots[first + i].flags &= (uint16_t)~SWAP_READING;
-		mem_free(q->frames[i], 0);
-	}
+	read_frames_free(BLK_BATCH_MAX * (a + 1), n);
 	q->nframes = n;
 	return n;
 }
@@ -909,8 +917,7 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 		read_drop(0);
 		return -ERR_AGAIN;
 	} else if (q->status) {
-		for (uint32_t i = 1; i < q->nframes; i++)
-			mem_free(q->frames[i], 0);
+		read_frames_free(0, 1);
 		return -ERR_IO;
 	}
 	read_cache(c, 0);
@@ -1096,8 +1103,7 @@ static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32
 		return;
 	}
 	if (!read_build(c, slot, pa, k)) {	/* the host would have the frames: wait */
-		for (uint32_t i = 0; i < table->req[k].nframes; i++)
-			mem_free(table->req[k].frames[i], 0);
+		read_frames_free(k, 0);
 		read_free(area);
 		io_wait(c, a);
 		return;
@@ -1198,8 +1204,7 @@ void swap_client_end(struct client *c)
 			io_read[a].owner = 0;	/* its frames are freed when it ends */
 			continue;
 		}
-		for (unsigned i = 0; i < table->req[k].nframes; i++)	/* not sent: over now */
-			mem_free(table->req[k].frames[i], 0);
+		read_frames_free(k, 0);	/* not sent: over now */
 		read_free(a);
 	}
 	if (mid)
