@@ -133,14 +133,18 @@ void pager_client_end(struct client *c, int status, unsigned how)
 		[PAGER_END_EXITED] = "exited", [PAGER_END_KILLED] = "killed",
 		[PAGER_END_UNTOLD] = "ended without telling the pager",
 	};
+	char waits[80] = "";
 
 	be_task_end(c->task, c->watch);
 	swap_client_end(c);
 	history_client_end(c);
 	client_release(c);
+	if (c->disk_waits)	/* (never on the host: its I/O ends at once) */
+		snprintf(waits, sizeof(waits), "; %lu waits for the disk by faults needing none",
+			 c->disk_waits);
 	printf("pager: %s %s (status %d): %lu faults, %lu pages, %lu table pages returned, %lu "
-	       "pages evicted\n",
-	       c->name, said[how], status, c->faults, c->pages, c->tables, c->evictions);
+	       "pages evicted%s\n",
+	       c->name, said[how], status, c->faults, c->pages, c->tables, c->evictions, waits);
 	if (nended < ENDED_MAX) {
 		ended[nended].id = c->id;
 		ended[nended].status = (unsigned long)status;

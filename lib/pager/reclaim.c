@@ -88,6 +88,8 @@ static unsigned io_reads;		/* areas with a read */
 static unsigned long read_jobs;		/* reads still in flight when be_io_start returned */
 static unsigned long read_overlap;	/* faults served while a read was on the disk */
 static unsigned long write_here;	/* write batches the serve loop waited for */
+static unsigned long read_here;		/* swap-ins the serve loop read itself */
+static bool in_swap_in;			/* a swap-in is being served: it needs the disk */
 static void read_done(unsigned a);
 static unsigned io_gen[IO_AREAS];	/* the blk (blk_gen) each job went to */
 static unsigned blk_gen;		/* which blk: one more with each new one */
@@ -220,6 +222,7 @@ static void swap_park(struct pager_act *a)
  * again and be counted then, so it is not counted now. */
 static void io_wait(struct client *c, struct pager_act *a)
 {
+	c->disk_waits += !in_swap_in;
 	a->what = DO_SAVE;
 	a->save = SAVE_IOWAIT;
 	a->c = c;
@@ -542,6 +545,7 @@ static void write_finish(unsigned first, unsigned n)
 
 	if (!first) {
 		write_here++;
+		clients[guard_owner].disk_waits += !in_swap_in;	/* the fault whose pass it is */
 		submit(n);
 		write_done(0, n);
 		return;
@@ -912,6 +916,7 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 {
 	struct blk_req *q = &table->req[0];
 
+	read_here++;
 	read_build(c, slot, pa, 0);	/* (no write is in flight) */
 	if (submit(1) && blk_state != BLK_UP) {	/* blk died: no frame of it is safe yet */
 		read_drop(0);
@@ -1116,8 +1121,8 @@ static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32
 	a->slot = area;
 }
 
-void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
-		uint32_t slot, struct pager_act *a)
+static void swap_in(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
+		    uint32_t slot, struct pager_act *a)
 {
 	struct swap_slot *e = &swap_area.slots[slot];
 	uint64_t pa = (uint64_t)e->cache << PAGE_SHIFT;
@@ -1164,6 +1169,14 @@ void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned 
 	a->kind = kind;
 	pager_do_map(a, c, r, va, pa, 0, MAP_SWAPPED_IN);
 	a->slot = slot;
+}
+
+void swap_fault(struct client *c, const struct region *r, uint64_t va, unsigned long kind,
+		uint32_t slot, struct pager_act *a)
+{
+	in_swap_in = true;	/* its waits for the disk are not counted as disk_waits */
+	swap_in(c, r, va, kind, slot, a);
+	in_swap_in = false;
 }
 
 void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kind)
@@ -1269,8 +1282,8 @@ void swap_io_report(void)
 		printf("pager: I/O in flight: %lu of %lu write jobs and %lu reads through I/O "
 		       "threads, at most %lu frames written at once; %lu faults waited for them, "
 		       "%lu served while a read was on the disk; %lu write batches written in "
-		       "the serve loop\n", io_async, io_jobs, read_jobs, io_most, io_waits,
-		       read_overlap, write_here);
+		       "the serve loop, %lu swap-ins read there\n", io_async, io_jobs, read_jobs,
+		       io_most, io_waits, read_overlap, write_here, read_here);
 }
 
 void counters_print(void)

@@ -54,6 +54,7 @@ struct client {
 	unsigned long swapped;		/* swap slots it holds (a hint for the fault path) */
 	bool pinned;			/* MAP2 or DIRTY used: its frames stay in RAM */
 	unsigned long wired;		/* pages kept in RAM by PAGER_WIRE */
+	unsigned long disk_waits;	/* waits of its faults that need no disk for I/O in flight */
 };
 
 extern struct client clients[CLIENT_MAX];
