@@ -735,6 +735,37 @@ static void cache_trim(uint32_t keep)
 	}
 }
 
+/* io_throttled: whether @c's fault must leave the last free frames to
+ * others and wait for the writes in flight: fewer than the low watermark
+ * are really free (not being written), another client is there to use them,
+ * and @c holds the most memory (resident pages and swap slots, as pager_oom
+ * measures it), so it is the client that drives the evictions (dirty-page
+ * throttling, as Linux's balance_dirty_pages, though by memory held, not by
+ * dirty pages owned: the pages being written may be a small client's,
+ * evicted for the big one). A fault of another client takes one of those
+ * frames at once, so a client with a resident working set does not wait for
+ * the big one's writes (unless it uses them all up itself). Never on the
+ * host, whose writes end at once; never when the frames are needed now
+ * (swap_io_sync). The decisions are the host's all the same: the fault
+ * faults again once no write is in flight (io_wait). */
+static bool io_throttled(const struct client *c)
+{
+	bool others = false;
+
+	if (!swap_writeback || swap_io_sync || mem_free_pages(false) >= low_water)
+		return false;
+	for (unsigned i = 1; i < CLIENT_MAX; i++) {
+		const struct client *o = &clients[i];
+
+		if (!o->used || o == c)
+			continue;
+		if (o->pages + o->swapped > c->pages + c->swapped)
+			return false;
+		others = true;
+	}
+	return others;
+}
+
 uint64_t reclaim_frame(const struct client *c, uint64_t va)
 {
 	uint64_t pa, free;
@@ -754,6 +785,8 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 		if (free < high_water)
 			evict(high_water - free);
 	}
+	if (io_throttled(c))
+		return 0;	/* it waits for the writes: pager_oom */
 	pa = mem_alloc(0);
 	if (!pa && !swap_writeback) {	/* (else the fault waits for them: pager_oom) */
 		cache_trim(0);
@@ -827,7 +860,7 @@ static bool read_build(struct client *c, uint32_t slot, uint64_t pa, unsigned k)
 		if (n->owner != c->id || n->vpage != e->vpage + i || n->cache || n->flags ||
 		    mem_free_pages(false) + swap_writeback <= low_water)
 			break;
-		if (!(cf = mem_alloc(0)))
+		if (io_throttled(c) || !(cf = mem_alloc(0)))
 			return !swap_writeback;
 		q->frames[q->nframes++] = cf;
 	}
