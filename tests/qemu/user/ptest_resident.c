@@ -7,12 +7,17 @@
  * they wait, for the disk above all. Its image (the worker's stack in it)
  * and the top STACK_PAGES of its stack are wired (PAGER_WIRE), so that its
  * own code and variables never go to disk. It keeps a working set of WSET
- * pages that it reads and rewrites over and over (they stay referenced and
- * in RAM; nothing wires them) and runs N rounds (default 300): each writes FRESH pages it never touched
- * before (of a region mapped at the start), FRESH zero-fill faults that a
- * pager waiting for the disk in its serve loop would make wait behind the
- * other client's reads, then goes over its working set SPIN times. Checks
- * every word it wrote and that the fresh pages read zero first.
+ * pages that it reads and rewrites over and over, wired too: unwired, a
+ * global policy took them while the other client's zero-fill burst kept
+ * this thread from running (Clock cleared their accessed bits unseen), and
+ * their swap-ins were 1% of its faults. It runs N rounds (default 300):
+ * each writes FRESH pages it never touched before (of a region mapped at
+ * the start), FRESH zero-fill faults that a pager waiting for the disk in
+ * its serve loop would make wait behind the other client's reads, then
+ * goes over its working set SPIN times. Checks every word it wrote and
+ * that the fresh pages read zero first. The pager's line at its end says
+ * how often its faults, needing no disk, waited for the disk all the same
+ * (swap-four rejects any).
  */
 #include <faultline/syscall.h>
 
@@ -92,6 +97,7 @@ int main(void)
 	wset = pager_map(WSET, VM_R | VM_W);
 	region = pager_map(rounds * FRESH, VM_R | VM_W);
 	check("working set region", wset > 0, 1);
+	check("working set wired", wset > 0 && !pager_wire((unsigned long)wset, WSET), 1);
 	check("fresh pages' region", region > 0, 1);
 	if (wset <= 0 || region <= 0 || self < 0 || done < 0)
 		return check_done();
