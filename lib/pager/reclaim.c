@@ -97,6 +97,16 @@ uint64_t swap_writeback;
 bool swap_io_sync;
 static unsigned long io_jobs, io_waits;	/* jobs sent to I/O threads; faults that waited */
 static unsigned long io_most;		/* the most frames in flight at once */
+
+/* Write jobs that found both areas taken: built, counted as out (their
+ * frames FRAME_WRITEBACK, as for a job in flight), and sent in order as
+ * areas come free (queue_kick), so the serve loop does not write them
+ * itself. IO_QUEUE: io_area's answer for "into the queue". */
+#define QUEUE_MAX 4
+#define IO_QUEUE (~0u)
+static struct blk_req queued[QUEUE_MAX][BLK_BATCH_MAX];
+static unsigned queued_n[QUEUE_MAX], nqueued;
+static unsigned long queued_jobs;	/* write jobs that waited in the queue */
 static unsigned long io_async;		/* jobs still in flight when be_io_start returned */
 
 /* order_for: the smallest buddy order of at least @bytes. */
@@ -519,30 +529,72 @@ static void write_done(unsigned first, unsigned n)
 	}
 }
 
-/* io_area: the first table entry of an I/O area no job holds, or 0 (the
- * pager's own entries: the writes are done at once). */
+/* io_area: the first table entry of an I/O area no job holds; IO_QUEUE
+ * when every area is taken and the queue has room; or 0 (the pager's own
+ * entries: the writes are done at once). */
 static unsigned io_area(void)
 {
 	bool waited = false;
 
 	for (unsigned i = 0; i < nparked && !waited; i++)
 		waited = parked_for[i] != 0;
-	if (waited || pager_end_news_waiting())	/* no new writes: let the old ones end */
+	if (waited || pager_end_news_waiting() || swap_io_sync)	/* let the old ones end */
 		return 0;
-	for (unsigned i = 0; i < IO_AREAS && !swap_io_sync; i++)
+	for (unsigned i = 0; i < IO_AREAS; i++)
 		if (!io_n[i])
 			return BLK_BATCH_MAX * (i + 1);
-	return 0;
+	return nqueued < QUEUE_MAX ? IO_QUEUE : 0;
 }
 
-/* write_finish: send the @n write requests built from table entry @first
- * (an I/O area's, or 0): through an I/O thread, which ends at swap_io_done
- * (its frames FRAME_WRITEBACK until then), or at once when @first is 0 or
- * no thread is idle. */
-static void write_finish(unsigned first, unsigned n)
+/* job_send: send area job @first (its @n requests in the table) through an
+ * I/O thread, which ends at swap_io_done, or at once when no thread is idle. */
+static void job_send(unsigned first, unsigned n)
 {
 	struct msg r = { 0, BLK_SUBMIT, { n, first, 0, 0 }, IPC_NO_HANDLE, 0 };
+	unsigned a = first / BLK_BATCH_MAX - 1;
 
+	io_n[a] = n;
+	io_gen[a] = blk_gen;
+	submitted(first, n);
+	if (swap_writeback > io_most)
+		io_most = swap_writeback;
+	if (be_io_start(blk_ep, first, n)) {	/* the host's ends in it */
+		io_jobs++;
+		io_async += io_n[a] != 0;
+		return;
+	}
+	write_here++;
+	be_call(blk_ep, &r);	/* no I/O thread idle: here and now */
+	swap_io_done(first, r.status, r.label, r.w[0]);
+}
+
+/* queue_kick: send the queued write jobs, oldest first, while an area is
+ * free (a lost blk's new one kicks them; with none they fail as a job to a
+ * dead blk does). */
+static void queue_kick(void)
+{
+	while (nqueued && blk_state != BLK_LOST) {
+		unsigned a = 0, n = queued_n[0], first;
+
+		while (a < IO_AREAS && io_n[a])
+			a++;
+		if (a == IO_AREAS)
+			return;
+		first = BLK_BATCH_MAX * (a + 1);
+		memcpy(&table->req[first], queued[0], n * sizeof(struct blk_req));
+		nqueued--;
+		memmove(queued[0], queued[1], nqueued * sizeof(queued[0]));
+		memmove(queued_n, queued_n + 1, nqueued * sizeof(queued_n[0]));
+		job_send(first, n);
+	}
+}
+
+/* write_finish: send the @n write requests built at @q (an I/O area's from
+ * table entry @first, the queue's when @first is IO_QUEUE, or the pager's
+ * own when it is 0): through an I/O thread (its frames FRAME_WRITEBACK until
+ * it ends), after the jobs queued before it, or at once when @first is 0. */
+static void write_finish(unsigned first, const struct blk_req *q, unsigned n)
+{
 	if (!first) {
 		write_here++;
 		clients[guard_owner].disk_waits += !in_swap_in;	/* the fault whose pass it is */
@@ -550,27 +602,23 @@ static void write_finish(unsigned first, unsigned n)
 		write_done(0, n);
 		return;
 	}
-	for (unsigned k = first; k < first + n; k++)	/* out, as decided: counted now */
-		for (unsigned i = 0; i < table->req[k].nframes; i++) {
-			struct frame *f = pager_frame(table->req[k].frames[i]);
+	for (unsigned k = 0; k < n; k++)	/* out, as decided: counted now */
+		for (unsigned i = 0; i < q[k].nframes; i++) {
+			struct frame *f = pager_frame(q[k].frames[i]);
 
 			f->kind = FRAME_WRITEBACK;
 			swap_writeback++;
 			pager_count.write_backs++;
 			evicted(&clients[f->owner], 1);
 		}
-	io_n[first / BLK_BATCH_MAX - 1] = n;
-	io_gen[first / BLK_BATCH_MAX - 1] = blk_gen;
-	submitted(first, n);
-	if (swap_writeback > io_most)
-		io_most = swap_writeback;
-	if (be_io_start(blk_ep, first, n)) {	/* the host's ends in it */
-		io_jobs++;
-		io_async += io_n[first / BLK_BATCH_MAX - 1] != 0;
+	if (first == IO_QUEUE) {
+		queued_n[nqueued++] = n;
+		queued_jobs++;
+		if (swap_writeback > io_most)
+			io_most = swap_writeback;
 		return;
 	}
-	be_call(blk_ep, &r);	/* no I/O thread idle: here and now */
-	swap_io_done(first, r.status, r.label, r.w[0]);
+	job_send(first, n);
 }
 
 void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0)
@@ -618,6 +666,7 @@ void swap_read_saved(unsigned area, long h)
 static void write_out(uint64_t *v, unsigned n)
 {
 	unsigned i = 0, nreq = 0, base = 0;
+	struct blk_req *job = NULL;	/* the job's first request */
 
 	sort_victims(v, n);
 	for (unsigned a = 0, b; a < n; a = b) {	/* slots, per owner */
@@ -639,9 +688,11 @@ static void write_out(uint64_t *v, unsigned n)
 			i++;
 			continue;
 		}
-		if (!nreq)
+		if (!nreq) {
 			base = io_area();
-		q = &table->req[base + nreq];
+			job = base == IO_QUEUE ? queued[nqueued] : &table->req[base];
+		}
+		q = job + nreq;
 		slot = pager_frame(v[i])->slot;
 		*q = (struct blk_req){ BLK_OP_WRITE, 0, (uint64_t)slot * SWAP_SECTORS_PER_SLOT, 0, 0,
 				       { 0 } };
@@ -649,12 +700,12 @@ static void write_out(uint64_t *v, unsigned n)
 		       pager_frame(v[i])->slot == slot + q->nframes)
 			q->frames[q->nframes++] = v[i++];
 		if (++nreq == BLK_BATCH_MAX) {
-			write_finish(base, nreq);
+			write_finish(base, job, nreq);
 			nreq = 0;
 		}
 	}
 	if (nreq)
-		write_finish(base, nreq);
+		write_finish(base, job, nreq);
 }
 
 /* frames_in_use: data frames not free: a bound on victims worth asking for. */
@@ -962,6 +1013,13 @@ static int read_in(struct client *c, uint32_t slot, uint64_t pa)
 	return 0;
 }
 
+/* overlap: whether requests @q and @o touch a common sector. */
+static bool overlap(const struct blk_req *q, const struct blk_req *o)
+{
+	return o->sector < q->sector + q->nframes * SWAP_SECTORS_PER_SLOT &&
+	       q->sector < o->sector + o->nframes * SWAP_SECTORS_PER_SLOT;
+}
+
 /* read_blocked: whether a write in flight touches a slot entry @k reads. */
 static bool read_blocked(unsigned k)
 {
@@ -970,14 +1028,22 @@ static bool read_blocked(unsigned k)
 	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++) {
 		unsigned first = BLK_BATCH_MAX * (a + 1);
 
-		for (unsigned w = first; w < first + io_n[a] && io_read[a].state == IO_WRITE; w++) {
-			const struct blk_req *o = &table->req[w];
-
-			if (o->sector < q->sector + q->nframes * SWAP_SECTORS_PER_SLOT &&
-			    q->sector < o->sector + o->nframes * SWAP_SECTORS_PER_SLOT)
+		for (unsigned w = first; w < first + io_n[a] && io_read[a].state == IO_WRITE; w++)
+			if (overlap(q, &table->req[w]))
 				return true;
-		}
 	}
+	return false;
+}
+
+/* read_queued: whether a queued write touches a slot entry @k reads (its
+ * fault then waits for the writes instead of holding an area: a read that
+ * held one could keep the queued write from going). */
+static bool read_queued(unsigned k)
+{
+	for (unsigned j = 0; j < nqueued; j++)
+		for (unsigned w = 0; w < queued_n[j]; w++)
+			if (overlap(&table->req[k], &queued[j][w]))
+				return true;
 	return false;
 }
 
@@ -1086,6 +1152,7 @@ void swap_io_kick(void)
 		be_call(blk_ep, &r);	/* no I/O thread: here and now */
 		swap_io_done(k, r.status, r.label, r.w[0]);
 	}
+	queue_kick();	/* the writes waiting for an area */
 	if (ended && blk_state != BLK_LOST)	/* as swap_io_done after a read */
 		unpark();
 	if (ended && !swap_io_busy())
@@ -1140,7 +1207,7 @@ static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32
 			pager_io_drained();
 		return;
 	}
-	if (!read_build(c, slot, pa, k)) {	/* the host would have the frames: wait */
+	if (!read_build(c, slot, pa, k) || read_queued(k)) {	/* wait for the writes */
 		read_frames_free(k, 0);
 		read_free(area);
 		io_wait(c, a);
@@ -1223,6 +1290,21 @@ void swap_mapped(struct client *c, uint64_t pa, uint32_t slot, unsigned long kin
 	swap_area.slots[slot].flags = SWAP_RESIDENT;
 }
 
+/* limbo: the frames of @c in the @n write requests at @q that are being
+ * written: freed with their slots when the writes end. */
+static void limbo(const struct client *c, const struct blk_req *q, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned i = 0; i < q[k].nframes; i++) {
+			struct frame *f = pager_frame(q[k].frames[i]);
+
+			if (f->kind != FRAME_WRITEBACK || f->owner != c->id)
+				continue;
+			f->owner = 0;
+			swap_limbo(&swap_area, f->slot);
+		}
+}
+
 void swap_client_end(struct client *c)
 {
 	unsigned kept = 0;
@@ -1255,19 +1337,10 @@ void swap_client_end(struct client *c)
 	}
 	if (mid)
 		pager_count.ended_mid_fault++;
-	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++) {	/* writes in flight */
-		unsigned first = BLK_BATCH_MAX * (a + 1);
-
-		for (unsigned k = first; k < first + io_n[a]; k++)
-			for (unsigned i = 0; i < table->req[k].nframes; i++) {
-				struct frame *f = pager_frame(table->req[k].frames[i]);
-
-				if (f->kind != FRAME_WRITEBACK || f->owner != c->id)
-					continue;
-				f->owner = 0;	/* freed with its slot when the write ends */
-				swap_limbo(&swap_area, f->slot);
-			}
-	}
+	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++)	/* writes in flight */
+		limbo(c, &table->req[BLK_BATCH_MAX * (a + 1)], io_n[a]);
+	for (unsigned j = 0; j < nqueued; j++)	/* and queued */
+		limbo(c, queued[j], queued_n[j]);
 	if (swap_on)
 		swap_free_owner(&swap_area, (uint16_t)c->id, cache_drop_pfn);
 	c->swapped = 0;
@@ -1312,11 +1385,12 @@ bool pager_page_clean(uint64_t pa)
 void swap_io_report(void)
 {
 	if (io_async || read_jobs)	/* (not on the host: its I/O ends at once) */
-		printf("pager: I/O in flight: %lu of %lu write jobs and %lu reads through I/O "
-		       "threads, at most %lu frames written at once; %lu faults waited for them, "
-		       "%lu served while a read was on the disk; %lu write batches written in "
-		       "the serve loop, %lu swap-ins read there\n", io_async, io_jobs, read_jobs,
-		       io_most, io_waits, read_overlap, write_here, read_here);
+		printf("pager: I/O in flight: %lu of %lu write jobs (%lu queued for an area "
+		       "first) and %lu reads through I/O threads, at most %lu frames written at "
+		       "once; %lu faults waited for them, %lu served while a read was on the disk; "
+		       "%lu write batches written in the serve loop, %lu swap-ins read there\n",
+		       io_async, io_jobs, queued_jobs, read_jobs, io_most, io_waits, read_overlap,
+		       write_here, read_here);
 }
 
 void counters_print(void)
