@@ -107,6 +107,7 @@ static unsigned long io_most;		/* the most frames in flight at once */
 static struct blk_req queued[QUEUE_MAX][BLK_BATCH_MAX];
 static unsigned queued_n[QUEUE_MAX], nqueued;
 static unsigned long queued_jobs;	/* write jobs that waited in the queue */
+static void queue_fail(void);
 static unsigned long io_async;		/* jobs still in flight when be_io_start returned */
 
 /* order_for: the smallest buddy order of at least @bytes. */
@@ -279,6 +280,7 @@ int swap_blk_again(long blk)
 	}
 	if (blk < 0) {
 		blk_state = BLK_GONE;
+		queue_fail();	/* before the faults on their pages go on */
 		printf("pager: no new block driver: swap is gone; a swap-in ends its client; %u "
 		       "frames the dead request was reading into stay out of use\n", nquarantined);
 		unpark();
@@ -547,8 +549,9 @@ static unsigned io_area(void)
 }
 
 /* job_send: send area job @first (its @n requests in the table) through an
- * I/O thread, which ends at swap_io_done, or at once when no thread is idle. */
-static void job_send(unsigned first, unsigned n)
+ * I/O thread, which ends at swap_io_done, or at once when no thread is idle
+ * (true: the serve loop waited for it). */
+static bool job_send(unsigned first, unsigned n)
 {
 	struct msg r = { 0, BLK_SUBMIT, { n, first, 0, 0 }, IPC_NO_HANDLE, 0 };
 	unsigned a = first / BLK_BATCH_MAX - 1;
@@ -561,19 +564,19 @@ static void job_send(unsigned first, unsigned n)
 	if (be_io_start(blk_ep, first, n)) {	/* the host's ends in it */
 		io_jobs++;
 		io_async += io_n[a] != 0;
-		return;
+		return false;
 	}
 	write_here++;
 	be_call(blk_ep, &r);	/* no I/O thread idle: here and now */
 	swap_io_done(first, r.status, r.label, r.w[0]);
+	return true;
 }
 
 /* queue_kick: send the queued write jobs, oldest first, while an area is
- * free (a lost blk's new one kicks them; with none they fail as a job to a
- * dead blk does). */
+ * free (a lost blk's new one kicks them; with none, queue_fail). */
 static void queue_kick(void)
 {
-	while (nqueued && blk_state != BLK_LOST) {
+	while (nqueued && blk_state == BLK_UP) {
 		unsigned a = 0, n = queued_n[0], first;
 
 		while (a < IO_AREAS && io_n[a])
@@ -589,15 +592,36 @@ static void queue_kick(void)
 	}
 }
 
+/* queue_fail: no blk will come: every queued job fails at once, as a job
+ * sent to a dead blk does (its pages go back to their clients), before any
+ * fault on them is resumed (they are not on the disk: no swap-in). */
+static void queue_fail(void)
+{
+	while (nqueued) {
+		unsigned n = queued_n[0];
+
+		memcpy(&table->req[0], queued[0], n * sizeof(struct blk_req));
+		nqueued--;
+		memmove(queued[0], queued[1], nqueued * sizeof(queued[0]));
+		memmove(queued_n, queued_n + 1, nqueued * sizeof(queued_n[0]));
+		submitted(0, n);
+		submit_ended(0, n, 0, BLK_ERROR, (unsigned long)-ERR_HANDLE);
+		write_done(0, n);
+	}
+}
+
 /* write_finish: send the @n write requests built at @q (an I/O area's from
  * table entry @first, the queue's when @first is IO_QUEUE, or the pager's
  * own when it is 0): through an I/O thread (its frames FRAME_WRITEBACK until
- * it ends), after the jobs queued before it, or at once when @first is 0. */
+ * it ends; a queued job goes when an area is free, and a job given a free
+ * area may go before older queued ones: their slots differ), or at once when
+ * @first is 0. A fault's pass that waits for the disk so counts it for the
+ * fault (not PAGER_WIRE's or an out-of-memory kill's writes: swap_io_sync). */
 static void write_finish(unsigned first, const struct blk_req *q, unsigned n)
 {
 	if (!first) {
 		write_here++;
-		clients[guard_owner].disk_waits += !in_swap_in;	/* the fault whose pass it is */
+		clients[guard_owner].disk_waits += !in_swap_in && !swap_io_sync;
 		submit(n);
 		write_done(0, n);
 		return;
@@ -618,7 +642,8 @@ static void write_finish(unsigned first, const struct blk_req *q, unsigned n)
 			io_most = swap_writeback;
 		return;
 	}
-	job_send(first, n);
+	if (job_send(first, n))
+		clients[guard_owner].disk_waits += !in_swap_in;
 }
 
 void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0)
@@ -1203,6 +1228,7 @@ static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32
 	io_reads++;
 	if (!(pa = pager_fault_frame(c, va, a))) {	/* it waits, or a client ended */
 		read_free(area);
+		queue_kick();	/* its eviction may have queued a job for this area */
 		if (!swap_io_busy())	/* (an end's news may wait for this) */
 			pager_io_drained();
 		return;
@@ -1210,6 +1236,7 @@ static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32
 	if (!read_build(c, slot, pa, k) || read_queued(k)) {	/* wait for the writes */
 		read_frames_free(k, 0);
 		read_free(area);
+		queue_kick();
 		io_wait(c, a);
 		return;
 	}
