@@ -572,23 +572,32 @@ static bool job_send(unsigned first, unsigned n)
 	return true;
 }
 
+/* queue_pop: the oldest queued job into the table from entry @first; its
+ * number of requests. */
+static unsigned queue_pop(unsigned first)
+{
+	unsigned n = queued_n[0];
+
+	memcpy(&table->req[first], queued[0], n * sizeof(struct blk_req));
+	nqueued--;
+	memmove(queued[0], queued[1], nqueued * sizeof(queued[0]));
+	memmove(queued_n, queued_n + 1, nqueued * sizeof(queued_n[0]));
+	return n;
+}
+
 /* queue_kick: send the queued write jobs, oldest first, while an area is
  * free (a lost blk's new one kicks them; with none, queue_fail). */
 static void queue_kick(void)
 {
 	while (nqueued && blk_state == BLK_UP) {
-		unsigned a = 0, n = queued_n[0], first;
+		unsigned a = 0, first;
 
 		while (a < IO_AREAS && io_n[a])
 			a++;
 		if (a == IO_AREAS)
 			return;
 		first = BLK_BATCH_MAX * (a + 1);
-		memcpy(&table->req[first], queued[0], n * sizeof(struct blk_req));
-		nqueued--;
-		memmove(queued[0], queued[1], nqueued * sizeof(queued[0]));
-		memmove(queued_n, queued_n + 1, nqueued * sizeof(queued_n[0]));
-		job_send(first, n);
+		job_send(first, queue_pop(first));
 	}
 }
 
@@ -598,12 +607,8 @@ static void queue_kick(void)
 static void queue_fail(void)
 {
 	while (nqueued) {
-		unsigned n = queued_n[0];
+		unsigned n = queue_pop(0);
 
-		memcpy(&table->req[0], queued[0], n * sizeof(struct blk_req));
-		nqueued--;
-		memmove(queued[0], queued[1], nqueued * sizeof(queued[0]));
-		memmove(queued_n, queued_n + 1, nqueued * sizeof(queued_n[0]));
 		submitted(0, n);
 		submit_ended(0, n, 0, BLK_ERROR, (unsigned long)-ERR_HANDLE);
 		write_done(0, n);
