@@ -44,6 +44,7 @@ static struct {
 	} tasks[CLIENT_MAX];
 	struct blk_table *table;
 	unsigned long io_reads, io_writes;
+	bool blk_dead;		/* simhost_blk_die */
 } h;
 
 /* pager_log: the core's printf: to simhost_log, or nowhere. */
@@ -387,6 +388,10 @@ void be_call(long ep, struct msg *m)
 		m->status = -ERR_HANDLE;
 		return;
 	}
+	if (h.blk_dead) {
+		m->status = -ERR_NOREPLY;
+		return;
+	}
 	if (m->label == BLK_INFO) {
 		m->w[1] = BLK_SEGS_MAX;
 		m->w[2] = BLK_BATCH_MAX;
@@ -439,6 +444,11 @@ bool be_io_start(long blk, unsigned first, unsigned n)
 	be_call(blk, &m);
 	swap_io_done(first, m.status, m.label, m.w[0]);
 	return true;
+}
+
+void simhost_blk_die(void)
+{
+	h.blk_dead = true;
 }
 
 void simhost_defer_io(bool on)

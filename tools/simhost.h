@@ -73,4 +73,10 @@ void simhost_defer_io(bool on);
 unsigned simhost_io_pending(void);
 void simhost_io_finish(unsigned i);
 
+/* simhost_blk_die: the block driver dies: every call to it from now on,
+ * the jobs simhost_defer_io holds among them, ends with -ERR_NOREPLY, as a
+ * call does whose server is destroyed in it (the core's test of a blk that
+ * is gone for good: no new one comes back in this process). */
+void simhost_blk_die(void);
+
 #endif

@@ -327,6 +327,9 @@ void swap_io_kick(void);
 /* swap_io_busy: whether any read or write is in flight or waiting. */
 bool swap_io_busy(void);
 
+/* swap_io_queued: the write jobs waiting for an I/O area (the queue). */
+unsigned swap_io_queued(void);
+
 /* swap_io_sync: while set, writes are done at once (a request that must
  * have its frames now: PAGER_WIRE). */
 extern bool swap_io_sync;

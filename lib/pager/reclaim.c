@@ -107,7 +107,7 @@ static unsigned long io_most;		/* the most frames in flight at once */
 static struct blk_req queued[QUEUE_MAX][BLK_BATCH_MAX];
 static unsigned queued_n[QUEUE_MAX], nqueued;
 static unsigned long queued_jobs;	/* write jobs that waited in the queue */
-static void queue_fail(void);
+static unsigned queue_fail(void);
 static unsigned long io_async;		/* jobs still in flight when be_io_start returned */
 
 /* order_for: the smallest buddy order of at least @bytes. */
@@ -279,10 +279,13 @@ int swap_blk_again(long blk)
 		return -ERR_INVAL;	/* only after PAGER_BLK_LOST */
 	}
 	if (blk < 0) {
+		unsigned failed;
+
 		blk_state = BLK_GONE;
-		queue_fail();	/* before the faults on their pages go on */
+		failed = queue_fail();	/* before the faults on their pages go on */
 		printf("pager: no new block driver: swap is gone; a swap-in ends its client; %u "
-		       "frames the dead request was reading into stay out of use\n", nquarantined);
+		       "frames the dead request was reading into stay out of use; %u queued "
+		       "write jobs failed, their pages kept\n", nquarantined, failed);
 		unpark();
 		swap_io_kick();	/* the reads that waited: their faults end their clients */
 		return 0;
@@ -603,9 +606,12 @@ static void queue_kick(void)
 
 /* queue_fail: no blk will come: every queued job fails at once, as a job
  * sent to a dead blk does (its pages go back to their clients), before any
- * fault on them is resumed (they are not on the disk: no swap-in). */
-static void queue_fail(void)
+ * fault on them is resumed (they are not on the disk: no swap-in). The
+ * number of jobs that failed. */
+static unsigned queue_fail(void)
 {
+	unsigned jobs = nqueued;
+
 	while (nqueued) {
 		unsigned n = queue_pop(0);
 
@@ -613,6 +619,7 @@ static void queue_fail(void)
 		submit_ended(0, n, 0, BLK_ERROR, (unsigned long)-ERR_HANDLE);
 		write_done(0, n);
 	}
+	return jobs;
 }
 
 /* write_finish: send the @n write requests built at @q (an I/O area's from
@@ -679,6 +686,11 @@ void swap_io_done(unsigned first, long status, unsigned long label, unsigned lon
 bool swap_io_busy(void)
 {
 	return swap_writeback || io_reads;
+}
+
+unsigned swap_io_queued(void)
+{
+	return nqueued;
 }
 
 void swap_read_saved(unsigned area, long h)

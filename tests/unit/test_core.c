@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <faultline/blk.h>
 #include <faultline/pager_proto.h>
 
 #include "simhost.h"
@@ -386,6 +387,82 @@ static void test_wire_2m(void **state)
 	assert_int_equal(mem_free_pages(false), data0);
 }
 
+/* The block driver dies with a job on each I/O area and write jobs queued
+ * for an area, and no new one comes (init's restarts used up; on the target
+ * test=kill-blk-for-good, which meets the queue only by chance): the jobs on
+ * it fail, the queued ones wait for a new blk, then fail when none comes,
+ * and every page of theirs goes back to its client, mapped and intact.
+ * Client 0's two swap-ins hold the areas (the host's passes write one job:
+ * only areas already taken make one queue); client 1 then zero-fills until
+ * a pass queues its writes. Last: swap stays gone. */
+static void test_blk_gone_queued(void **state)
+{
+	uint64_t data0 = mem_free_pages(false), p, q = 0;
+	unsigned long errors0 = pager_count.io_errors;
+	unsigned queued;
+
+	(void)state;
+	client_start(0, data0 / 4);
+	client_start(2, 2 * data0);	/* pushes client 0's pages to swap */
+	for (p = 0; p < data0 / 4; p++)
+		touch(0, p, true);
+	for (p = 0; p < 2 * data0; p++)
+		touch(2, p, true);
+	client_end(2);		/* lots of free frames: no pass for a while */
+	simhost_defer_io(true);
+	for (p = 0; p < data0 / 4 && simhost_io_pending() < 2; p++) {	/* two reads, far apart */
+		uint64_t va = MAP_BASE + (p << PAGE_SHIFT);
+
+		if (simhost_frame_of(sims[0].c, va) || p < q)
+			continue;
+		assert_int_equal(simhost_fault(sims[0].c, va, FAULT_READ), 0);
+		assert_int_equal(simhost_frame_of(sims[0].c, va), 0);	/* its read is out */
+		q = p + 8 * swap_tuning.readahead + 8;	/* past its read-ahead */
+	}
+	assert_int_equal(simhost_io_pending(), 2);
+	client_start(1, 2 * data0);
+	for (p = 0; p < 2 * data0; p++) {	/* until a write job queues */
+		uint64_t va = MAP_BASE + (p << PAGE_SHIFT);
+
+		assert_int_equal(simhost_fault(sims[1].c, va, FAULT_WRITE), 0);
+		if (swap_io_queued())
+			break;	/* (its fault may wait for the writes: throttled) */
+		if (!simhost_frame_of(sims[1].c, va))
+			fail_msg("page %lu: its fault waits before a job queued", (unsigned long)p);
+		touch(1, p, true);	/* (mapped: no fault) its stamp */
+	}
+	queued = swap_io_queued();
+	print_message("# %lu pages zero-filled, %u write jobs queued behind 2 reads\n",
+		      (unsigned long)p, queued);
+	assert_true(queued > 0);
+	assert_int_equal(simhost_io_pending(), 2);
+	simhost_blk_die();
+	while (simhost_io_pending())	/* the reads on it end: blk is lost */
+		simhost_io_finish(0);
+	assert_int_equal(swap_io_queued(), queued);	/* they wait for a new blk */
+	assert_true(swap_io_busy());
+	assert_int_equal(swap_blk_again(-1), 0);	/* none comes */
+	assert_int_equal(swap_io_queued(), 0);
+	assert_false(swap_io_busy());
+	assert_true(pager_count.io_errors > errors0);
+	check_frames();
+	for (uint64_t k = 0; k < p; k++) {	/* every page back, as written */
+		if (!simhost_frame_of(sims[1].c, MAP_BASE + (k << PAGE_SHIFT)))
+			fail_msg("page %lu: not back with its client", (unsigned long)k);
+		touch(1, k, false);
+	}
+	assert_true(sims[1].c->pages >= p);	/* (and page p if its fault was served) */
+	client_end(0);
+	client_end(1);
+	simhost_defer_io(false);
+	check_frames();
+	assert_int_equal(swap_area.used, 0);
+	assert_int_equal(swap_check(&swap_area), 0);
+	/* the frames the two reads were reading into stay out of use */
+	assert_true(mem_free_pages(false) < data0 &&
+		    mem_free_pages(false) >= data0 - 2 * BLK_SEGS_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_wire_pressure),
 		cmocka_unit_test(test_wire_2m),
+		cmocka_unit_test(test_blk_gone_queued),	/* last: swap is gone after it */
 	};
 
 	const struct CMUnitTest no_eviction[] = {	/* pager-huge: nothing to page */
