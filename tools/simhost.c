@@ -426,7 +426,7 @@ static bool io_defer;
 static struct {
 	long blk;
 	unsigned first, n;
-} io_held[2];	/* the target's two I/O threads */
+} io_held[PAGER_IO_THREADS];	/* the target's I/O threads */
 static unsigned io_nheld;
 
 bool be_io_start(long blk, unsigned first, unsigned n)

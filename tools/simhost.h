@@ -63,10 +63,11 @@ uint64_t simhost_frame_of(struct client *c, uint64_t va);
 void simhost_io_counts(unsigned long *reads, unsigned long *writes);
 
 /* simhost_defer_io: @on: the I/O jobs the core hands to I/O threads
- * (be_io_start) wait, two at most as with the target's two threads, until
- * simhost_io_finish ends them, so that the core's tests can take the paths
- * of reads and writes in flight (the simulator never defers: its decisions
- * are the live pager's, whose I/O ends before its client's next fault).
+ * (be_io_start) wait, PAGER_IO_THREADS at most as with the target's
+ * threads, until simhost_io_finish ends them, so that the core's tests can
+ * take the paths of reads and writes in flight (the simulator never defers:
+ * its decisions are the live pager's, whose I/O ends before its client's
+ * next fault).
  * simhost_io_pending: how many wait; simhost_io_finish: do job @i (below
  * that) and tell the core, as an I/O thread would. */
 void simhost_defer_io(bool on);

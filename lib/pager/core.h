@@ -78,7 +78,7 @@ enum pager_save {
 	SAVE_TRAP,	/* a forbidden access handed to the region's TRAP handler */
 	SAVE_IOWAIT,	/* a fault that waits for the writes in flight (swap_io_done) */
 	SAVE_IOTHREAD,	/* an I/O thread waiting for a job (be_io_idle) */
-	SAVE_READ,	/* a swap-in whose read is in flight (act.slot: its I/O area) */
+	SAVE_READ,	/* a swap-in whose read is in flight (act.slot: its I/O job) */
 };
 
 struct pager_act {
@@ -316,9 +316,9 @@ void swap_io_done(unsigned first, long status, unsigned long label, unsigned lon
  * it ends: a fault on one of them waits for it (SAVE_IOWAIT). When it ends,
  * the page is mapped and the fault answered. On the host it ends at once.
  */
-/* swap_read_saved: the reply of the fault whose read is I/O area @area's
- * job was saved as @h: the read may go. */
-void swap_read_saved(unsigned area, long h);
+/* swap_read_saved: the reply of the fault whose read is I/O job @job (the
+ * table entry past the pager's own) was saved as @h: the read may go. */
+void swap_read_saved(unsigned job, long h);
 
 /* swap_io_kick: send the reads that wait, where nothing stands in their way
  * (an I/O thread became idle, a write ended, a new blk came). */
@@ -327,8 +327,18 @@ void swap_io_kick(void);
 /* swap_io_busy: whether any read or write is in flight or waiting. */
 bool swap_io_busy(void);
 
+/* PAGER_IO_THREADS: the I/O threads a backend may have (target.c): a write
+ * job per I/O area (two) and a read per entry up to reclaim.c's READS_MAX
+ * (eight) can be out at once; the host's deferred I/O holds as many. */
+#define PAGER_IO_THREADS 10
+
 /* swap_io_queued: the write jobs waiting for an I/O area (the queue). */
 unsigned swap_io_queued(void);
+
+/* swap_set_watermarks: from now on, evict once fewer than @low pages are
+ * free, up to @high (the core's tests: their small machine's passes
+ * otherwise write one job each, and never queue). */
+void swap_set_watermarks(uint64_t low, uint64_t high);
 
 /* swap_io_sync: while set, writes are done at once (a request that must
  * have its frames now: PAGER_WIRE). */

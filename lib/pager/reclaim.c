@@ -62,17 +62,25 @@ static uint16_t parked_for[PARKED_MAX];	/* whose (waiting for writes), or 0 */
 static unsigned nparked;
 
 /* I/O in flight (core.h): the table's entries past the first BLK_BATCH_MAX
- * (those the pager's own calls use) are areas of BLK_BATCH_MAX, one job
- * each; io_n[i]: the requests of area i's job, 0 when it is free. */
-#define IO_AREAS (BLK_TABLE_REQS / BLK_BATCH_MAX - 1)
-static unsigned io_n[IO_AREAS];
-static uint64_t quarantined[BLK_SEGS_MAX * (IO_AREAS + 1)];	/* read targets of calls blk died in */
+ * (those the pager's own calls use) hold the jobs of the I/O threads: job j
+ * starts at entry IO_FIRST + j. A write job takes a whole area of
+ * BLK_BATCH_MAX entries (j = 0 or BLK_BATCH_MAX), a swap-in's read one entry
+ * of an area no write job holds. io_n[j]: the requests of the job starting
+ * at job j's entry, 0 when none does. */
+#define IO_FIRST BLK_BATCH_MAX
+#define IO_JOBS (BLK_TABLE_REQS - IO_FIRST)
+#define IO_AREAS (IO_JOBS / BLK_BATCH_MAX)
+#define JOB_FIRST(j) (IO_FIRST + (j))
+#define READS_MAX BLK_BATCH_MAX	/* reads out at once (read_area) */
+static unsigned io_n[IO_JOBS];
+static uint64_t quarantined[BLK_SEGS_MAX * (READS_MAX + 1)];	/* read targets of calls blk died in */
 static unsigned nquarantined;
 
-/* Reads in flight: a swap-in whose read is an area's job (one request). It is
- * decided at the fault (frames, read-ahead, as on the host) and waits
+/* Reads in flight: a swap-in whose read is a job of one request (one entry).
+ * It is decided at the fault (frames, read-ahead, as on the host) and waits
  * (READ_WAITING) until no write in flight touches its slots and an I/O
- * thread is idle; its fault is answered when it ends (read_done). */
+ * thread is idle; its fault is answered when it ends (read_done). At most
+ * READS_MAX at once, in the entries of areas no write job holds. */
 enum { IO_WRITE, READ_HELD, READ_WAITING, READ_SENT };
 static struct io_read_job {
 	unsigned char state;	/* IO_WRITE (a write job, or no job), READ_HELD (kept
@@ -83,15 +91,16 @@ static struct io_read_job {
 	unsigned long kind;	/* the fault's access */
 	long reply;		/* its saved reply, or -1 */
 	unsigned long sent_at;	/* pager_faults when it went */
-} io_read[IO_AREAS];
-static unsigned io_reads;		/* areas with a read */
+} io_read[IO_JOBS];
+static unsigned io_reads;		/* jobs that are reads */
+static unsigned io_reads_most;		/* the most reads out at once */
 static unsigned long read_jobs;		/* reads still in flight when be_io_start returned */
 static unsigned long read_overlap;	/* faults served while a read was on the disk */
 static unsigned long write_here;	/* write batches the serve loop waited for */
 static unsigned long read_here;		/* swap-ins the serve loop read itself */
 static bool in_swap_in;			/* a swap-in is being served: it needs the disk */
 static void read_done(unsigned a);
-static unsigned io_gen[IO_AREAS];	/* the blk (blk_gen) each job went to */
+static unsigned io_gen[IO_JOBS];	/* the blk (blk_gen) each job went to */
 static unsigned blk_gen;		/* which blk: one more with each new one */
 uint64_t swap_writeback;
 bool swap_io_sync;
@@ -534,6 +543,21 @@ static void write_done(unsigned first, unsigned n)
 	}
 }
 
+/* area_free: whether I/O area @a holds no job (a write job may take it). */
+static bool area_free(unsigned a)
+{
+	for (unsigned j = a * BLK_BATCH_MAX; j < (a + 1) * BLK_BATCH_MAX; j++)
+		if (io_n[j])
+			return false;
+	return true;
+}
+
+/* write_job: whether job @j is a write job (its whole area is taken). */
+static bool write_job(unsigned j)
+{
+	return io_n[j] && io_read[j].state == IO_WRITE;
+}
+
 /* io_area: the first table entry of an I/O area no job holds; IO_QUEUE
  * when every area is taken and the queue has room; or 0 (the pager's own
  * entries: the writes are done at once). */
@@ -545,9 +569,9 @@ static unsigned io_area(void)
 		waited = parked_for[i] != 0;
 	if (waited || pager_end_news_waiting() || swap_io_sync)	/* let the old ones end */
 		return 0;
-	for (unsigned i = 0; i < IO_AREAS; i++)
-		if (!io_n[i])
-			return BLK_BATCH_MAX * (i + 1);
+	for (unsigned a = 0; a < IO_AREAS; a++)
+		if (area_free(a))
+			return JOB_FIRST(a * BLK_BATCH_MAX);
 	return nqueued < QUEUE_MAX ? IO_QUEUE : 0;
 }
 
@@ -557,7 +581,7 @@ static unsigned io_area(void)
 static bool job_send(unsigned first, unsigned n)
 {
 	struct msg r = { 0, BLK_SUBMIT, { n, first, 0, 0 }, IPC_NO_HANDLE, 0 };
-	unsigned a = first / BLK_BATCH_MAX - 1;
+	unsigned a = first - IO_FIRST;
 
 	io_n[a] = n;
 	io_gen[a] = blk_gen;
@@ -595,11 +619,11 @@ static void queue_kick(void)
 	while (nqueued && blk_state == BLK_UP) {
 		unsigned a = 0, first;
 
-		while (a < IO_AREAS && io_n[a])
+		while (a < IO_AREAS && !area_free(a))
 			a++;
 		if (a == IO_AREAS)
 			return;
-		first = BLK_BATCH_MAX * (a + 1);
+		first = JOB_FIRST(a * BLK_BATCH_MAX);
 		job_send(first, queue_pop(first));
 	}
 }
@@ -660,11 +684,12 @@ static void write_finish(unsigned first, const struct blk_req *q, unsigned n)
 
 void swap_io_done(unsigned first, long status, unsigned long label, unsigned long w0)
 {
-	unsigned area = first / BLK_BATCH_MAX - 1, n;
+	unsigned area = first - IO_FIRST, n;
 	bool read;
 
-	if (!first || first % BLK_BATCH_MAX || area >= IO_AREAS || !(n = io_n[area]) ||
-	    (io_read[area].state != IO_WRITE && io_read[area].state != READ_SENT))
+	if (first < IO_FIRST || area >= IO_JOBS || !(n = io_n[area]) ||
+	    (io_read[area].state != IO_WRITE && io_read[area].state != READ_SENT) ||
+	    (io_read[area].state == IO_WRITE && area % BLK_BATCH_MAX))
 		return;	/* not a job in flight */
 	read = io_read[area].state == READ_SENT;
 	if (io_gen[area] != blk_gen)	/* it went to a blk whose death is known: failed */
@@ -693,9 +718,15 @@ unsigned swap_io_queued(void)
 	return nqueued;
 }
 
+void swap_set_watermarks(uint64_t low, uint64_t high)
+{
+	low_water = low;
+	high_water = high;
+}
+
 void swap_read_saved(unsigned area, long h)
 {
-	if (area < IO_AREAS && io_read[area].state == READ_WAITING && io_read[area].reply < 0)
+	if (area < IO_JOBS && io_read[area].state == READ_WAITING && io_read[area].reply < 0)
 		io_read[area].reply = h;
 	else
 		be_handle_close(h);	/* cannot happen: the fault's read is waiting */
@@ -892,7 +923,7 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
  * its own fault is decided). */
 static bool reads_out(void)
 {
-	for (unsigned i = 0; i < IO_AREAS; i++)
+	for (unsigned i = 0; i < IO_JOBS; i++)
 		if (io_read[i].state == READ_WAITING || io_read[i].state == READ_SENT)
 			return true;
 	return false;
@@ -1001,7 +1032,7 @@ static void read_drop(unsigned k)
  * it are freed and the slots unmarked. How many slots it still reads. */
 static uint32_t read_trim(unsigned a)
 {
-	struct blk_req *q = &table->req[BLK_BATCH_MAX * (a + 1)];
+	struct blk_req *q = &table->req[JOB_FIRST(a)];
 	uint32_t first = (uint32_t)(q->sector / SWAP_SECTORS_PER_SLOT), n = 0;
 
 	while (n < q->nframes && swap_area.slots[first + n].owner == io_read[a].owner &&
@@ -1010,7 +1041,7 @@ static uint32_t read_trim(unsigned a)
 	for (uint32_t i = n; i < q->nframes; i++)
 		if (swap_area.slots[first + i].owner == io_read[a].owner)
 			swap_area.slots[first + i].flags &= (uint16_t)~SWAP_READING;
-	read_frames_free(BLK_BATCH_MAX * (a + 1), n);
+	read_frames_free(JOB_FIRST(a), n);
 	q->nframes = n;
 	return n;
 }
@@ -1067,13 +1098,10 @@ static bool read_blocked(unsigned k)
 {
 	const struct blk_req *q = &table->req[k];
 
-	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++) {
-		unsigned first = BLK_BATCH_MAX * (a + 1);
-
-		for (unsigned w = first; w < first + io_n[a] && io_read[a].state == IO_WRITE; w++)
+	for (unsigned a = 0; a < IO_JOBS && swap_writeback; a += BLK_BATCH_MAX)
+		for (unsigned w = JOB_FIRST(a); write_job(a) && w < JOB_FIRST(a) + io_n[a]; w++)
 			if (overlap(q, &table->req[w]))
 				return true;
-	}
 	return false;
 }
 
@@ -1112,7 +1140,7 @@ static void read_free(unsigned a)
  * map the page and answer the fault, or say why not. */
 static void read_done(unsigned a)
 {
-	unsigned k = BLK_BATCH_MAX * (a + 1);
+	unsigned k = JOB_FIRST(a);
 	const struct blk_req *q = &table->req[k];
 	struct client *c = &clients[io_read[a].owner];
 	uint64_t pa = q->frames[0], va = io_read[a].va;
@@ -1160,8 +1188,8 @@ void swap_io_kick(void)
 {
 	bool ended = false;
 
-	for (unsigned a = 0; a < IO_AREAS && io_reads; a++) {
-		unsigned k = BLK_BATCH_MAX * (a + 1);
+	for (unsigned a = 0; a < IO_JOBS && io_reads; a++) {
+		unsigned k = JOB_FIRST(a);
 		struct msg r = { 0, BLK_SUBMIT, { 1, k, 0, 0 }, IPC_NO_HANDLE, 0 };
 		bool busy = false;
 
@@ -1183,7 +1211,7 @@ void swap_io_kick(void)
 			read_jobs += io_read[a].state == READ_SENT;
 			continue;
 		}
-		for (unsigned o = 0; o < IO_AREAS; o++)
+		for (unsigned o = 0; o < IO_JOBS; o++)
 			busy |= o != a && io_n[o] &&
 				(io_read[o].state == IO_WRITE || io_read[o].state == READ_SENT);
 		if (busy) {	/* a thread comes back when its job ends */
@@ -1215,17 +1243,34 @@ static uint64_t swap_in_frame(struct client *c, uint64_t va, struct pager_act *a
 	return pa;
 }
 
-/* read_area: the first table entry of a free area for a swap-in's read, or
- * 0 (it reads here and now: swap_io_sync, or init waits for the I/O to end,
- * or every area is busy). */
+/* read_area: the table entry for a swap-in's read: a free one of an area
+ * no write job holds, of one that holds reads already if there is one (the
+ * other stays whole for a write job); or 0 (it reads here and now, or waits
+ * for the writes: swap_io_sync, or init waits for the I/O to end, or
+ * READS_MAX reads are out, or every entry is taken). */
 static unsigned read_area(void)
 {
-	if (swap_io_sync || pager_end_news_waiting())
+	unsigned best = 0;
+
+	if (swap_io_sync || pager_end_news_waiting() || io_reads >= READS_MAX)
 		return 0;
-	for (unsigned i = 0; i < IO_AREAS; i++)
-		if (!io_n[i])
-			return BLK_BATCH_MAX * (i + 1);
-	return 0;
+	for (unsigned a = 0; a < IO_JOBS; a += BLK_BATCH_MAX) {
+		unsigned j = a, used = 0;
+
+		if (write_job(a))
+			continue;
+		for (unsigned e = a; e < a + BLK_BATCH_MAX; e++)
+			used += io_n[e] != 0;
+		while (j < a + BLK_BATCH_MAX && io_n[j])
+			j++;
+		if (j == a + BLK_BATCH_MAX)
+			continue;
+		if (used)
+			return JOB_FIRST(j);	/* beside the reads out */
+		if (!best)
+			best = JOB_FIRST(j);
+	}
+	return best;
 }
 
 /* read_start: @c's fault at @va (@kind) reads slot @slot as entry @k's job:
@@ -1235,14 +1280,15 @@ static unsigned read_area(void)
 static void read_start(struct client *c, uint64_t va, unsigned long kind, uint32_t slot,
 		       unsigned k, struct pager_act *a)
 {
-	unsigned area = k / BLK_BATCH_MAX - 1;
+	unsigned area = k - IO_FIRST;
 	uint64_t pa;
 
 	io_n[area] = 1;	/* held: the eviction's writes go elsewhere */
 	io_read[area].state = READ_HELD;
 	io_read[area].owner = 0;
 	io_read[area].reply = -1;
-	io_reads++;
+	if (++io_reads > io_reads_most)
+		io_reads_most = io_reads;
 	if (!(pa = pager_fault_frame(c, va, a))) {	/* it waits, or a client ended */
 		read_free(area);
 		queue_kick();	/* its eviction may have queued a job for this area */
@@ -1364,8 +1410,8 @@ void swap_client_end(struct client *c)
 		}
 	}
 	nparked = kept;
-	for (unsigned a = 0; a < IO_AREAS && io_reads; a++) {	/* its reads */
-		unsigned k = BLK_BATCH_MAX * (a + 1);
+	for (unsigned a = 0; a < IO_JOBS && io_reads; a++) {	/* its reads */
+		unsigned k = JOB_FIRST(a);
 
 		if (io_read[a].state < READ_WAITING || io_read[a].owner != c->id)
 			continue;
@@ -1381,8 +1427,9 @@ void swap_client_end(struct client *c)
 	}
 	if (mid)
 		pager_count.ended_mid_fault++;
-	for (unsigned a = 0; a < IO_AREAS && swap_writeback; a++)	/* writes in flight */
-		limbo(c, &table->req[BLK_BATCH_MAX * (a + 1)], io_n[a]);
+	for (unsigned a = 0; a < IO_JOBS && swap_writeback; a += BLK_BATCH_MAX)	/* writes in flight */
+		if (write_job(a))
+			limbo(c, &table->req[JOB_FIRST(a)], io_n[a]);
 	for (unsigned j = 0; j < nqueued; j++)	/* and queued */
 		limbo(c, queued[j], queued_n[j]);
 	if (swap_on)
@@ -1430,11 +1477,12 @@ void swap_io_report(void)
 {
 	if (io_async || read_jobs)	/* (not on the host: its I/O ends at once) */
 		printf("pager: I/O in flight: %lu of %lu write jobs (%lu queued for an area "
-		       "first) and %lu reads through I/O threads, at most %lu frames written at "
-		       "once; %lu faults waited for them, %lu served while a read was on the disk; "
-		       "%lu write batches written in the serve loop, %lu swap-ins read there\n",
-		       io_async, io_jobs, queued_jobs, read_jobs, io_most, io_waits, read_overlap,
-		       write_here, read_here);
+		       "first) and %lu reads through I/O threads, at most %lu frames written and "
+		       "%u reads out at once; %lu faults waited for them, %lu served while a read "
+		       "was on the disk; %lu write batches written in the serve loop, %lu swap-ins "
+		       "read there\n",
+		       io_async, io_jobs, queued_jobs, read_jobs, io_most, io_reads_most, io_waits,
+		       read_overlap, write_here, read_here);
 }
 
 void counters_print(void)

@@ -132,11 +132,12 @@ void be_call(long ep, struct msg *m)
  * is the core's completion event and its wish for the next job. They touch
  * nothing else of the pager's.
  */
-#define IO_THREADS	2	/* one per I/O area of the table (reclaim.c) */
+#define IO_THREADS	PAGER_IO_THREADS	/* a job each (core.h) */
+#define IO_STACK	96	/* words: its two messages and a call (no printf) */
 _Static_assert((1ul << CLIENT_MAX) <= PAGER_IO_BADGE, "watch badges stay below the I/O badge");
 static long io_ep = -1;		/* the serve loop's endpoint, PAGER_IO_BADGE */
-static long io_idle[IO_THREADS] = { -1, -1 };	/* saved replies of idle threads */
-static unsigned long io_stacks[IO_THREADS][512] __attribute__((aligned(16)));
+static long io_idle[IO_THREADS] = { [0 ... IO_THREADS - 1] = -1 };	/* saved replies of idle threads */
+static unsigned long io_stacks[IO_THREADS][IO_STACK] __attribute__((aligned(16)));
 
 static void io_thread(unsigned long unused)
 {
@@ -169,7 +170,7 @@ static void io_threads_start(void)
 	io_ep = sys_handle_mint(pager_ep, RIGHT_WRITE, PAGER_IO_BADGE);
 	for (unsigned k = 0; k < IO_THREADS && io_ep >= 0; k++) {
 		long th = sys_thread_create_in(self, (unsigned long)io_thread,
-					       (unsigned long)(io_stacks[k] + 512), k, IPC_NO_HANDLE);
+					       (unsigned long)(io_stacks[k] + IO_STACK), k, IPC_NO_HANDLE);
 
 		if (th < 0 || sys_thread_start(th)) {
 			printf("pager: I/O thread %u: cannot start (%s); writes wait in the serve "

@@ -26,11 +26,12 @@
 #define OWN_POOL 8
 #define BLK_RESTARTS_MAX 3	/* then the pager goes on without swap */
 
-/* The pager's quota: its own thread and endpoints, and PAGER_CLIENTS_MAX
- * clients with the default quota each (QUOTA_DEFAULT, which the pager gives
- * them: a task, four threads, four endpoints). */
+/* The pager's quota: its own threads (the serve loop and up to 10 I/O
+ * threads) and endpoints, and PAGER_CLIENTS_MAX clients with the default
+ * quota each (QUOTA_DEFAULT, which the pager gives them: a task, four
+ * threads, four endpoints). */
 #define PAGER_CLIENTS_MAX 16
-#define PAGER_QUOTA QUOTA(PAGER_CLIENTS_MAX, PAGER_CLIENTS_MAX * 4 + 8, PAGER_CLIENTS_MAX * 4 + 8)
+#define PAGER_QUOTA QUOTA(PAGER_CLIENTS_MAX, PAGER_CLIENTS_MAX * 4 + 16, PAGER_CLIENTS_MAX * 4 + 8)
 
 /* check: report one expectation; returns 1 if it failed. */
 static int check(const char *what, long got, long want)

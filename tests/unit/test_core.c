@@ -392,52 +392,68 @@ static void test_wire_2m(void **state)
  * test=kill-blk-for-good, which meets the queue only by chance): the jobs on
  * it fail, the queued ones wait for a new blk, then fail when none comes,
  * and every page of theirs goes back to its client, mapped and intact.
- * Client 0's two swap-ins hold the areas (the host's passes write one job:
- * only areas already taken make one queue); client 1 then zero-fills until
- * a pass queues its writes. Last: swap stays gone. */
+ * Client 0 (the largest, so never throttled for the other) swaps a page in,
+ * whose read holds an entry of one area; then, with watermarks as large
+ * as the default machine's relative to the data frames are small, client
+ * 1 zero-fills until a pass writes more than one job: one takes the other
+ * area, the rest queue. Last: swap stays gone, the watermarks changed. */
 static void test_blk_gone_queued(void **state)
 {
-	uint64_t data0 = mem_free_pages(false), p, q = 0;
-	unsigned long errors0 = pager_count.io_errors;
+	uint64_t data0 = mem_free_pages(false), p;
+	unsigned long errors0 = pager_count.io_errors, drops, evictions;
 	unsigned queued;
 
 	(void)state;
-	client_start(0, data0 / 4);
-	client_start(2, 2 * data0);	/* pushes client 0's pages to swap */
-	for (p = 0; p < data0 / 4; p++)
+	client_start(0, 2 * data0);
+	for (p = 0; p < 2 * data0; p++)	/* most of it goes to swap */
 		touch(0, p, true);
-	for (p = 0; p < 2 * data0; p++)
-		touch(2, p, true);
-	client_end(2);		/* lots of free frames: no pass for a while */
 	simhost_defer_io(true);
-	for (p = 0; p < data0 / 4 && simhost_io_pending() < 2; p++) {	/* two reads, far apart */
+	for (p = 0; p < 2 * data0 && !simhost_io_pending(); p++) {	/* a read out */
 		uint64_t va = MAP_BASE + (p << PAGE_SHIFT);
 
-		if (simhost_frame_of(sims[0].c, va) || p < q)
+		if (simhost_frame_of(sims[0].c, va))
 			continue;
 		assert_int_equal(simhost_fault(sims[0].c, va, FAULT_READ), 0);
 		assert_int_equal(simhost_frame_of(sims[0].c, va), 0);	/* its read is out */
-		q = p + 8 * swap_tuning.readahead + 8;	/* past its read-ahead */
 	}
-	assert_int_equal(simhost_io_pending(), 2);
-	client_start(1, 2 * data0);
-	for (p = 0; p < 2 * data0; p++) {	/* until a write job queues */
+	assert_int_equal(simhost_io_pending(), 1);
+	swap_set_watermarks(data0 / 4, data0 / 2);	/* a pass of hundreds of pages */
+	client_start(1, data0);
+	drops = pager_count.clean_drops;
+	evictions = pager_count.evictions;
+	for (p = 0; p < data0; p++) {	/* until a write job queues */
 		uint64_t va = MAP_BASE + (p << PAGE_SHIFT);
 
 		assert_int_equal(simhost_fault(sims[1].c, va, FAULT_WRITE), 0);
-		if (swap_io_queued())
-			break;	/* (its fault may wait for the writes: throttled) */
 		if (!simhost_frame_of(sims[1].c, va))
-			fail_msg("page %lu: its fault waits before a job queued", (unsigned long)p);
+			fail_msg("page %lu: its fault waits (%u jobs out, %u queued)",
+				 (unsigned long)p, simhost_io_pending(), swap_io_queued());
 		touch(1, p, true);	/* (mapped: no fault) its stamp */
+		if (swap_io_queued())
+			break;
 	}
 	queued = swap_io_queued();
-	print_message("# %lu pages zero-filled, %u write jobs queued behind 2 reads\n",
-		      (unsigned long)p, queued);
+	drops = pager_count.clean_drops - drops;
+	evictions = pager_count.evictions - evictions;
+	if (!queued) {	/* only a policy that cleans its pages itself, in its passes */
+		assert_true(2 * drops > evictions);
+		print_message("# the policy cleaned its dirty pages itself (pager_page_clean, "
+			      "WSClock): %lu of %lu evictions clean drops, no batch to queue; "
+			      "not applicable\n", drops, evictions);
+		client_end(0);
+		client_end(1);
+		while (simhost_io_pending())
+			simhost_io_finish(0);
+		simhost_defer_io(false);
+		check_frames();
+		return;
+	}
+	print_message("# %lu pages zero-filled, %u write jobs queued behind a read and a write\n",
+		      (unsigned long)p + 1, queued);
 	assert_true(queued > 0);
 	assert_int_equal(simhost_io_pending(), 2);
 	simhost_blk_die();
-	while (simhost_io_pending())	/* the reads on it end: blk is lost */
+	while (simhost_io_pending())	/* the jobs on it end: blk is lost */
 		simhost_io_finish(0);
 	assert_int_equal(swap_io_queued(), queued);	/* they wait for a new blk */
 	assert_true(swap_io_busy());
@@ -446,21 +462,21 @@ static void test_blk_gone_queued(void **state)
 	assert_false(swap_io_busy());
 	assert_true(pager_count.io_errors > errors0);
 	check_frames();
-	for (uint64_t k = 0; k < p; k++) {	/* every page back, as written */
+	for (uint64_t k = 0; k <= p; k++) {	/* every page back, as written */
 		if (!simhost_frame_of(sims[1].c, MAP_BASE + (k << PAGE_SHIFT)))
 			fail_msg("page %lu: not back with its client", (unsigned long)k);
 		touch(1, k, false);
 	}
-	assert_true(sims[1].c->pages >= p);	/* (and page p if its fault was served) */
+	assert_int_equal(sims[1].c->pages, p + 1);
 	client_end(0);
 	client_end(1);
 	simhost_defer_io(false);
 	check_frames();
 	assert_int_equal(swap_area.used, 0);
 	assert_int_equal(swap_check(&swap_area), 0);
-	/* the frames the two reads were reading into stay out of use */
+	/* the frames the read was reading into stay out of use */
 	assert_true(mem_free_pages(false) < data0 &&
-		    mem_free_pages(false) >= data0 - 2 * BLK_SEGS_MAX);
+		    mem_free_pages(false) >= data0 - BLK_SEGS_MAX);
 }
 
 int main(void)
