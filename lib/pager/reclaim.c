@@ -1013,14 +1013,17 @@ static void read_frames_free(unsigned k, uint32_t from)
 		mem_free(q->frames[i], 0);
 }
 
-/* read_drop: entry @k's read did not bring its frames: they are freed, or
- * kept out of use while blk is lost (the device may still write them). */
+/* read_drop: entry @k's read did not bring its frames: they are freed, or,
+ * if it went to a blk that is lost or gone for good (it failed, and no new
+ * driver reset the device since), kept out of use (the device may still
+ * write them). A read that never went has status 0. */
 static void read_drop(unsigned k)
 {
 	const struct blk_req *q = &table->req[k];
+	bool dead = q->status && blk_state != BLK_UP;
 
 	for (uint32_t i = 0; i < q->nframes; i++)
-		if (blk_state == BLK_LOST && nquarantined < sizeof(quarantined) / sizeof(quarantined[0]))
+		if (dead && nquarantined < sizeof(quarantined) / sizeof(quarantined[0]))
 			quarantined[nquarantined++] = q->frames[i];
 		else
 			mem_free(q->frames[i], 0);
