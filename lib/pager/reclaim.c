@@ -296,6 +296,8 @@ int swap_blk_again(long blk)
 		       "frames the dead request was reading into stay out of use; %u queued "
 		       "write jobs failed, their pages kept\n", nquarantined, failed);
 		unpark();
+		if (failed && !swap_io_busy())	/* the queue was the last I/O: */
+			pager_io_drained();	/* init may wait for it (no read to kick) */
 		swap_io_kick();	/* the reads that waited: their faults end their clients */
 		return 0;
 	}
