@@ -917,6 +917,11 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	if (!pa && !swap_writeback) {	/* (else the fault waits for them: pager_oom) */
 		cache_trim(0);
 		pa = mem_alloc(0);
+	} else if (!pa && swap_io_sync) {	/* (PAGER_WIRE cannot wait) */
+		cache_trim(0);	/* the host's frame is still being written: */
+		pa = mem_alloc(0);	/* one more page goes, written at once */
+		while (!pa && evict(1))
+			pa = mem_alloc(0);
 	}
 	return pa;
 }

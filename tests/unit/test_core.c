@@ -387,6 +387,42 @@ static void test_wire_2m(void **state)
 	assert_int_equal(mem_free_pages(false), data0);
 }
 
+/* PAGER_WIRE while every frame left is still being written (the live
+ * pager's writes in flight; the host's end at once, so there it has a
+ * frame): it takes one more page than the host would rather than fail
+ * with -ERR_NOMEM. */
+static void test_wire_writes_in_flight(void **state)
+{
+	uint64_t data0 = mem_free_pages(false), p;
+
+	(void)state;
+	client_start(0, 2 * data0);
+	simhost_defer_io(true);
+	for (p = 0; p < 2 * data0; p++) {	/* until its fault waits for the writes */
+		uint64_t va = MAP_BASE + (p << PAGE_SHIFT);
+
+		assert_int_equal(simhost_fault(sims[0].c, va, FAULT_WRITE), 0);
+		if (!simhost_frame_of(sims[0].c, va))
+			break;
+		touch(0, p, true);
+	}
+	assert_true(p < 2 * data0);
+	assert_true(simhost_io_pending() > 0);
+	assert_int_equal(mem_free_pages(false), 0);
+	client_start(1, 8);
+	assert_int_equal(wire(1, 0, 1, 0), 0);
+	assert_int_equal(sims[1].c->wired, 1);
+	check_frames();
+	client_end(1);
+	client_end(0);
+	while (simhost_io_pending())
+		simhost_io_finish(0);
+	simhost_defer_io(false);
+	check_frames();
+	assert_int_equal(mem_free_pages(false), data0);
+	assert_int_equal(swap_area.used, 0);
+}
+
 /* The block driver dies with a job on each I/O area and write jobs queued
  * for an area, and no new one comes (init's restarts used up; on the target
  * test=kill-blk-for-good, which meets the queue only by chance): the jobs on
@@ -489,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_wire_pressure),
 		cmocka_unit_test(test_wire_2m),
+		cmocka_unit_test(test_wire_writes_in_flight),
 		cmocka_unit_test(test_blk_gone_queued),	/* last: swap is gone after it */
 	};
 
