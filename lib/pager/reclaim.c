@@ -914,15 +914,12 @@ uint64_t reclaim_frame(const struct client *c, uint64_t va)
 	if (io_throttled(c))
 		return 0;	/* it waits for the writes: pager_oom */
 	pa = mem_alloc(0);
-	if (!pa && !swap_writeback) {	/* (else the fault waits for them: pager_oom) */
+	if (!pa && (!swap_writeback || swap_io_sync)) {	/* (else the fault waits: pager_oom) */
 		cache_trim(0);
 		pa = mem_alloc(0);
-	} else if (!pa && swap_io_sync) {	/* (PAGER_WIRE cannot wait) */
-		cache_trim(0);	/* the host's frame is still being written: */
-		pa = mem_alloc(0);	/* one more page goes, written at once */
-		while (!pa && evict(1))
-			pa = mem_alloc(0);
 	}
+	while (!pa && swap_writeback && swap_io_sync && evict(1))	/* PAGER_WIRE cannot wait: */
+		pa = mem_alloc(0);	/* the host's frame is still being written; one more goes */
 	return pa;
 }
 
@@ -1265,20 +1262,20 @@ static unsigned read_area(void)
 	if (swap_io_sync || pager_end_news_waiting() || io_reads >= READS_MAX)
 		return 0;
 	for (unsigned a = 0; a < IO_JOBS; a += BLK_BATCH_MAX) {
-		unsigned j = a, used = 0;
+		unsigned entry = 0;	/* its first free one */
+		bool used = false;
 
 		if (write_job(a))
 			continue;
-		for (unsigned e = a; e < a + BLK_BATCH_MAX; e++)
-			used += io_n[e] != 0;
-		while (j < a + BLK_BATCH_MAX && io_n[j])
-			j++;
-		if (j == a + BLK_BATCH_MAX)
-			continue;
-		if (used)
-			return JOB_FIRST(j);	/* beside the reads out */
+		for (unsigned e = a + BLK_BATCH_MAX; e-- > a;)
+			if (io_n[e])
+				used = true;
+			else
+				entry = JOB_FIRST(e);
+		if (entry && used)
+			return entry;	/* beside the reads out */
 		if (!best)
-			best = JOB_FIRST(j);
+			best = entry;
 	}
 	return best;
 }
